@@ -1,0 +1,70 @@
+"""Typed endpoints that flow from the cloud layer to the W&B release.
+
+Every cloud implementation of a concern returns the same contract, so one W&B release serves all clouds and a
+user can bring an endpoint of their own. Password, CA and kubeconfig fields carry `pulumi.Output.secret`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+
+Str = pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class MysqlEndpoint:
+    host: Str
+    password: pulumi.Output[str]
+    port: pulumi.Input[int] = 3306
+    database: Str = "wandb_local"
+    user: Str = "wandb"
+    ca_cert: pulumi.Output[str] | None = None
+
+
+@dataclass(frozen=True)
+class RedisEndpoint:
+    host: Str
+    password: pulumi.Output[str] | None
+    port: pulumi.Input[int] = 6379
+    tls: bool = True
+    ca_cert: pulumi.Output[str] | None = None
+
+
+@dataclass(frozen=True)
+class BucketInfo:
+    """Where W&B keeps its objects. `provider` is the chart's name for the store: gcs | s3 | az."""
+
+    provider: str
+    name: Str
+    region: Str = ""
+    kms_key: Str = ""
+    path: Str = ""
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    name: Str
+    kubeconfig: pulumi.Output[str]
+    k8s_provider: pulumi.ProviderResource
+    oidc_issuer: Str
+
+
+@dataclass(frozen=True)
+class WorkloadIdentity:
+    """Annotations (and pod labels, on AKS) that give W&B's service accounts their cloud identity."""
+
+    service_account_annotations: dict[str, Str] = field(default_factory=dict)
+    pod_labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IngressSettings:
+    """How W&B is exposed: the chart's ingress class, annotations and TLS entries, plus Kubernetes objects
+    (plain manifests without namespace) that the ingress needs beside it in the CR's namespace."""
+
+    ingress_class: str
+    annotations: dict[str, Str] = field(default_factory=dict)
+    tls: list[dict] = field(default_factory=list)
+    manifests: list[dict] = field(default_factory=list)

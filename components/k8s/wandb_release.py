@@ -1,0 +1,130 @@
+"""The W&B release on any cluster: namespace, credential Secrets, the operator, the WeightsAndBiases resource.
+
+Cloud-neutral: it takes endpoints (components.contracts) and never knows which cloud made them. Credentials go
+only into Secrets; the custom resource references them by name and key (components.k8s.wandb_values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from components.k8s.wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values
+
+TOKEN = "wandb-platform:index:WandbRelease"
+OPERATOR_REPO = "https://charts.wandb.ai"
+MANAGED_BY = {"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "wandb-platform"}
+
+
+@dataclass
+class WandbReleaseArgs:
+    values: ValuesInput
+    license: pulumi.Output[str]
+    oidc_secret: pulumi.Output[str] | None = None
+    operator_chart_version: str = "1.4.8"
+    operator_image_tag: str = "1.22.0"
+    wandb_chart_version: str = ""  # "" lets the operator pick the operator-wandb chart
+
+
+def _secret_data(refs_and_values: list[tuple[SecretRef, pulumi.Input[str]]]) -> dict[str, dict[str, pulumi.Input[str]]]:
+    """Secret name -> {key: value}, grouping references that share a Secret."""
+    data: dict[str, dict[str, pulumi.Input[str]]] = {}
+    for ref, value in refs_and_values:
+        data.setdefault(ref.name, {})[ref.key] = value
+    return data
+
+
+class WandbRelease(pulumi.ComponentResource):
+    """Pass the cluster's Kubernetes provider as `opts.providers` (or `provider`); children inherit it."""
+
+    def __init__(self, name: str, args: WandbReleaseArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        spec = args.values
+        refs = secret_layout(spec.instance_name)
+        child = pulumi.ResourceOptions(parent=self)
+
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-ns",
+            metadata={
+                "name": spec.namespace,
+                "labels": {**MANAGED_BY, "pod-security.kubernetes.io/enforce": "baseline"},
+            },
+            opts=child,
+        )
+        ns = namespace.metadata.name
+
+        def generated(what: str) -> pulumi.Output[str]:
+            return pulumi.Output.secret(
+                random.RandomPassword(f"{name}-{what}", length=32, special=False, opts=child).result
+            )
+
+        credentials: list[tuple[SecretRef, pulumi.Input[str]]] = [(refs.license, args.license)]
+        if spec.mysql is None:
+            credentials += [
+                (refs.mysql_password, generated("mysql")),
+                (refs.mysql_root_password, generated("mysql-root")),
+            ]
+        else:
+            credentials.append((refs.mysql_password, spec.mysql.password))
+        if spec.redis is None:
+            credentials.append((refs.redis_password, generated("redis")))
+        else:
+            if spec.redis.password is not None:
+                credentials.append((refs.redis_password, spec.redis.password))
+            if spec.redis.ca_cert is not None:
+                credentials.append((refs.redis_ca_cert, spec.redis.ca_cert))
+        if args.oidc_secret is not None:
+            credentials.append((refs.oidc_secret, args.oidc_secret))
+
+        self.secrets = [
+            k8s.core.v1.Secret(
+                f"{name}-{secret_name}",
+                metadata={"name": secret_name, "namespace": ns, "labels": MANAGED_BY},
+                type="Opaque",
+                string_data={key: pulumi.Output.secret(value) for key, value in data.items()},
+                opts=child,
+            )
+            for secret_name, data in _secret_data(credentials).items()
+        ]
+
+        operator = k8s.helm.v3.Release(
+            f"{name}-operator",
+            name="wandb-operator",
+            chart="operator",
+            version=args.operator_chart_version,
+            repository_opts={"repo": OPERATOR_REPO},
+            namespace=ns,
+            values={"image": {"tag": args.operator_image_tag}},
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=child,
+        )
+
+        extras = [
+            k8s.apiextensions.CustomResource(
+                f"{name}-{m['kind'].lower()}-{m['metadata']['name']}",
+                api_version=m["apiVersion"],
+                kind=m["kind"],
+                metadata={**m["metadata"], "namespace": ns, "labels": MANAGED_BY},
+                spec=m["spec"],
+                opts=child,
+            )
+            for m in spec.ingress.manifests
+        ]
+
+        cr_spec: dict = {"values": wandb_values(spec)}
+        if args.wandb_chart_version:
+            cr_spec["chart"] = {"url": OPERATOR_REPO, "name": "operator-wandb", "version": args.wandb_chart_version}
+        self.wandb = k8s.apiextensions.CustomResource(
+            f"{name}-wandb",
+            api_version="apps.wandb.com/v1",
+            kind="WeightsAndBiases",
+            metadata={"name": spec.instance_name, "namespace": ns, "labels": MANAGED_BY},
+            spec=cr_spec,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, *self.secrets, *extras]),
+        )
+        self.namespace = ns
+        self.register_outputs({"namespace": ns, "instance": spec.instance_name})

@@ -1,0 +1,219 @@
+"""The `spec.values` of the WeightsAndBiases resource, built by pure functions.
+
+Credentials never appear here: the values carry only references (Secret name and key) to Secrets that
+`secret_layout` describes and the W&B release creates. Field names follow chart operator-wandb 0.43.8
+(shared/WANDB_CONTRACT.md section 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+
+# Chart value keys of the W&B components that talk to the bucket or the cloud, with the suffix of the service
+# account the chart gives each (`<cr-name>-<suffix>`). Workload identity binds exactly these names.
+WANDB_SERVICE_ACCOUNTS: dict[str, str] = {
+    "app": "app",
+    "api": "api",
+    "console": "console",
+    "executor": "executor",
+    "filemeta": "filemeta",
+    "filestream": "filestream",
+    "flat-run-fields-updater": "flat-run-fields-updater",
+    "glue": "glue",
+    "history-reader": "history-reader",
+    "history-updater": "history-updater",
+    "metric-observer": "metric-observer",
+    "parquet": "parquet",
+    "settingsMigrationJob": "settings-migration-job",
+    "weave": "weave",
+    "weave-trace": "weave-trace",
+}
+
+REDIS_CA_PATH = "/etc/ssl/certs/redis_ca.pem"  # where the chart mounts key REDIS_CA_CERT of the Redis Secret
+IN_CLUSTER_MYSQL_IMAGE_TAG = "8.0"  # the chart's in-cluster MySQL defaults to mysql:latest
+
+
+def service_account_names(instance_name: str) -> list[str]:
+    """The Kubernetes service accounts the chart creates for the components in WANDB_SERVICE_ACCOUNTS."""
+    return [f"{instance_name}-{suffix}" for suffix in WANDB_SERVICE_ACCOUNTS.values()]
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    name: str
+    key: str
+
+
+@dataclass(frozen=True)
+class SecretLayout:
+    """Names and keys of the Secrets this project owns in the CR's namespace; values reference only these."""
+
+    license: SecretRef
+    mysql_password: SecretRef
+    mysql_root_password: SecretRef
+    redis_password: SecretRef
+    redis_ca_cert: SecretRef
+    oidc_secret: SecretRef
+
+
+def secret_layout(instance_name: str) -> SecretLayout:
+    prefix = f"{instance_name}-platform"
+    return SecretLayout(
+        license=SecretRef(f"{prefix}-license", "license"),
+        mysql_password=SecretRef(f"{prefix}-mysql", "MYSQL_PASSWORD"),
+        mysql_root_password=SecretRef(f"{prefix}-mysql", "MYSQL_ROOT_PASSWORD"),
+        redis_password=SecretRef(f"{prefix}-redis", "REDIS_PASSWORD"),
+        redis_ca_cert=SecretRef(f"{prefix}-redis", "REDIS_CA_CERT"),
+        oidc_secret=SecretRef(f"{prefix}-oidc", "OIDC_SECRET"),
+    )
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    client_id: str
+    issuer: str
+    auth_method: str = "implicit"
+    has_secret: bool = False
+
+
+@dataclass(frozen=True)
+class ValuesInput:
+    """What the values depend on. `mysql`/`redis` None means the chart installs them in the cluster."""
+
+    host: str
+    instance_name: str
+    namespace: str
+    size: str
+    cloud_provider: str  # gcp | aws | azure | "" (no cloud-specific chart behaviour)
+    mysql: MysqlEndpoint | None
+    redis: RedisEndpoint | None
+    bucket: BucketInfo | None
+    identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
+    ingress: IngressSettings = field(default_factory=lambda: IngressSettings(ingress_class=""))
+    oidc: OidcSettings | None = None
+    cluster_oidc_issuer: Any = ""
+    extra_values: Mapping[str, Any] = field(default_factory=dict)
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """`override` wins; maps merge key by key, everything else (lists included) is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _mysql_values(mysql: MysqlEndpoint | None, secrets: SecretLayout) -> dict[str, Any]:
+    password_secret = {
+        "name": secrets.mysql_password.name,
+        "passwordKey": secrets.mysql_password.key,
+        "rootPasswordKey": secrets.mysql_root_password.key,
+    }
+    if mysql is None:  # the chart's Service `<cr>-mysql`, fed from our Secret
+        return {"host": "", "port": 3306, "database": "wandb_local", "user": "wandb", "passwordSecret": password_secret}
+    return {
+        "host": mysql.host,
+        "port": mysql.port,
+        "database": mysql.database,
+        "user": mysql.user,
+        "passwordSecret": password_secret,
+    }
+
+
+def _redis_values(redis: RedisEndpoint | None, secrets: SecretLayout) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "secret": {"secretName": secrets.redis_password.name, "secretKey": secrets.redis_password.key},
+    }
+    if redis is None:  # the chart's Bitnami Redis `<cr>-redis-master`, AUTH from our Secret
+        return {"host": "", "port": 6379, **values}
+    params = {"ttlInSeconds": "604800"}
+    if redis.tls:
+        params["tls"] = "true"
+        if redis.ca_cert is not None:
+            params["caCertPath"] = REDIS_CA_PATH
+    return {"host": redis.host, "port": redis.port, "params": params, **values}
+
+
+def _bucket_values(bucket: BucketInfo | None) -> dict[str, Any]:
+    if bucket is None:
+        return {}
+    return {
+        "defaultBucket": {
+            "provider": bucket.provider,
+            "name": bucket.name,
+            "path": bucket.path,
+            "region": bucket.region,
+            "kmsKey": bucket.kms_key,
+        }
+    }
+
+
+def _identity_values(identity: WorkloadIdentity) -> dict[str, Any]:
+    if not identity.service_account_annotations and not identity.pod_labels:
+        return {}
+
+    def component_values() -> dict[str, Any]:
+        values: dict[str, Any] = {"serviceAccount": {"annotations": dict(identity.service_account_annotations)}}
+        if identity.pod_labels:
+            values["pod"] = {"labels": dict(identity.pod_labels)}
+        return values
+
+    return {component: component_values() for component in WANDB_SERVICE_ACCOUNTS}
+
+
+def _oidc_values(oidc: OidcSettings | None, secrets: SecretLayout) -> dict[str, Any]:
+    if oidc is None:
+        return {}
+    values: dict[str, Any] = {"clientId": oidc.client_id, "issuer": oidc.issuer, "authMethod": oidc.auth_method}
+    if oidc.has_secret:
+        values["oidcSecret"] = {"name": secrets.oidc_secret.name, "secretKey": secrets.oidc_secret.key}
+    return {"auth": {"oidc": values}}
+
+
+def wandb_values(spec: ValuesInput) -> dict[str, Any]:
+    """The CR's `spec.values`: references to Secrets only, the stack's free-form values merged last."""
+    secrets = secret_layout(spec.instance_name)
+    global_values: dict[str, Any] = {
+        "host": spec.host,
+        "size": spec.size,
+        "licenseSecret": {"name": secrets.license.name, "key": secrets.license.key},
+        "mysql": _mysql_values(spec.mysql, secrets),
+        "redis": _redis_values(spec.redis, secrets),
+        **_bucket_values(spec.bucket),
+        **_oidc_values(spec.oidc, secrets),
+    }
+    if spec.cloud_provider:
+        global_values["cloudProvider"] = spec.cloud_provider
+    values: dict[str, Any] = {
+        "global": global_values,
+        "ingress": {
+            "class": spec.ingress.ingress_class,
+            "annotations": dict(spec.ingress.annotations),
+            "tls": list(spec.ingress.tls),
+        },
+        "mysql": {
+            "install": spec.mysql is None,
+            **({"image": {"tag": IN_CLUSTER_MYSQL_IMAGE_TAG}} if spec.mysql is None else {}),
+        },
+        "redis": {"install": spec.redis is None, **({"auth": {"enabled": True}} if spec.redis is None else {})},
+        "clickhouse": {"install": False},
+        "kafka": {"install": False},
+        **_identity_values(spec.identity),
+    }
+    if spec.cluster_oidc_issuer:
+        jwt_map = [
+            {
+                "subject": f"system:serviceaccount:{spec.namespace}:{spec.instance_name}-{sa}",
+                "issuer": spec.cluster_oidc_issuer,
+            }
+            for sa in ("weave-trace", "weave-trace-worker")
+        ]
+        values = deep_merge(values, {"app": {"internalJWTMap": jwt_map}})
+    return deep_merge(values, spec.extra_values)

@@ -1,0 +1,310 @@
+"""Run the real Pulumi program with no cloud and no Pulumi CLI: Pulumi's mocks, plausible fake cloud
+outputs, and a monitor that records every registration (type, parent, provider, dependencies, protect, the
+inputs as sent, secrets marked). The offline plan (stacks.plan) and the tests share this harness.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks, settings
+from pulumi.runtime import stack as runtime_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from stacks.config import PROJECT
+
+ROOT = Path(__file__).resolve().parent.parent
+SIG = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+REDACTED = "[secret]"
+FAKE_PROJECT_NUMBER = "123456789012"
+FAKE_PEM = "-----BEGIN CERTIFICATE-----\nMIIBfakeCAcertificateForOfflinePlans\n-----END CERTIFICATE-----\n"
+
+
+def fake_secret(seed: str, length: int = 32) -> str:
+    """A deterministic URL-safe stand-in for a generated credential; tests search for it in plain text."""
+    digest = hashlib.sha256(seed.encode()).hexdigest()
+    return ("fake" + digest)[:length]
+
+
+def _fake_outputs(typ: str, name: str, inputs: dict) -> dict:
+    """Outputs a real provider would compute that the program reads."""
+    project = inputs.get("project", "project")
+    physical = inputs.get("name") or name
+    if typ == "gcp:sql/databaseInstance:DatabaseInstance":
+        return {
+            "name": physical,
+            "privateIpAddress": "10.100.0.3",
+            "connectionName": f"{project}:{inputs.get('region')}:{physical}",
+            "serverCaCerts": [{"cert": FAKE_PEM}],
+        }
+    if typ == "gcp:redis/instance:Instance":
+        return {
+            "host": "10.100.1.4",
+            "port": 6378,
+            "authString": fake_secret(name),
+            "serverCaCerts": [{"cert": FAKE_PEM}],
+        }
+    if typ == "gcp:container/cluster:Cluster":
+        return {
+            "name": physical,
+            "endpoint": "172.16.0.34",
+            "masterAuth": {"clusterCaCertificate": base64.b64encode(FAKE_PEM.encode()).decode()},
+        }
+    if typ == "gcp:serviceaccount/account:Account":
+        email = f"{inputs['accountId']}@{project}.iam.gserviceaccount.com"
+        return {
+            "email": email,
+            "member": f"serviceAccount:{email}",
+            "name": f"projects/{project}/serviceAccounts/{email}",
+        }
+    if typ == "gcp:projects/serviceIdentity:ServiceIdentity":
+        email = f"service-{FAKE_PROJECT_NUMBER}@gcp-sa-cloud-sql.iam.gserviceaccount.com"
+        return {"email": email, "member": f"serviceAccount:{email}"}
+    if typ == "gcp:kms/keyRing:KeyRing":
+        return {"name": physical}
+    if typ == "gcp:storage/bucket:Bucket":
+        return {"name": physical, "url": f"gs://{physical}"}
+    if typ == "random:index/randomPassword:RandomPassword":
+        return {"result": fake_secret(name, int(inputs.get("length", 32)))}
+    if typ.startswith("gcp:"):
+        return {"name": physical}
+    return {}
+
+
+def _fake_id(typ: str, name: str, inputs: dict, outputs: dict) -> str:
+    project, location = inputs.get("project", "project"), inputs.get("location", "region")
+    if typ == "gcp:kms/keyRing:KeyRing":
+        return f"projects/{project}/locations/{location}/keyRings/{outputs['name']}"
+    if typ == "gcp:kms/cryptoKey:CryptoKey":
+        return f"{inputs['keyRing']}/cryptoKeys/{name}"
+    if typ.startswith("gcp:container/cluster"):
+        return f"projects/{project}/locations/{location}/clusters/{outputs['name']}"
+    return f"{name}-id"
+
+
+class FakeCloud(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        outputs = {**args.inputs, **_fake_outputs(args.typ, args.name, args.inputs)}
+        return _fake_id(args.typ, args.name, args.inputs, outputs), outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        if args.token == "gcp:organizations/getProject:getProject":
+            return {"number": FAKE_PROJECT_NUMBER, "projectId": args.args.get("projectId")}
+        if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
+            email = f"service-{FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+            return {"emailAddress": email, "member": f"serviceAccount:{email}"}
+        return {}
+
+
+@dataclass
+class Registered:
+    """One registered resource as the engine would have received it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    provider: str | None
+    custom: bool
+    direct_dependencies: list[str]
+    protect: bool
+    inputs: dict  # as sent, secrets written as REDACTED
+    plain_inputs: dict  # as the provider would see them (tests only: never print these)
+    secret_outputs: list[str]
+    id: str = ""
+    outputs: dict = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+
+
+def _redact(value: Any, secrets: set[str]) -> Any:
+    """Replace each secret leaf of a decoded property struct with REDACTED, collecting the plain values."""
+    if isinstance(value, dict):
+        sig = value.get(SIG)
+        if sig == SECRET_SIG:
+            _collect(value.get("value"), secrets)
+            return _redact_leaves(value.get("value"))
+        if sig == RESOURCE_SIG:
+            return value.get("urn")
+        if sig == OUTPUT_SIG:
+            if value.get("secret"):
+                _collect(value.get("value"), secrets)
+                return _redact_leaves(value.get("value"))
+            return _redact(value.get("value"), secrets)
+        return {k: _redact(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v, secrets) for v in value]
+    if value == UNKNOWN:
+        return "[unknown]"
+    return value
+
+
+def _redact_leaves(value: Any) -> Any:
+    """A secret object keeps its shape (a Secret's keys stay visible); only its scalar leaves are hidden."""
+    if isinstance(value, dict):
+        return {k: _redact_leaves(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_leaves(v) for v in value]
+    return REDACTED
+
+
+def _collect(value: Any, into: set[str]) -> None:
+    if isinstance(value, dict):
+        for v in value.values():
+            _collect(v, into)
+    elif isinstance(value, list):
+        for v in value:
+            _collect(v, into)
+    elif isinstance(value, str) and value:
+        into.add(value)
+
+
+def _redact_outputs(value: Any, secrets: set[str], secret_keys: set[str], top: bool = True) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _redact_leaves(v) if top and k in secret_keys else _redact_outputs(v, secrets, secret_keys, False)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact_outputs(v, secrets, secret_keys, False) for v in value]
+    return REDACTED if isinstance(value, str) and value in secrets else value
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    def __init__(self, fake: pulumi.runtime.Mocks):
+        super().__init__(fake)
+        self.registered: dict[str, Registered] = {}
+        self.secret_values: set[str] = set()
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        secrets: set[str] = set()
+        raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
+        inputs = _redact(raw, secrets)
+        self.secret_values |= secrets
+        deps = set(request.dependencies)
+        for prop in request.propertyDependencies.values():
+            deps |= set(prop.urns)
+        provider = request.provider.rsplit("::", 1)[0] if request.provider else None  # "<urn>::<id>"
+        state = self.resources.get(response.urn)
+        self.registered[response.urn] = Registered(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent or None,
+            provider=provider,
+            custom=bool(request.custom),
+            direct_dependencies=sorted(deps),
+            protect=bool(request.protect),
+            inputs=inputs,
+            plain_inputs=pulumi.runtime.rpc.deserialize_properties(request.object, keep_unknowns=True),
+            secret_outputs=list(request.additionalSecretOutputs),
+            id=response.id,
+            outputs=dict(state.state) if state else {},
+        )
+        return response
+
+
+@dataclass
+class Run:
+    """The outcome of one offline run of the program."""
+
+    stack: str
+    resources: list[Registered]
+    outputs: dict[str, Any]  # stack outputs, secret ones REDACTED
+    secret_values: set[str]  # every plain value that was sent as a secret
+
+    def of_type(self, typ: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == typ]
+
+    def one(self, typ: str) -> Registered:
+        found = self.of_type(typ)
+        assert len(found) == 1, f"expected one {typ}, found {len(found)}"
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registered:
+        return next(r for r in self.resources if r.urn == urn)
+
+
+def _with_inherited_dependencies(registered: Mapping[str, Registered]) -> None:
+    """A resource waits for its own dependencies, its provider, and everything its parents wait for."""
+
+    def deps(urn: str, seen: frozenset = frozenset()) -> set[str]:
+        r = registered.get(urn)
+        if r is None or urn in seen:
+            return set()
+        out = set(r.direct_dependencies) | ({r.provider} if r.provider in registered else set())
+        if r.parent:
+            out |= deps(r.parent, seen | {urn})
+        return out
+
+    for urn, r in registered.items():
+        r.dependencies = sorted(deps(urn) - {urn})
+        r.outputs = _redact_outputs(r.outputs, _secrets_of(r), set(r.secret_outputs) | _secret_keys(r.inputs))
+
+
+def _secrets_of(r: Registered) -> set[str]:
+    found: set[str] = set()
+    for key, value in r.inputs.items():
+        if value == REDACTED:
+            _collect(r.plain_inputs.get(key), found)
+    _collect_redacted_leaves(r.inputs, r.plain_inputs, found)
+    return found
+
+
+def _collect_redacted_leaves(redacted: Any, plain: Any, into: set[str]) -> None:
+    if redacted == REDACTED:
+        _collect(plain, into)
+    elif isinstance(redacted, dict) and isinstance(plain, dict):
+        for k, v in redacted.items():
+            _collect_redacted_leaves(v, plain.get(k), into)
+    elif isinstance(redacted, list) and isinstance(plain, list):
+        for v, p in zip(redacted, plain, strict=False):
+            _collect_redacted_leaves(v, p, into)
+
+
+def _secret_keys(inputs: dict) -> set[str]:
+    return {k for k, v in inputs.items() if v == REDACTED}
+
+
+async def _resolve_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    resolved = {}
+    for name, value in outputs.items():
+        output = pulumi.Output.from_input(value)
+        plain, secret = await output.future(), await output.is_secret()
+        resolved[name] = REDACTED if secret else plain
+    return resolved
+
+
+def run_program(stack: str, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ()) -> Run:
+    """Run __main__.py for `stack` with `config` (full `namespace:key` names) under the mocks."""
+    monitor = RecordingMonitor(FakeCloud())
+    settings.ROOT.set(None)
+    runtime_config.set_all_config({k: _as_config_string(v) for k, v in config.items()}, list(secret_keys))
+    mocks.set_mocks(FakeCloud(), project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_main__")
+    _sync_await(runtime_stack.wait_for_rpcs())
+    root = settings.get_root_resource()
+    outputs = _sync_await(_resolve_outputs(getattr(root, "outputs", {})))
+    _with_inherited_dependencies(monitor.registered)
+    return Run(stack, list(monitor.registered.values()), outputs, monitor.secret_values)
+
+
+def _as_config_string(value: Any) -> str:
+    """Pulumi passes every config value as text: structured values as JSON, booleans lowercase."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
