@@ -59,7 +59,6 @@ class MysqlConfig(_Section):
     database: str = "wandb_local"
     user: str = "wandb"
     password: SecretStr | None = None
-    ca_cert: str = ""
     backup_retention_days: int = Field(7, ge=1, le=365)
 
     @model_validator(mode="after")
@@ -290,7 +289,7 @@ def _decode(value: Any) -> Any:
 
 
 def _key(loc: tuple) -> str:
-    head, *rest = loc or ("<config>",)
+    head, *rest = loc
     return str(head) + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest)
 
 
@@ -298,6 +297,8 @@ SECRET_WORDS = ("license", "password", "secret")
 
 
 def _problem(err: dict) -> str:
+    if not err["loc"]:  # a check across keys: its message names them
+        return err["msg"].removeprefix("Value error, ")
     key = _key(err["loc"])
     if err["type"] == "extra_forbidden":
         return f"{key}: unknown key"

@@ -165,6 +165,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             namespace=cfg.namespace,
             service_accounts=service_account_names(cfg.instance_name),
             kms_key_id=bucket.kms_key or None,
+            depends_on=services.api("iam.googleapis.com"),
         ),
     )
     ingress = GkeIngress(
@@ -176,6 +177,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             tls=cfg.ingress.tls,
             static_ip_name=cfg.ingress.static_ip_name,
             extra_annotations=cfg.ingress.annotations,
+            depends_on=services.api("compute.googleapis.com"),
         ),
     )
     release = wandb_release(
@@ -197,5 +199,6 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         "clusterName": cluster.info.name,
         "kubeconfig": cluster.info.kubeconfig,
         "bucket": bucket.name,
+        "ingressAddress": ingress.address,
         "wandbServiceAccount": identity.account.email,
     }

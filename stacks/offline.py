@@ -9,7 +9,7 @@ import base64
 import hashlib
 import json
 import runpy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,9 @@ def _fake_outputs(typ: str, name: str, inputs: dict) -> dict:
         return {"email": email, "member": f"serviceAccount:{email}"}
     if typ == "gcp:kms/keyRing:KeyRing":
         return {"name": physical}
+    if typ == "gcp:compute/globalAddress:GlobalAddress":
+        address = "10.200.0.0" if inputs.get("purpose") == "VPC_PEERING" else "198.51.100.7"
+        return {"name": physical, "address": address}
     if typ == "gcp:storage/bucket:Bucket":
         return {"name": physical, "url": f"gs://{physical}"}
     if typ == "random:index/randomPassword:RandomPassword":
@@ -149,7 +152,26 @@ def _redact(value: Any, secrets: set[str]) -> Any:
         return [_redact(v, secrets) for v in value]
     if value == UNKNOWN:
         return "[unknown]"
-    return value
+    return _number(value)
+
+
+def _unwrap(value: Any) -> Any:
+    """The decoded property struct with secret and output wrappers removed: the values a provider gets."""
+    if isinstance(value, dict):
+        sig = value.get(SIG)
+        if sig in (SECRET_SIG, OUTPUT_SIG):
+            return _unwrap(value.get("value"))
+        if sig == RESOURCE_SIG:
+            return value.get("urn")
+        return {k: _unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    return _number(value)
+
+
+def _number(value: Any) -> Any:
+    """Protobuf structs carry every number as a double; give whole numbers back as integers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _redact_leaves(value: Any) -> Any:
@@ -210,7 +232,7 @@ class RecordingMonitor(mocks.MockMonitor):
             direct_dependencies=sorted(deps),
             protect=bool(request.protect),
             inputs=inputs,
-            plain_inputs=pulumi.runtime.rpc.deserialize_properties(request.object, keep_unknowns=True),
+            plain_inputs=_unwrap(raw),
             secret_outputs=list(request.additionalSecretOutputs),
             id=response.id,
             outputs=dict(state.state) if state else {},
@@ -289,18 +311,35 @@ async def _resolve_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-def run_program(stack: str, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ()) -> Run:
-    """Run __main__.py for `stack` with `config` (full `namespace:key` names) under the mocks."""
+def record(
+    stack: str,
+    config: Mapping[str, Any],
+    program: Callable[[], Mapping[str, Any] | None],
+    secret_keys: tuple[str, ...] = (),
+) -> Run:
+    """Run `program` under the mocks with `config` (full `namespace:key` names) and record what it registers.
+
+    The stack outputs are what the program exported, or the mapping it returned.
+    """
     monitor = RecordingMonitor(FakeCloud())
     settings.ROOT.set(None)
     runtime_config.set_all_config({k: _as_config_string(v) for k, v in config.items()}, list(secret_keys))
     mocks.set_mocks(FakeCloud(), project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_main__")
+    returned = program() or {}
     _sync_await(runtime_stack.wait_for_rpcs())
-    root = settings.get_root_resource()
-    outputs = _sync_await(_resolve_outputs(getattr(root, "outputs", {})))
+    exported = getattr(settings.get_root_resource(), "outputs", {})
+    outputs = _sync_await(_resolve_outputs({**exported, **returned}))
     _with_inherited_dependencies(monitor.registered)
     return Run(stack, list(monitor.registered.values()), outputs, monitor.secret_values)
+
+
+def run_program(stack: str, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ()) -> Run:
+    """Run the project's __main__.py for `stack`, exactly as `pulumi up` would, under the mocks."""
+
+    def main() -> None:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_main__")
+
+    return record(stack, config, main, secret_keys)
 
 
 def _as_config_string(value: Any) -> str:

@@ -108,11 +108,11 @@ def tree(run: Run) -> str:
     return "\n".join(lines)
 
 
-def plan(stack: str) -> Run:
+def plan(stack: str, root: Path = ROOT) -> Run:
     """Raises PlanError for a missing stack file or an invalid configuration."""
     import pulumi
 
-    config, secret_keys = stack_config(stack)
+    config, secret_keys = stack_config(stack, root)
     try:
         return run_program(stack, config, secret_keys)
     except pulumi.RunError as exc:
@@ -123,9 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks.plan", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True, help="stack name: plans Pulumi.<stack>.yaml")
     parser.add_argument("--json", metavar="PATH", help="also write the plan as JSON to PATH")
+    parser.add_argument("--dir", type=Path, default=ROOT, help="folder holding Pulumi.<stack>.yaml (default: project)")
     args = parser.parse_args(argv)
     try:
-        run = plan(args.stack)
+        run = plan(args.stack, args.dir)
     except PlanError as exc:
         print(f"stack {args.stack}: {exc}", file=sys.stderr)
         return 2

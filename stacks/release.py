@@ -46,7 +46,6 @@ def external_mysql(mysql: MysqlConfig) -> MysqlEndpoint | None:
         database=mysql.database,
         user=mysql.user,
         password=_secret(mysql.password),
-        ca_cert=pulumi.Output.secret(mysql.ca_cert) if mysql.ca_cert else None,
     )
 
 

@@ -27,6 +27,7 @@ class GcpWandbIdentityArgs:
     namespace: str
     service_accounts: Sequence[str]  # the Kubernetes service accounts W&B's pods run as
     kms_key_id: pulumi.Input[str] | None = None
+    depends_on: Sequence[pulumi.Resource] = ()  # the IAM API
 
 
 class GcpWandbIdentity(pulumi.ComponentResource):
@@ -37,7 +38,11 @@ class GcpWandbIdentity(pulumi.ComponentResource):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         account = gcp.serviceaccount.Account(
-            f"{name}-sa", project=args.project, account_id=args.account_id, display_name="W&B workloads", opts=child
+            f"{name}-sa",
+            project=args.project,
+            account_id=args.account_id,
+            display_name="W&B workloads",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         for role in ("roles/storage.objectAdmin", "roles/storage.legacyBucketReader"):
             gcp.storage.BucketIAMMember(

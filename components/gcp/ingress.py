@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -21,6 +21,7 @@ class GkeIngressArgs:
     tls: bool = True
     static_ip_name: str = ""  # an existing global address; "" creates one
     extra_annotations: Mapping[str, str] = field(default_factory=dict)
+    depends_on: Sequence[pulumi.Resource] = ()  # the Compute API
 
 
 def gke_ingress_settings(
@@ -58,12 +59,14 @@ class GkeIngress(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: GkeIngressArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        if args.static_ip_name:
-            address_name: pulumi.Input[str] = args.static_ip_name
+        child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
+        if args.static_ip_name:  # reserved outside this stack: read, never managed
+            address_id = f"projects/{args.project}/global/addresses/{args.static_ip_name}"
+            address = gcp.compute.GlobalAddress.get(f"{name}-ip", address_id, opts=pulumi.ResourceOptions(parent=self))
         else:
             address = gcp.compute.GlobalAddress(f"{name}-ip", project=args.project, opts=child)
-            address_name = address.name
+        address_name = args.static_ip_name or address.name
+        self.address = address.address
         certificate_name = ssl_policy_name = None
         if args.tls:
             certificate_name = gcp.compute.ManagedSslCertificate(
@@ -75,4 +78,4 @@ class GkeIngress(pulumi.ComponentResource):
         self.settings = gke_ingress_settings(
             address_name, certificate_name, ssl_policy_name, args.frontend_config_name, args.extra_annotations
         )
-        self.register_outputs({"address": address_name})
+        self.register_outputs({"addressName": address_name, "address": address.address})

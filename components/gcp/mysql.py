@@ -12,6 +12,7 @@ import pulumi_random as random
 from components.contracts import MysqlEndpoint
 
 TOKEN = "wandb-platform:index:CloudSqlMysql"
+MAX_LOG_RETENTION_DAYS = 7  # Cloud SQL Enterprise keeps binary logs (point-in-time recovery) 1-7 days
 
 # W&B's flags for Cloud SQL (shared/WANDB_CONTRACT.md section 4).
 WANDB_MYSQL_FLAGS: dict[str, str] = {
@@ -76,7 +77,7 @@ class CloudSqlMysql(pulumi.ComponentResource):
                     "enabled": True,
                     "binary_log_enabled": True,
                     "start_time": "02:00",
-                    "transaction_log_retention_days": args.backup_retention_days,
+                    "transaction_log_retention_days": min(args.backup_retention_days, MAX_LOG_RETENTION_DAYS),
                     "backup_retention_settings": {
                         "retained_backups": args.backup_retention_days,
                         "retention_unit": "COUNT",

@@ -111,12 +111,9 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 
 
 def _mysql_values(mysql: MysqlEndpoint | None, secrets: SecretLayout) -> dict[str, Any]:
-    password_secret = {
-        "name": secrets.mysql_password.name,
-        "passwordKey": secrets.mysql_password.key,
-        "rootPasswordKey": secrets.mysql_root_password.key,
-    }
-    if mysql is None:  # the chart's Service `<cr>-mysql`, fed from our Secret
+    password_secret = {"name": secrets.mysql_password.name, "passwordKey": secrets.mysql_password.key}
+    if mysql is None:  # the chart's Service `<cr>-mysql`; its pod takes both passwords from our Secret
+        password_secret["rootPasswordKey"] = secrets.mysql_root_password.key
         return {"host": "", "port": 3306, "database": "wandb_local", "user": "wandb", "passwordSecret": password_secret}
     return {
         "host": mysql.host,
@@ -128,11 +125,10 @@ def _mysql_values(mysql: MysqlEndpoint | None, secrets: SecretLayout) -> dict[st
 
 
 def _redis_values(redis: RedisEndpoint | None, secrets: SecretLayout) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "secret": {"secretName": secrets.redis_password.name, "secretKey": secrets.redis_password.key},
-    }
+    reference = {"secretName": secrets.redis_password.name, "secretKey": secrets.redis_password.key}
     if redis is None:  # the chart's Bitnami Redis `<cr>-redis-master`, AUTH from our Secret
-        return {"host": "", "port": 6379, **values}
+        return {"host": "", "port": 6379, "secret": reference}
+    values: dict[str, Any] = {"secret": reference} if redis.password is not None else {}
     params = {"ttlInSeconds": "604800"}
     if redis.tls:
         params["tls"] = "true"
