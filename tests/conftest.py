@@ -1,0 +1,88 @@
+"""The mock harness shared by every test: run the program (or any components) under Pulumi's mocks and
+record each registered resource: type, name, parent, provider, dependencies, protect, inputs and outputs.
+The recorder itself lives in stacks/offline.py, because the offline plan uses the very same one."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.offline import REDACTED, ROOT, Registered, Run, record, run_program
+from stacks.plan import stack_config
+
+STACK_FILES = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
+LICENSE = "test-license-value-0123456789"
+
+
+@functools.cache
+def planned(stack: str) -> Run:
+    """Each committed stack file, run once per test session."""
+    config, secret_keys = stack_config(stack)
+    return run_program(stack, config, secret_keys)
+
+
+def run_config(config: Mapping[str, Any], stack: str = "test") -> Run:
+    """The whole program for an ad-hoc config (full `namespace:key` names)."""
+    return run_program(stack, {"wandb-platform:license": LICENSE, **config}, ("wandb-platform:license",))
+
+
+def run_components(build: Callable[[], Mapping[str, Any] | None]) -> Run:
+    """Components built by `build` (outside the program), recorded the same way."""
+    return record("components", {}, build)
+
+
+def base_gcp_config(**overrides: Any) -> dict[str, Any]:
+    return {
+        "gcp:project": "test-project-1",
+        "wandb-platform:host": "https://wandb.test.example.com",
+        **{f"wandb-platform:{k}": v for k, v in overrides.items()},
+    }
+
+
+def dig(value: Any, *path: str | int) -> Any:
+    """value[path[0]][path[1]]..., None where a step is missing."""
+    for step in path:
+        if isinstance(value, Mapping):
+            value = value.get(step)
+        elif isinstance(value, list) and isinstance(step, int) and step < len(value):
+            value = value[step]
+        else:
+            return None
+    return value
+
+
+def leaves(value: Any) -> Iterator[Any]:
+    if isinstance(value, Mapping):
+        for v in value.values():
+            yield from leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from leaves(v)
+    else:
+        yield value
+
+
+def wandb_cr(run: Run) -> Registered:
+    return run.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
+
+
+@pytest.fixture(params=STACK_FILES)
+def stack_run(request) -> Run:
+    return planned(request.param)
+
+
+__all__ = [
+    "REDACTED",
+    "Path",
+    "planned",
+    "run_config",
+    "run_components",
+    "base_gcp_config",
+    "dig",
+    "leaves",
+    "wandb_cr",
+]

@@ -1,0 +1,139 @@
+"""Config validation: every problem reported at once, naming the key; secrets never echoed."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stacks.config import ConfigError, load_config
+from stacks.sizes import GCP_SIZES
+from tests.conftest import LICENSE, base_gcp_config
+
+
+def valid(**overrides):
+    return {**base_gcp_config(**overrides), "wandb-platform:license": LICENSE}
+
+
+def problems(raw) -> list[str]:
+    with pytest.raises(ConfigError) as err:
+        load_config(raw)
+    return err.value.problems
+
+
+def test_defaults_are_production_safe():
+    cfg = load_config(valid())
+    assert cfg.environment == "prod" and cfg.protect and cfg.ha
+    assert (cfg.mysql.mode, cfg.redis.mode, cfg.bucket.mode) == ("managed", "managed", "managed")
+    assert cfg.namespace == "wandb" and cfg.instance_name == "wandb" and cfg.size == "small"
+    assert cfg.license.get_secret_value() == LICENSE and LICENSE not in repr(cfg)
+
+
+def test_dev_turns_protection_and_ha_off_unless_overridden():
+    assert not load_config(valid(environment="dev")).protect
+    cfg = load_config(valid(environment="dev", deletionProtection="true", highAvailability="true"))
+    assert cfg.protect and cfg.ha
+
+
+def test_malformed_stack_names_every_bad_key_at_once():
+    raw = {"wandb-platform:size": "huge", "wandb-platform:host": "wandb.example.com", "wandb-platform:license": "x"}
+    found = problems(raw)
+    assert any(p.startswith("wandb-platform:size:") and "'small'" in p and "'huge'" in p for p in found)
+    assert any(p.startswith("wandb-platform:host:") and "scheme" in p for p in found)
+    assert any(p.startswith("gcp:project:") for p in found)
+    assert len(found) == 3
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "words"),
+    [
+        ({"bogus": "1"}, "wandb-platform:bogus", "unknown key"),
+        ({"mysql": {"mode": "external"}}, "wandb-platform:mysql", "needs host, password"),
+        ({"mysql": {"mode": "in-cluster", "host": "db"}}, "wandb-platform:mysql", "only apply to mode 'external'"),
+        ({"redis": {"mode": "clustered"}}, "wandb-platform:redis.mode", "'in-cluster'"),
+        ({"redis": {"mode": "managed", "password": "p4ss"}}, "wandb-platform:redis", "only for mode 'external'"),
+        ({"bucket": {"mode": "external"}}, "wandb-platform:bucket", "needs name"),
+        ({"bucket": {"mode": "external", "name": "b", "provider": "s3"}}, "wandb-platform:bucket.provider", "gcs"),
+        ({"host": "https://wandb.example.com/path"}, "wandb-platform:host", "no path"),
+        ({"host": "http://wandb.example.com"}, "wandb-platform:host", "https://"),
+        ({"namespace": "Not_A_Label"}, "wandb-platform:namespace", "pattern"),
+        ({"environment": "staging"}, "wandb-platform:environment", "'dev' or 'prod'"),
+        ({"target": "aws"}, "wandb-platform:target", "'gcp'"),
+        (
+            {"gcp": {"authorizedNetworks": [{"cidr": "0.0.0.0/0"}]}},
+            "wandb-platform:gcp.authorizedNetworks[0].cidr",
+            "internet",
+        ),
+        ({"gcp": {"masterCidr": "172.16.0.0/24"}}, "wandb-platform:gcp.masterCidr", "/28"),
+        ({"gcp": {"podsCidr": "10.10.0.0/16"}}, "wandb-platform:gcp", "overlaps"),
+        ({"gcp": {"releaseChannel": "FAST"}}, "wandb-platform:gcp.releaseChannel", "'REGULAR'"),
+        ({"sizeOverrides": {"nodeMinCount": 9, "nodeMaxCount": 3}}, "wandb-platform:sizeOverrides", "exceeds"),
+        ({"sizeOverrides": {"gpus": 1}}, "wandb-platform:sizeOverrides.gpus", "unknown key"),
+        ({"oidc": {"clientId": "c", "issuer": "http://idp"}}, "wandb-platform:oidc.issuer", "https"),
+        ({"labels": {"Team": "ML"}}, "wandb-platform:labels", "lowercase"),
+    ],
+)
+def test_each_invalid_input_names_its_key(overrides, key, words):
+    found = problems(valid(**overrides))
+    assert any(p.startswith(f"{key}:") and words in p for p in found), found
+
+
+def test_structured_values_arrive_as_json_text_like_pulumi_sends_them():
+    cfg = load_config(valid(mysql='{"mode": "in-cluster"}', gcp='{"privateEndpoint": true}'))
+    assert cfg.mysql.mode == "in-cluster" and cfg.gcp.private_endpoint is True
+
+
+def test_secrets_never_appear_in_errors():
+    raw = valid(mysql={"mode": "managed", "host": "db", "password": "hunter2-secret"})
+    raw["wandb-platform:license"] = {"not": "a string"}
+    message = str(ConfigError(problems(raw)))
+    assert "hunter2-secret" not in message and "not" not in message.split("license")[-1][:40]
+
+
+def test_size_overrides_apply_on_top_of_the_preset():
+    cfg = load_config(valid(size="large", sizeOverrides={"nodeMachineType": "n2-standard-8", "redisMemoryGb": 20}))
+    assert cfg.gcp_size.node_machine_type == "n2-standard-8"
+    assert cfg.gcp_size.redis_memory_gb == 20
+    assert cfg.gcp_size.mysql_tier == GCP_SIZES["large"].mysql_tier
+
+
+CONFIG_KEYS = ["size", "host", "environment", "namespace", "mysql", "redis", "bucket", "gcp", "target", "values"]
+ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 70000),
+    st.text(max_size=30),
+    st.sampled_from(["small", "xxlarge", "https://w.example.com", "in-cluster", "managed", "external", "gcp"]),
+    st.dictionaries(
+        st.sampled_from(["mode", "host", "port", "password", "name", "tls"]), st.text(max_size=10), max_size=3
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(CONFIG_KEYS), ANY_VALUE, max_size=6), st.booleans())
+def test_fuzzed_config_is_either_valid_or_a_clear_error(values, with_project):
+    raw = {f"wandb-platform:{k}": v for k, v in values.items() if v is not None}
+    raw["wandb-platform:license"] = LICENSE
+    if with_project:
+        raw["gcp:project"] = "fuzz-project-1"
+    try:
+        cfg = load_config(raw)
+    except ConfigError as err:
+        assert err.problems
+        assert all(p.split(":")[0] in ("wandb-platform", "gcp") for p in err.problems)
+        assert LICENSE not in str(err)
+    else:
+        assert cfg.gcp_size.node_min_count <= cfg.gcp_size.node_max_count
+        assert cfg.host.startswith(("http://", "https://"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(sorted(GCP_SIZES)),
+    st.sampled_from(["managed", "in-cluster"]),
+    st.sampled_from(["managed", "in-cluster"]),
+    st.sampled_from(["dev", "prod"]),
+)
+def test_every_size_and_mode_combination_on_gcp_is_accepted(size, mysql, redis, environment):
+    cfg = load_config(valid(size=size, mysql={"mode": mysql}, redis={"mode": redis}, environment=environment))
+    assert cfg.gcp_size == GCP_SIZES[size]
+    assert cfg.protect == (environment == "prod")

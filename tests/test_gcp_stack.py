@@ -1,0 +1,214 @@
+"""The committed GCP stacks, run whole under the mocks: the properties each resource must have."""
+
+import pytest
+
+from components.gcp.cluster import NODE_SCOPES
+from components.gcp.mysql import WANDB_MYSQL_FLAGS
+from components.k8s.wandb_values import service_account_names
+from tests.conftest import base_gcp_config, dig, planned, run_config, wandb_cr
+
+CLUSTER = "gcp:container/cluster:Cluster"
+POOL = "gcp:container/nodePool:NodePool"
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+REDIS = "gcp:redis/instance:Instance"
+BUCKET = "gcp:storage/bucket:Bucket"
+KEY = "gcp:kms/cryptoKey:CryptoKey"
+
+
+@pytest.fixture(scope="module")
+def prod():
+    return planned("prod")
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return planned("dev")
+
+
+def key_ids(run):
+    return {r.id for r in run.of_type(KEY)}
+
+
+def test_gke_is_private_with_workload_identity_and_kms_encrypted_secrets(prod):
+    c = prod.one(CLUSTER).plain_inputs
+    assert dig(c, "privateClusterConfig", "enablePrivateNodes") is True
+    assert dig(c, "workloadIdentityConfig", "workloadPool") == "wandb-platform-prod.svc.id.goog"
+    assert dig(c, "databaseEncryption", "state") == "ENCRYPTED"
+    assert dig(c, "databaseEncryption", "keyName") in key_ids(prod)
+    assert dig(c, "masterAuthorizedNetworksConfig", "cidrBlocks", 0, "cidrBlock") == "203.0.113.0/24"
+    assert dig(c, "masterAuthorizedNetworksConfig", "gcpPublicCidrsAccessEnabled") is False
+    assert c["enableShieldedNodes"] is True and c["removeDefaultNodePool"] is True
+    assert c["deletionProtection"] is True and prod.one(CLUSTER).protect
+    assert dig(c, "releaseChannel", "channel") == "STABLE"
+    assert c["datapathProvider"] == "ADVANCED_DATAPATH"
+    assert dig(c, "binaryAuthorization", "evaluationMode") == "PROJECT_SINGLETON_POLICY_ENFORCE"
+
+
+def test_node_pool_is_sized_by_the_preset_and_runs_as_a_dedicated_account(prod):
+    pool = prod.one(POOL).plain_inputs
+    node = pool["nodeConfig"]
+    assert node["machineType"] == "n2-highmem-16" and node["diskSizeGb"] == 256
+    assert dig(pool, "autoscaling", "totalMinNodeCount") == 3 and dig(pool, "autoscaling", "totalMaxNodeCount") == 8
+    assert node["serviceAccount"].startswith("wandb-prod-nodes@")
+    assert node["oauthScopes"] == NODE_SCOPES
+    assert "https://www.googleapis.com/auth/cloud-platform" not in node["oauthScopes"]
+    assert dig(node, "workloadMetadataConfig", "mode") == "GKE_METADATA"
+    assert dig(node, "shieldedInstanceConfig", "enableSecureBoot") is True
+    assert node["bootDiskKmsKey"] in key_ids(prod)
+    roles = {r.plain_inputs["role"] for r in prod.of_type("gcp:projects/iAMMember:IAMMember")}
+    assert roles == {"roles/container.defaultNodeServiceAccount"}
+
+
+def test_cloud_sql_is_private_regional_backed_up_encrypted_and_protected(prod):
+    sql = prod.one(SQL)
+    s = sql.plain_inputs["settings"]
+    assert sql.plain_inputs["databaseVersion"] == "MYSQL_8_0"
+    assert dig(s, "ipConfiguration", "ipv4Enabled") is False
+    assert dig(s, "ipConfiguration", "privateNetwork") == prod.one("gcp:compute/network:Network").id
+    assert dig(s, "ipConfiguration", "sslMode") == "ENCRYPTED_ONLY"
+    assert s["availabilityType"] == "REGIONAL" and s["tier"] == "db-n1-highmem-8"
+    assert dig(s, "backupConfiguration", "enabled") and dig(s, "backupConfiguration", "binaryLogEnabled")
+    assert sql.plain_inputs["encryptionKeyName"] in key_ids(prod)
+    assert sql.plain_inputs["deletionProtection"] is True and s["deletionProtectionEnabled"] and sql.protect
+    assert {f["name"]: f["value"] for f in s["databaseFlags"]} == WANDB_MYSQL_FLAGS
+    db = prod.one("gcp:sql/database:Database").plain_inputs
+    assert (db["name"], db["charset"]) == ("wandb_local", "utf8mb4")
+    assert prod.one("gcp:sql/user:User").plain_inputs["name"] == "wandb"
+
+
+def test_memorystore_has_auth_tls_cmek_and_ha(prod):
+    r = prod.one(REDIS)
+    i = r.plain_inputs
+    assert i["tier"] == "STANDARD_HA" and i["redisVersion"] == "REDIS_7_2" and i["memorySizeGb"] == 13
+    assert i["authEnabled"] is True and i["transitEncryptionMode"] == "SERVER_AUTHENTICATION"
+    assert i["customerManagedKey"] in key_ids(prod) and i["connectMode"] == "PRIVATE_SERVICE_ACCESS"
+    assert i["redisConfigs"] == {"notify-keyspace-events": "K$"} and r.protect
+
+
+def test_bucket_is_private_versioned_encrypted_with_cors(prod):
+    b = prod.one(BUCKET)
+    i = b.plain_inputs
+    assert i["uniformBucketLevelAccess"] is True and i["publicAccessPrevention"] == "enforced"
+    assert dig(i, "encryption", "defaultKmsKeyName") in key_ids(prod)
+    assert dig(i, "versioning", "enabled") is True
+    assert dig(i, "lifecycleRules", 0, "condition", "daysSinceNoncurrentTime") == 30
+    assert i["cors"] == [
+        {"origins": ["*"], "methods": ["GET", "HEAD", "PUT"], "responseHeaders": ["ETag"], "maxAgeSeconds": 3000}
+    ]
+    assert i["forceDestroy"] is False and b.protect
+
+
+def test_keys_rotate_and_each_service_agent_holds_only_its_key(prod):
+    for key in prod.of_type(KEY):
+        assert key.plain_inputs["rotationPeriod"] == "7776000s" and key.protect
+    grants = {g.name: g.plain_inputs for g in prod.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")}
+    assert grants["wandb-prod-kms-mysql-agent-0"]["member"].endswith("@gcp-sa-cloud-sql.iam.gserviceaccount.com")
+    assert grants["wandb-prod-kms-bucket-agent-0"]["member"].endswith("@gs-project-accounts.iam.gserviceaccount.com")
+    assert grants["wandb-prod-kms-redis-agent-0"]["member"].endswith("@cloud-redis.iam.gserviceaccount.com")
+    assert grants["wandb-prod-kms-gke-secrets-agent-0"]["member"].endswith(
+        "@container-engine-robot.iam.gserviceaccount.com"
+    )
+    assert all(g["role"] == "roles/cloudkms.cryptoKeyEncrypterDecrypter" for g in grants.values())
+
+
+def test_wandb_identity_is_scoped_to_its_bucket_key_and_service_accounts(prod):
+    sa = next(r for r in prod.of_type("gcp:serviceaccount/account:Account") if r.name.endswith("identity-sa"))
+    email = sa.outputs["email"]
+    bucket_roles = {r.plain_inputs["role"] for r in prod.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")}
+    assert bucket_roles == {"roles/storage.objectAdmin", "roles/storage.legacyBucketReader"}
+    assert all(
+        r.plain_inputs["bucket"] == prod.one(BUCKET).outputs["name"]
+        for r in prod.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
+    )
+    sa_members = [r.plain_inputs for r in prod.of_type("gcp:serviceaccount/iAMMember:IAMMember")]
+    wi = {m["member"] for m in sa_members if m["role"] == "roles/iam.workloadIdentityUser"}
+    assert wi == {f"serviceAccount:wandb-platform-prod.svc.id.goog[wandb/{n}]" for n in service_account_names("wandb")}
+    assert {m["member"] for m in sa_members if m["role"] == "roles/iam.serviceAccountTokenCreator"} == {
+        f"serviceAccount:{email}"
+    }
+    assert not any(email in str(r.plain_inputs.get("member")) for r in prod.of_type("gcp:projects/iAMMember:IAMMember"))
+    values = wandb_cr(prod).plain_inputs["spec"]["values"]
+    assert values["app"]["serviceAccount"]["annotations"] == {"iam.gke.io/gcp-service-account": email}
+
+
+def test_ingress_has_static_ip_managed_certificate_https_only(prod):
+    ann = wandb_cr(prod).plain_inputs["spec"]["values"]["ingress"]["annotations"]
+    assert ann["kubernetes.io/ingress.class"] == "gce"
+    address = next(r for r in prod.of_type("gcp:compute/globalAddress:GlobalAddress") if r.name.endswith("ingress-ip"))
+    assert dig(address.plain_inputs, "addressType") in (None, "EXTERNAL")
+    assert ann["kubernetes.io/ingress.global-static-ip-name"] == address.outputs["name"]
+    assert (
+        ann["ingress.gcp.kubernetes.io/pre-shared-cert"]
+        == prod.one("gcp:compute/managedSslCertificate:ManagedSslCertificate").outputs["name"]
+    )
+    assert ann["kubernetes.io/ingress.allow-http"] == "false"
+    cert = prod.one("gcp:compute/managedSslCertificate:ManagedSslCertificate").plain_inputs
+    assert dig(cert, "managed", "domains") == ["wandb.example.com"]
+    frontend = prod.one("kubernetes:networking.gke.io/v1beta1:FrontendConfig").plain_inputs
+    assert frontend["spec"]["sslPolicy"] == prod.one("gcp:compute/sSLPolicy:SSLPolicy").outputs["name"]
+    assert prod.one("gcp:compute/sSLPolicy:SSLPolicy").plain_inputs["minTlsVersion"] == "TLS_1_2"
+
+
+def test_dev_runs_mysql_and_redis_in_cluster_without_protection(dev):
+    assert not dev.of_type(SQL) and not dev.of_type(REDIS)
+    values = wandb_cr(dev).plain_inputs["spec"]["values"]
+    assert values["mysql"]["install"] is True and values["redis"]["install"] is True
+    assert {k.name.rsplit("-", 1)[-1] for k in dev.of_type(KEY)} == {"secrets", "disks", "bucket"}
+    assert dev.one(BUCKET).plain_inputs["forceDestroy"] is True
+    assert not any(r.protect for r in dev.resources)
+    assert dev.one(CLUSTER).plain_inputs["deletionProtection"] is False
+    secrets = {
+        s.plain_inputs["metadata"]["name"]: set(s.plain_inputs["stringData"])
+        for s in dev.of_type("kubernetes:core/v1:Secret")
+    }
+    assert secrets["wandb-platform-mysql"] == {"MYSQL_PASSWORD", "MYSQL_ROOT_PASSWORD"}
+    assert secrets["wandb-platform-redis"] == {"REDIS_PASSWORD"}
+
+
+def test_ha_off_gives_zonal_sql_and_basic_redis():
+    run = run_config(base_gcp_config(highAvailability="false"))
+    assert run.one(SQL).plain_inputs["settings"]["availabilityType"] == "ZONAL"
+    assert run.one(REDIS).plain_inputs["tier"] == "BASIC"
+
+
+def test_external_mysql_host_in_values_and_password_only_in_a_secret():
+    password = "ext-db-password-42"
+    run = run_config(
+        {
+            **base_gcp_config(mysql={"mode": "external", "host": "db.internal", "password": password}),
+        },
+    )
+    assert not run.of_type(SQL)
+    values = wandb_cr(run).plain_inputs["spec"]["values"]
+    assert values["global"]["mysql"]["host"] == "db.internal"
+    secret = next(
+        s
+        for s in run.of_type("kubernetes:core/v1:Secret")
+        if s.plain_inputs["metadata"]["name"] == "wandb-platform-mysql"
+    )
+    assert secret.plain_inputs["stringData"] == {"MYSQL_PASSWORD": password}
+    assert password in run.secret_values
+
+
+def test_operator_chart_and_cr_are_pinned_and_ordered(prod):
+    release = prod.one("kubernetes:helm.sh/v3:Release")
+    assert release.plain_inputs["chart"] == "operator" and release.plain_inputs["version"] == "1.4.8"
+    assert dig(release.plain_inputs, "repositoryOpts", "repo") == "https://charts.wandb.ai"
+    assert dig(release.plain_inputs, "values", "image", "tag") == "1.22.0"
+    cr = wandb_cr(prod)
+    assert release.urn in cr.dependencies
+    assert cr.provider == release.provider == prod.one("pulumi:providers:kubernetes").urn
+    assert "chart" not in cr.plain_inputs["spec"]
+    pinned = run_config(base_gcp_config(operator={"wandbChartVersion": "0.43.8"}))
+    assert wandb_cr(pinned).plain_inputs["spec"]["chart"] == {
+        "url": "https://charts.wandb.ai",
+        "name": "operator-wandb",
+        "version": "0.43.8",
+    }
+
+
+def test_kubernetes_provider_waits_for_the_node_pool(prod):
+    provider = prod.one("pulumi:providers:kubernetes")
+    assert prod.one(POOL).urn in provider.dependencies
+    kubeconfig = provider.plain_inputs["kubeconfig"]
+    assert "command: gke-gcloud-auth-plugin" in kubeconfig and "server: https://172.16.0.34" in kubeconfig

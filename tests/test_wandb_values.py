@@ -1,0 +1,117 @@
+"""The CR's values, as a pure function: references only, the right keys, the chart's field names."""
+
+from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+from components.k8s.wandb_values import (
+    WANDB_SERVICE_ACCOUNTS,
+    OidcSettings,
+    ValuesInput,
+    deep_merge,
+    secret_layout,
+    service_account_names,
+    wandb_values,
+)
+from tests.conftest import leaves
+
+PASSWORDS = ("mysql-pass-1234", "redis-auth-5678")
+
+
+def spec(**overrides) -> ValuesInput:
+    base = dict(
+        host="https://wandb.example.com",
+        instance_name="wandb",
+        namespace="wandb",
+        size="large",
+        cloud_provider="gcp",
+        mysql=MysqlEndpoint(host="10.0.0.3", password=PASSWORDS[0]),
+        redis=RedisEndpoint(host="10.0.0.4", port=6378, password=PASSWORDS[1], ca_cert="PEM"),
+        bucket=BucketInfo("gcs", "bucket-1", "us-central1", "projects/p/keys/k"),
+        identity=WorkloadIdentity({"iam.gke.io/gcp-service-account": "wandb@p.iam.gserviceaccount.com"}),
+        ingress=IngressSettings("", {"kubernetes.io/ingress.class": "gce"}),
+    )
+    return ValuesInput(**{**base, **overrides})
+
+
+def test_values_hold_no_credential_only_references():
+    values = wandb_values(spec())
+    assert not set(PASSWORDS) & set(leaves(values))
+    refs = secret_layout("wandb")
+    g = values["global"]
+    assert g["licenseSecret"] == {"name": refs.license.name, "key": "license"}
+    assert g["mysql"]["passwordSecret"]["name"] == refs.mysql_password.name
+    assert g["mysql"]["passwordSecret"]["passwordKey"] == "MYSQL_PASSWORD"
+    assert g["redis"]["secret"] == {"secretName": refs.redis_password.name, "secretKey": "REDIS_PASSWORD"}
+    assert refs.redis_ca_cert == type(refs.redis_ca_cert)(refs.redis_password.name, "REDIS_CA_CERT")
+
+
+def test_managed_datastores_are_external_to_the_chart_with_tls_to_redis():
+    values = wandb_values(spec())
+    assert values["mysql"] == {"install": False} and values["redis"] == {"install": False}
+    assert values["global"]["mysql"]["host"] == "10.0.0.3"
+    assert values["global"]["redis"]["params"] == {
+        "ttlInSeconds": "604800",
+        "tls": "true",
+        "caCertPath": "/etc/ssl/certs/redis_ca.pem",
+    }
+    assert values["global"]["redis"]["port"] == 6378
+
+
+def test_in_cluster_datastores_use_the_charts_services_with_our_secrets():
+    values = wandb_values(spec(mysql=None, redis=None))
+    assert values["mysql"]["install"] is True and values["mysql"]["image"]["tag"] == "8.0"
+    assert values["redis"] == {"install": True, "auth": {"enabled": True}}
+    assert values["global"]["mysql"]["host"] == "" and values["global"]["redis"]["host"] == ""
+    assert values["global"]["mysql"]["passwordSecret"]["rootPasswordKey"] == "MYSQL_ROOT_PASSWORD"
+
+
+def test_every_wandb_service_account_carries_the_identity():
+    values = wandb_values(spec())
+    for component in WANDB_SERVICE_ACCOUNTS:
+        assert values[component]["serviceAccount"]["annotations"] == {
+            "iam.gke.io/gcp-service-account": "wandb@p.iam.gserviceaccount.com"
+        }
+    assert "wandb-settings-migration-job" in service_account_names("wandb")
+
+
+def test_bucket_ingress_and_cloud_provider():
+    values = wandb_values(spec())
+    assert values["global"]["defaultBucket"] == {
+        "provider": "gcs",
+        "name": "bucket-1",
+        "path": "",
+        "region": "us-central1",
+        "kmsKey": "projects/p/keys/k",
+    }
+    assert values["global"]["cloudProvider"] == "gcp"
+    assert values["ingress"]["annotations"] == {"kubernetes.io/ingress.class": "gce"}
+    assert values["clickhouse"] == {"install": False} and values["kafka"] == {"install": False}
+
+
+def test_oidc_secret_is_a_reference_and_jwt_map_trusts_the_cluster_issuer():
+    values = wandb_values(
+        spec(oidc=OidcSettings("client", "https://idp.example.com", "pkce", True), cluster_oidc_issuer="https://iss")
+    )
+    assert values["global"]["auth"]["oidc"]["oidcSecret"] == {"name": "wandb-platform-oidc", "secretKey": "OIDC_SECRET"}
+    subjects = {e["subject"]: e["issuer"] for e in values["app"]["internalJWTMap"]}
+    assert subjects == {
+        "system:serviceaccount:wandb:wandb-weave-trace": "https://iss",
+        "system:serviceaccount:wandb:wandb-weave-trace-worker": "https://iss",
+    }
+
+
+def test_extra_values_merge_last_and_win():
+    values = wandb_values(spec(extra_values={"global": {"size": "xlarge"}, "app": {"replicas": 3}}))
+    assert values["global"]["size"] == "xlarge" and values["app"]["replicas"] == 3
+    assert values["global"]["licenseSecret"]["key"] == "license"  # siblings kept
+
+
+def test_deep_merge_replaces_lists_and_scalars_and_merges_maps():
+    base = {"a": {"b": 1, "c": [1, 2]}, "d": 1}
+    assert deep_merge(base, {"a": {"c": [3]}, "d": {"e": 2}}) == {"a": {"b": 1, "c": [3]}, "d": {"e": 2}}
+    assert base == {"a": {"b": 1, "c": [1, 2]}, "d": 1}
+
+
+def test_only_keys_that_exist_are_referenced():
+    managed = wandb_values(spec())
+    assert "rootPasswordKey" not in managed["global"]["mysql"]["passwordSecret"]
+    no_auth = wandb_values(spec(redis=RedisEndpoint(host="cache", password=None, tls=False)))
+    assert "secret" not in no_auth["global"]["redis"] and "tls" not in no_auth["global"]["redis"]["params"]
