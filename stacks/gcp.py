@@ -98,23 +98,29 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         ),
     )
 
+    def private_service(key: str, api: str) -> dict:
+        """What Cloud SQL and Memorystore share: their own key and API, the peered network, HA, protection."""
+        return dict(
+            project=project,
+            region=region,
+            network_id=network.network.id,
+            kms_key_id=kms.key_id(key),
+            high_availability=cfg.ha,
+            deletion_protection=cfg.protect,
+            labels=labels,
+            depends_on=[network.private_services, *kms.ready(key), *services.api(api)],
+        )
+
     mysql: MysqlEndpoint | None = None
     if cfg.mysql.mode == "managed":
         mysql = CloudSqlMysql(
             f"{prefix}-mysql",
             CloudSqlArgs(
-                project=project,
-                region=region,
-                network_id=network.network.id,
-                kms_key_id=kms.key_id("mysql"),
+                **private_service("mysql", "sqladmin.googleapis.com"),
                 tier=size.mysql_tier,
-                high_availability=cfg.ha,
-                deletion_protection=cfg.protect,
                 backup_retention_days=cfg.mysql.backup_retention_days,
                 database=cfg.mysql.database,
                 user=cfg.mysql.user,
-                labels=labels,
-                depends_on=[network.private_services, *kms.ready("mysql"), *services.api("sqladmin.googleapis.com")],
             ),
         ).endpoint
 
@@ -122,17 +128,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
     if cfg.redis.mode == "managed":
         redis = MemorystoreRedis(
             f"{prefix}-redis",
-            MemorystoreArgs(
-                project=project,
-                region=region,
-                network_id=network.network.id,
-                kms_key_id=kms.key_id("redis"),
-                memory_size_gb=size.redis_memory_gb,
-                high_availability=cfg.ha,
-                deletion_protection=cfg.protect,
-                labels=labels,
-                depends_on=[network.private_services, *kms.ready("redis"), *services.api("redis.googleapis.com")],
-            ),
+            MemorystoreArgs(**private_service("redis", "redis.googleapis.com"), memory_size_gb=size.redis_memory_gb),
         ).endpoint
 
     bucket: BucketInfo

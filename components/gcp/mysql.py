@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
 from components.contracts import MysqlEndpoint
+from components.gcp.private_service import PrivateServiceArgs
 
 TOKEN = "wandb-platform:index:CloudSqlMysql"
 MAX_LOG_RETENTION_DAYS = 7  # Cloud SQL Enterprise keeps binary logs (point-in-time recovery) 1-7 days
@@ -31,20 +31,12 @@ WANDB_MYSQL_FLAGS: dict[str, str] = {
 }
 
 
-@dataclass
-class CloudSqlArgs:
-    project: str
-    region: str
-    network_id: pulumi.Input[str]
-    kms_key_id: pulumi.Input[str]
+@dataclass(kw_only=True)
+class CloudSqlArgs(PrivateServiceArgs):
     tier: str
-    high_availability: bool = True
-    deletion_protection: bool = True
     backup_retention_days: int = 7
     database: str = "wandb_local"
     user: str = "wandb"
-    labels: Mapping[str, str] = field(default_factory=dict)
-    depends_on: Sequence[pulumi.Resource] = ()  # private service access, the key grant, the SQL Admin API
 
 
 class CloudSqlMysql(pulumi.ComponentResource):

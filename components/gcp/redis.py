@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
 
 from components.contracts import RedisEndpoint
+from components.gcp.private_service import PrivateServiceArgs
 
 TOKEN = "wandb-platform:index:MemorystoreRedis"
 REDIS_VERSION = "REDIS_7_2"
 
 
-@dataclass
-class MemorystoreArgs:
-    project: str
-    region: str
-    network_id: pulumi.Input[str]
-    kms_key_id: pulumi.Input[str]
+@dataclass(kw_only=True)
+class MemorystoreArgs(PrivateServiceArgs):
     memory_size_gb: int
-    high_availability: bool = True
-    deletion_protection: bool = True
-    labels: Mapping[str, str] = field(default_factory=dict)
-    depends_on: Sequence[pulumi.Resource] = ()  # private service access, the key grant, the Redis API
 
 
 class MemorystoreRedis(pulumi.ComponentResource):
