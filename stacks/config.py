@@ -49,9 +49,6 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True)
 
 
-Port = Field(ge=1, le=65535)
-
-
 class MysqlConfig(_Section):
     mode: Literal["managed", "in-cluster", "external"] = "managed"
     host: str = ""

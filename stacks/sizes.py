@@ -6,7 +6,7 @@ A preset sizes what one cloud runs for one W&B size: the node pool, the MySQL ti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Size = Literal["small", "medium", "large", "xlarge", "xxlarge"]
@@ -30,8 +30,6 @@ GCP_SIZES: dict[str, GcpSize] = {
     "xlarge": GcpSize("n2-highmem-16", 3, 8, 256, "db-n1-highmem-16", 13),
     "xxlarge": GcpSize("n2-highmem-16", 3, 8, 256, "db-n1-highmem-32", 26),
 }
-
-GCP_SIZE_FIELDS = tuple(f.name for f in fields(GcpSize))
 
 
 def resolve_gcp_size(size: str, overrides: dict[str, object]) -> GcpSize:
