@@ -33,6 +33,15 @@ def test_no_plaintext_credential_outside_a_secret(stack_run):
     assert stack_run.outputs["kubeconfig"] == REDACTED
 
 
+def test_no_credential_in_any_kubernetes_object_but_a_secret(stack_run):
+    """Kubernetes keeps a custom resource, a ConfigMap or Helm values in plain text, whatever Pulumi's state
+    does: a credential there is a leak even when Pulumi marked it secret."""
+    credentials = {v for v in stack_run.secret_values if len(v) >= 8 and "BEGIN CERTIFICATE" not in v}
+    for r in stack_run.resources:
+        if r.type.startswith("kubernetes:") and r.type != SECRET_TYPE:
+            assert not credentials & set(leaves(r.plain_inputs)), f"{r.type} {r.name} carries a credential"
+
+
 def test_secret_keys_stay_visible_while_values_are_redacted(stack_run):
     for s in stack_run.of_type(SECRET_TYPE):
         data = s.inputs["stringData"]
