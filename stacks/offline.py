@@ -280,9 +280,6 @@ def _with_inherited_dependencies(registered: Mapping[str, Registered]) -> None:
 
 def _secrets_of(r: Registered) -> set[str]:
     found: set[str] = set()
-    for key, value in r.inputs.items():
-        if value == REDACTED:
-            _collect(r.plain_inputs.get(key), found)
     _collect_redacted_leaves(r.inputs, r.plain_inputs, found)
     return found
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+from components.k8s.wandb_values import ValuesInput
 from stacks.offline import REDACTED, ROOT, Registered, Run, record, run_program
 from stacks.plan import stack_config
 
@@ -64,6 +66,23 @@ def leaves(value: Any) -> Iterator[Any]:
             yield from leaves(v)
     else:
         yield value
+
+
+def values_input(**overrides: Any) -> ValuesInput:
+    """A GCP-like W&B values input; tests override what they are about."""
+    base = dict(
+        host="https://wandb.example.com",
+        instance_name="wandb",
+        namespace="wandb",
+        size="large",
+        cloud_provider="gcp",
+        mysql=MysqlEndpoint(host="10.0.0.3", password="mysql-pass-1234"),
+        redis=RedisEndpoint(host="10.0.0.4", port=6378, password="redis-auth-5678", ca_cert="PEM"),
+        bucket=BucketInfo("gcs", "bucket-1", "us-central1", "projects/p/keys/k"),
+        identity=WorkloadIdentity({"iam.gke.io/gcp-service-account": "wandb@p.iam.gserviceaccount.com"}),
+        ingress=IngressSettings("", {"kubernetes.io/ingress.class": "gce"}),
+    )
+    return ValuesInput(**{**base, **overrides})
 
 
 def wandb_cr(run: Run) -> Registered:

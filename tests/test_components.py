@@ -2,15 +2,14 @@
 
 import pulumi
 
-from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint
+from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
 from components.gcp.bucket import GcsBucket, GcsBucketArgs
 from components.gcp.ingress import GkeIngress, GkeIngressArgs
 from components.gcp.mysql import CloudSqlArgs, CloudSqlMysql
 from components.gcp.redis import MemorystoreArgs, MemorystoreRedis
 from components.k8s.wandb_release import WandbRelease, WandbReleaseArgs
-from components.k8s.wandb_values import ValuesInput
 from components.naming import bounded_name
-from tests.conftest import run_components
+from tests.conftest import run_components, values_input
 
 COMPONENT_TYPES = {
     "wandb-platform:index:CloudSqlMysql",
@@ -62,15 +61,14 @@ def test_ingress_without_tls_serves_http_and_creates_no_certificate():
 
 def test_wandb_release_on_any_cluster_with_external_endpoints():
     def build():
-        values = ValuesInput(
-            host="https://w.example.com",
+        values = values_input(
             instance_name="ml",
             namespace="team-ml",
-            size="small",
             cloud_provider="",
             mysql=MysqlEndpoint(host="db", password=pulumi.Output.secret("db-password-123")),
             redis=RedisEndpoint(host="cache", password=pulumi.Output.secret("redis-password-123"), tls=False),
             bucket=BucketInfo("s3", "bucket"),
+            identity=WorkloadIdentity(),
             ingress=IngressSettings("nginx"),
         )
         WandbRelease("w", WandbReleaseArgs(values=values, license=pulumi.Output.secret("license-123456")))

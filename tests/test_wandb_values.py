@@ -1,34 +1,20 @@
 """The CR's values, as a pure function: references only, the right keys, the chart's field names."""
 
-from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+from components.contracts import RedisEndpoint
 from components.k8s.wandb_values import (
     WANDB_SERVICE_ACCOUNTS,
     OidcSettings,
-    ValuesInput,
     deep_merge,
     secret_layout,
     service_account_names,
     wandb_values,
 )
-from tests.conftest import leaves
+from tests.conftest import leaves, values_input
 
 PASSWORDS = ("mysql-pass-1234", "redis-auth-5678")
 
 
-def spec(**overrides) -> ValuesInput:
-    base = dict(
-        host="https://wandb.example.com",
-        instance_name="wandb",
-        namespace="wandb",
-        size="large",
-        cloud_provider="gcp",
-        mysql=MysqlEndpoint(host="10.0.0.3", password=PASSWORDS[0]),
-        redis=RedisEndpoint(host="10.0.0.4", port=6378, password=PASSWORDS[1], ca_cert="PEM"),
-        bucket=BucketInfo("gcs", "bucket-1", "us-central1", "projects/p/keys/k"),
-        identity=WorkloadIdentity({"iam.gke.io/gcp-service-account": "wandb@p.iam.gserviceaccount.com"}),
-        ingress=IngressSettings("", {"kubernetes.io/ingress.class": "gce"}),
-    )
-    return ValuesInput(**{**base, **overrides})
+spec = values_input
 
 
 def test_values_hold_no_credential_only_references():
