@@ -61,10 +61,12 @@ class WorkloadIdentity:
 
 @dataclass(frozen=True)
 class IngressSettings:
-    """How W&B is exposed: the chart's ingress class, annotations and TLS entries, plus Kubernetes objects
-    (plain manifests without namespace) that the ingress needs beside it in the CR's namespace."""
+    """How W&B is exposed: the chart's ingress class, annotations and TLS entries, Kubernetes objects (plain
+    manifests without namespace) that the ingress needs beside it in the CR's namespace, and what must run
+    before W&B's ingress is created (an ingress controller the cluster does not come with)."""
 
     ingress_class: str
     annotations: dict[str, Str] = field(default_factory=dict)
     tls: list[dict] = field(default_factory=list)
     manifests: list[dict] = field(default_factory=list)
+    ready: list[pulumi.Resource] = field(default_factory=list)

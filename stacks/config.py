@@ -1,10 +1,9 @@
 """Typed, validated stack configuration built from a stack's Pulumi config.
 
-Every key lives in the project's namespace (`wandb-platform:<key>`), except the GCP provider's own
-`gcp:project` and `gcp:region`. `load_config` reports every problem at once, each naming its key and what is
+Every key lives in the project's namespace (`wandb-platform:<key>`), except the providers' own `gcp:project`,
+`gcp:region` and `aws:region`. `load_config` reports every problem at once, each naming its key and what is
 allowed, and raises `ConfigError` before any resource is registered. Secrets are `SecretStr`, so neither a
-repr nor an error message can show them.
-"""
+repr nor an error message can show them."""
 
 from __future__ import annotations
 
@@ -12,10 +11,11 @@ import ipaddress
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,10 +26,12 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from stacks.sizes import GcpSize, Size, resolve_gcp_size
+from stacks.sizes import AwsSize, GcpSize, Size, resolve_size, size_fields
 
 PROJECT = "wandb-platform"
-TARGETS = ("gcp",)  # aws, azure and existing follow; the config's shape already admits per-target sections
+TARGETS = ("gcp", "aws")
+BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3"}  # the store each cloud's workload identity reaches
+BACKUP_DAYS = {"gcp": 7, "aws": 14}  # W&B's own modules' retention (shared/WANDB_CONTRACT.md section 4)
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 GCP_LABEL_KEY = r"^[a-z][a-z0-9_-]{0,62}$"
 GCP_LABEL_VALUE = r"^[a-z0-9_-]{0,63}$"
@@ -56,7 +58,7 @@ class MysqlConfig(_Section):
     database: str = "wandb_local"
     user: str = "wandb"
     password: SecretStr | None = None
-    backup_retention_days: int = Field(7, ge=1, le=365)
+    backup_retention_days: int | None = Field(None, ge=1, le=365)  # None = the target's default (BACKUP_DAYS)
 
     @model_validator(mode="after")
     def _endpoint_only_when_external(self):
@@ -82,7 +84,7 @@ class RedisConfig(_Section):
 
 class BucketConfig(_Section):
     mode: Literal["managed", "external"] = "managed"
-    provider: Literal["gcs", "s3", "az"] = "gcs"
+    provider: Literal["gcs", "s3", "az"] | None = None  # None = the target's own store (BUCKET_PROVIDER)
     name: str = ""
     region: str = ""
     path: str = ""
@@ -133,16 +135,18 @@ class OidcConfig(_Section):
         return v
 
 
-class AuthorizedNetwork(_Section):
-    cidr: ipaddress.IPv4Network
-    name: str = ""
+def _not_the_internet(v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    if v.prefixlen == 0:
+        raise ValueError("0.0.0.0/0 would open the control plane to the internet; give narrower CIDRs")
+    return v
 
-    @field_validator("cidr")
-    @classmethod
-    def _not_the_internet(cls, v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
-        if v.prefixlen == 0:
-            raise ValueError("0.0.0.0/0 would open the control plane to the internet; give narrower CIDRs")
-        return v
+
+ControlPlaneCidr = Annotated[ipaddress.IPv4Network, AfterValidator(_not_the_internet)]
+
+
+class AuthorizedNetwork(_Section):
+    cidr: ControlPlaneCidr
+    name: str = ""
 
 
 class GcpConfig(_Section):
@@ -181,17 +185,100 @@ class GcpConfig(_Section):
         return self
 
 
-class GcpSizeOverrides(_Section):
-    node_machine_type: str | None = None
+AWS_ARN = r"arn:aws[a-z-]*"
+SUBNET_ID = Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]
+CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653)
+
+
+class AwsConfig(_Section):
+    availability_zones: list[str] = []  # [] = the region's first `azCount` zones
+    az_count: int | None = Field(None, ge=2, le=6)  # None = 3 with high availability, else 2
+    vpc_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.0.0.0/16")
+    vpc_id: str = Field("", pattern=r"^(vpc-[0-9a-f]{8,17})?$")  # bring your own VPC (with the subnets below)
+    public_subnet_ids: list[SUBNET_ID] = []
+    private_subnet_ids: list[SUBNET_ID] = []
+    database_subnet_ids: list[SUBNET_ID] = []
+    flow_logs: bool | None = None  # None = on in prod
+    log_retention_days: int = 365
+    kubernetes_version: str = Field("1.35", pattern=r"^1\.[0-9]{2}$")
+    api_access_cidrs: list[ControlPlaneCidr] = []  # [] = private API endpoint only
+    admin_principal_arns: list[Annotated[str, Field(pattern=rf"^{AWS_ARN}:iam::[0-9]{{12}}:(role|user)/.+$")]] = []
+    certificate_arn: str = Field("", pattern=rf"^({AWS_ARN}:acm:[a-z0-9-]+:[0-9]{{12}}:certificate/[0-9a-f-]+)?$")
+    route53_zone_id: str = Field("", pattern=r"^(Z[A-Z0-9]{1,31})?$")
+    ingress_cidrs: list[ipaddress.IPv4Network] = Field([ipaddress.IPv4Network("0.0.0.0/0")], min_length=1)
+    load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
+    kms_deletion_window_days: int = Field(30, ge=7, le=30)
+    aurora_version: str = Field("8.0.mysql_aurora.3.10.4", pattern=r"^8\.0\.mysql_aurora\.3\.[0-9]{2}\.[0-9]+$")
+    redis_version: str = Field("7.1", pattern=r"^7\.[0-9]+$")
+    lb_controller_chart_version: str = "3.5.0"
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_fits_the_layout(cls, v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if not 16 <= v.prefixlen <= 20 or not v.is_private:
+            raise ValueError("must be a private range from /16 to /20")
+        return v
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _a_cloudwatch_retention(cls, v: int) -> int:
+        if v not in CLOUDWATCH_RETENTION_DAYS:
+            raise ValueError(f"must be one of CloudWatch's retention periods {CLOUDWATCH_RETENTION_DAYS}")
+        return v
+
+    @model_validator(mode="after")
+    def _zones_and_subnets_agree(self):
+        if self.availability_zones and self.az_count is not None:
+            raise ValueError("give availabilityZones or azCount, not both")
+        if self.availability_zones and len(set(self.availability_zones)) < 2:
+            raise ValueError("availabilityZones needs at least two distinct zones")
+        subnets = {
+            "publicSubnetIds": self.public_subnet_ids,
+            "privateSubnetIds": self.private_subnet_ids,
+            "databaseSubnetIds": self.database_subnet_ids,
+        }
+        if not self.vpc_id:
+            given = [k for k, v in subnets.items() if v]
+            if given:
+                raise ValueError(f"{', '.join(given)} only apply with vpcId (bring your own VPC)")
+            return self
+        if self.availability_zones or self.az_count is not None:
+            raise ValueError("with vpcId the zones are those of your subnets; drop availabilityZones/azCount")
+        needed = ["privateSubnetIds", "databaseSubnetIds"]
+        if self.load_balancer_scheme == "internet-facing":
+            needed.append("publicSubnetIds")
+        short = [k for k in needed if len(subnets[k]) < 2]
+        if short:
+            raise ValueError(f"vpcId needs {', '.join(short)} with at least two subnets each, in different zones")
+        return self
+
+    @model_validator(mode="after")
+    def _one_certificate_source(self):
+        if self.certificate_arn and self.route53_zone_id:
+            raise ValueError("give certificateArn or route53ZoneId, not both")
+        return self
+
+
+class SizeOverrides(_Section):
+    """Every target's override keys; `PlatformConfig` rejects those the stack's target does not size."""
+
+    node_type: str | None = None
     node_min_count: int | None = Field(None, ge=1, le=1000)
     node_max_count: int | None = Field(None, ge=1, le=1000)
     node_disk_gb: int | None = Field(None, ge=20, le=65536)
     mysql_tier: str | None = None
     redis_memory_gb: int | None = Field(None, ge=1, le=300)
+    redis_node_type: str | None = Field(None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+
+    def given(self) -> dict[str, object]:
+        return self.model_dump(exclude_none=True)
+
+
+PROVIDER_KEYS = {"gcp_project": "gcp:project", "gcp_region": "gcp:region", "aws_region": "aws:region"}
 
 
 def _root_alias(field: str) -> str:
-    return {"project": "gcp:project", "region": "gcp:region"}.get(field, f"{PROJECT}:{to_camel(field)}")
+    return PROVIDER_KEYS.get(field, f"{PROJECT}:{to_camel(field)}")
 
 
 class PlatformConfig(BaseModel):
@@ -202,7 +289,7 @@ class PlatformConfig(BaseModel):
     target: Literal[TARGETS] = "gcp"  # type: ignore[valid-type]
     environment: Literal["dev", "prod"] = "prod"
     size: Size = "small"
-    size_overrides: GcpSizeOverrides = GcpSizeOverrides()
+    size_overrides: SizeOverrides = SizeOverrides()
     host: str
     license: SecretStr
     namespace: str = Field("wandb", pattern=DNS_LABEL)
@@ -218,8 +305,10 @@ class PlatformConfig(BaseModel):
     oidc: OidcConfig | None = None
     values: dict[str, Any] = {}
     gcp: GcpConfig = GcpConfig()
-    project: str | None = Field(None, pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$")
-    region: str = Field("us-central1", pattern=r"^[a-z]+-[a-z]+[0-9]+$")
+    aws: AwsConfig = AwsConfig()
+    gcp_project: str | None = Field(None, pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$")
+    gcp_region: str = Field("us-central1", pattern=r"^[a-z]+-[a-z]+[0-9]+$")
+    aws_region: str | None = Field(None, pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")
 
     @field_validator("host")
     @classmethod
@@ -242,8 +331,15 @@ class PlatformConfig(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _node_range_is_ordered(self):
-        size = self.gcp_size
+    def _sizes_fit_the_target(self):
+        allowed = size_fields(self.target)
+        foreign = [to_camel(k) for k in self.size_overrides.given() if k not in allowed]
+        if foreign:
+            raise ValueError(
+                f"{PROJECT}:sizeOverrides: {', '.join(foreign)} not sized by target '{self.target}' "
+                f"(allowed: {', '.join(to_camel(k) for k in allowed) or 'none'})"
+            )
+        size = self.cluster_size
         if size.node_min_count > size.node_max_count:
             raise ValueError(
                 f"{PROJECT}:sizeOverrides: nodeMinCount {size.node_min_count} "
@@ -262,8 +358,26 @@ class PlatformConfig(BaseModel):
         return self.environment == "prod" if self.high_availability is None else self.high_availability
 
     @property
-    def gcp_size(self) -> GcpSize:
-        return resolve_gcp_size(self.size, self.size_overrides.model_dump(exclude_none=True))
+    def cluster_size(self) -> GcpSize | AwsSize:
+        """The target's preset for `size` with the stack's overrides applied."""
+        return resolve_size(self.target, self.size, self.size_overrides.given())  # type: ignore[return-value]
+
+    @property
+    def mysql_backup_days(self) -> int:
+        return self.mysql.backup_retention_days or BACKUP_DAYS[self.target]
+
+    @property
+    def bucket_provider(self) -> str:
+        return self.bucket.provider or BUCKET_PROVIDER[self.target]
+
+    @property
+    def az_count(self) -> int:
+        """Zones the AWS network spans when it creates the VPC: three with high availability, two otherwise."""
+        return len(self.aws.availability_zones) or self.aws.az_count or (3 if self.ha else 2)
+
+    @property
+    def flow_logs(self) -> bool:
+        return self.environment == "prod" if self.aws.flow_logs is None else self.aws.flow_logs
 
     @property
     def host_name(self) -> str:
@@ -309,26 +423,60 @@ def _problem(err: dict) -> str:
     return f"{key}: {msg}"
 
 
+def _section(raw: Mapping[str, Any], key: str) -> dict:
+    value = raw.get(f"{PROJECT}:{key}")
+    return value if isinstance(value, dict) else {}
+
+
+REQUIRED_PROVIDER_KEY = {
+    "gcp": ("gcp:project", "pulumi config set gcp:project <project-id>"),
+    "aws": ("aws:region", "pulumi config set aws:region <region>"),
+}
+AWS_MAX_BACKUP_DAYS = 35
+
+
 def _cross_checks(raw: Mapping[str, Any]) -> list[str]:
     """Checks across keys, run on the raw values so they are reported beside the per-key errors."""
     problems = []
     target = raw.get(f"{PROJECT}:target", "gcp")
-    if target == "gcp" and not raw.get("gcp:project"):
-        problems.append("gcp:project: required for target 'gcp' (pulumi config set gcp:project <project-id>)")
-    ingress = raw.get(f"{PROJECT}:ingress") or {}
-    tls = ingress.get("tls", True) if isinstance(ingress, dict) else True
+    if target not in TARGETS:
+        target = None  # its own error says what is allowed; skip the checks that depend on it
+    if target in REQUIRED_PROVIDER_KEY:
+        key, how = REQUIRED_PROVIDER_KEY[target]
+        if not raw.get(key):
+            problems.append(f"{key}: required for target '{target}' ({how})")
+    for other in sorted(set(TARGETS) - {target}):
+        if target and f"{PROJECT}:{other}" in raw:
+            problems.append(f"{PROJECT}:{other}: applies to target '{other}' only (target is '{target}')")
+    ingress = _section(raw, "ingress")
+    tls = ingress.get("tls", True) not in (False, "false")
     host = raw.get(f"{PROJECT}:host")
-    if tls not in (False, "false") and isinstance(host, str) and host.startswith("http://"):
+    if tls and isinstance(host, str) and host.startswith("http://"):
         problems.append(f"{PROJECT}:host: must start with https:// while {PROJECT}:ingress.tls is on")
-    bucket = raw.get(f"{PROJECT}:bucket") or {}
-    if target == "gcp" and isinstance(bucket, dict) and bucket.get("provider", "gcs") != "gcs":
-        problems.append(f"{PROJECT}:bucket.provider: target 'gcp' uses workload identity, so only 'gcs' is allowed")
+    if ingress.get("staticIpName") and target != "gcp":
+        problems.append(f"{PROJECT}:ingress.staticIpName: applies to target 'gcp' only")
+    provider = _section(raw, "bucket").get("provider")
+    if target in BUCKET_PROVIDER and provider not in (None, BUCKET_PROVIDER[target]):
+        problems.append(
+            f"{PROJECT}:bucket.provider: target '{target}' reaches its bucket with workload identity, "
+            f"so only '{BUCKET_PROVIDER[target]}' is allowed (got {provider!r})"
+        )
+    if target == "aws":
+        aws = _section(raw, "aws")
+        if tls and not (aws.get("certificateArn") or aws.get("route53ZoneId")):
+            problems.append(
+                f"{PROJECT}:aws.certificateArn: the ALB needs a certificate while {PROJECT}:ingress.tls is on; "
+                "give an ACM certificate ARN, or aws.route53ZoneId to create and validate one"
+            )
+        days = _section(raw, "mysql").get("backupRetentionDays")
+        if isinstance(days, int) and days > AWS_MAX_BACKUP_DAYS:
+            problems.append(f"{PROJECT}:mysql.backupRetentionDays: Aurora keeps at most 35 days (got {days})")
     return problems
 
 
 def load_config(raw: Mapping[str, Any]) -> PlatformConfig:
     """Validate a stack's config (full `namespace:key` names to raw values) into a PlatformConfig."""
-    ours = {k: _decode(v) for k, v in raw.items() if k.startswith(f"{PROJECT}:") or k in ("gcp:project", "gcp:region")}
+    ours = {k: _decode(v) for k, v in raw.items() if k.startswith(f"{PROJECT}:") or k in PROVIDER_KEYS.values()}
     problems: list[str] = []
     config = None
     try:

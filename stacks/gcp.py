@@ -21,7 +21,7 @@ from components.gcp.redis import MemorystoreArgs, MemorystoreRedis
 from components.k8s.wandb_values import service_account_names
 from components.naming import bounded_name
 from stacks.config import PlatformConfig
-from stacks.release import ReleaseInputs, wandb_release
+from stacks.release import ReleaseInputs, external_bucket, wandb_release
 
 GCP_ACCOUNT_ID_MAX = 30
 
@@ -40,7 +40,7 @@ def _kms_keys(cfg: PlatformConfig, agents: dict[str, pulumi.Output[str]]) -> dic
 
 def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
     """Compose the GCP platform for one stack; returns the stack outputs."""
-    project, region, size, labels = cfg.project or "", cfg.region, cfg.gcp_size, cfg.resource_labels
+    project, region, size, labels = cfg.gcp_project or "", cfg.gcp_region, cfg.cluster_size, cfg.resource_labels
     services = GcpProjectServices(prefix, ProjectServicesArgs(project=project, enable_apis=cfg.gcp.enable_apis))
     agents = services.agents
 
@@ -79,7 +79,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             secrets_key_id=kms.key_id("gke-secrets"),
             node_disk_key_id=kms.key_id("gke-disks"),
             node_account_id=bounded_name(prefix, "nodes", GCP_ACCOUNT_ID_MAX),
-            machine_type=size.node_machine_type,
+            machine_type=size.node_type,
             min_nodes=size.node_min_count,
             max_nodes=size.node_max_count,
             disk_size_gb=size.node_disk_gb,
@@ -118,7 +118,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             CloudSqlArgs(
                 **private_service("mysql", "sqladmin.googleapis.com"),
                 tier=size.mysql_tier,
-                backup_retention_days=cfg.mysql.backup_retention_days,
+                backup_retention_days=cfg.mysql_backup_days,
                 database=cfg.mysql.database,
                 user=cfg.mysql.user,
             ),
@@ -147,9 +147,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             ),
         ).info
     else:
-        bucket = BucketInfo(
-            cfg.bucket.provider, cfg.bucket.name, cfg.bucket.region, cfg.bucket.kms_key, cfg.bucket.path
-        )
+        bucket = external_bucket(cfg)
 
     identity = GcpWandbIdentity(
         f"{prefix}-identity",

@@ -5,8 +5,6 @@ inputs as sent, secrets marked). The offline plan (stacks.plan) and the tests sh
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import runpy
 from collections.abc import Callable, Mapping
@@ -22,6 +20,7 @@ from pulumi.runtime import stack as runtime_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from stacks.config import PROJECT
+from stacks.fakes import FakeCloud
 
 ROOT = Path(__file__).resolve().parent.parent
 SIG = "4dabf18193072939515e22adb298388d"
@@ -30,87 +29,6 @@ RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 REDACTED = "[secret]"
-FAKE_PROJECT_NUMBER = "123456789012"
-FAKE_PEM = "-----BEGIN CERTIFICATE-----\nMIIBfakeCAcertificateForOfflinePlans\n-----END CERTIFICATE-----\n"
-
-
-def fake_secret(seed: str, length: int = 32) -> str:
-    """A deterministic URL-safe stand-in for a generated credential; tests search for it in plain text."""
-    digest = hashlib.sha256(seed.encode()).hexdigest()
-    return ("fake" + digest)[:length]
-
-
-def _fake_outputs(typ: str, name: str, inputs: dict) -> dict:
-    """Outputs a real provider would compute that the program reads."""
-    project = inputs.get("project", "project")
-    physical = inputs.get("name") or name
-    if typ == "gcp:sql/databaseInstance:DatabaseInstance":
-        return {
-            "name": physical,
-            "privateIpAddress": "10.100.0.3",
-            "connectionName": f"{project}:{inputs.get('region')}:{physical}",
-            "serverCaCerts": [{"cert": FAKE_PEM}],
-        }
-    if typ == "gcp:redis/instance:Instance":
-        return {
-            "host": "10.100.1.4",
-            "port": 6378,
-            "authString": fake_secret(name),
-            "serverCaCerts": [{"cert": FAKE_PEM}],
-        }
-    if typ == "gcp:container/cluster:Cluster":
-        return {
-            "name": physical,
-            "endpoint": "172.16.0.34",
-            "masterAuth": {"clusterCaCertificate": base64.b64encode(FAKE_PEM.encode()).decode()},
-        }
-    if typ == "gcp:serviceaccount/account:Account":
-        email = f"{inputs['accountId']}@{project}.iam.gserviceaccount.com"
-        return {
-            "email": email,
-            "member": f"serviceAccount:{email}",
-            "name": f"projects/{project}/serviceAccounts/{email}",
-        }
-    if typ == "gcp:projects/serviceIdentity:ServiceIdentity":
-        email = f"service-{FAKE_PROJECT_NUMBER}@gcp-sa-cloud-sql.iam.gserviceaccount.com"
-        return {"email": email, "member": f"serviceAccount:{email}"}
-    if typ == "gcp:kms/keyRing:KeyRing":
-        return {"name": physical}
-    if typ == "gcp:compute/globalAddress:GlobalAddress":
-        address = "10.200.0.0" if inputs.get("purpose") == "VPC_PEERING" else "198.51.100.7"
-        return {"name": physical, "address": address}
-    if typ == "gcp:storage/bucket:Bucket":
-        return {"name": physical, "url": f"gs://{physical}"}
-    if typ == "random:index/randomPassword:RandomPassword":
-        return {"result": fake_secret(name, int(inputs.get("length", 32)))}
-    if typ.startswith("gcp:"):
-        return {"name": physical}
-    return {}
-
-
-def _fake_id(typ: str, name: str, inputs: dict, outputs: dict) -> str:
-    project, location = inputs.get("project", "project"), inputs.get("location", "region")
-    if typ == "gcp:kms/keyRing:KeyRing":
-        return f"projects/{project}/locations/{location}/keyRings/{outputs['name']}"
-    if typ == "gcp:kms/cryptoKey:CryptoKey":
-        return f"{inputs['keyRing']}/cryptoKeys/{name}"
-    if typ.startswith("gcp:container/cluster"):
-        return f"projects/{project}/locations/{location}/clusters/{outputs['name']}"
-    return f"{name}-id"
-
-
-class FakeCloud(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        outputs = {**args.inputs, **_fake_outputs(args.typ, args.name, args.inputs)}
-        return _fake_id(args.typ, args.name, args.inputs, outputs), outputs
-
-    def call(self, args: pulumi.runtime.MockCallArgs):
-        if args.token == "gcp:organizations/getProject:getProject":
-            return {"number": FAKE_PROJECT_NUMBER, "projectId": args.args.get("projectId")}
-        if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
-            email = f"service-{FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
-            return {"emailAddress": email, "member": f"serviceAccount:{email}"}
-        return {}
 
 
 @dataclass
@@ -318,10 +236,11 @@ def record(
 
     The stack outputs are what the program exported, or the mapping it returned.
     """
-    monitor = RecordingMonitor(FakeCloud())
+    fake = FakeCloud(str(config.get("aws:region", "us-east-1")))
+    monitor = RecordingMonitor(fake)
     settings.ROOT.set(None)
     runtime_config.set_all_config({k: _as_config_string(v) for k, v in config.items()}, list(secret_keys))
-    mocks.set_mocks(FakeCloud(), project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    mocks.set_mocks(fake, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     returned = program() or {}
     _sync_await(runtime_stack.wait_for_rpcs())
     exported = getattr(settings.get_root_resource(), "outputs", {})

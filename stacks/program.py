@@ -18,4 +18,8 @@ def build(cfg: PlatformConfig) -> dict[str, pulumi.Input]:
         from stacks.gcp import build_gcp
 
         return build_gcp(cfg, stack_prefix(cfg))
+    if cfg.target == "aws":
+        from stacks.aws import build_aws
+
+        return build_aws(cfg, stack_prefix(cfg))
     raise AssertionError(f"unreachable: config validation admits no target {cfg.target!r}")

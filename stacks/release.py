@@ -61,6 +61,11 @@ def external_redis(redis: RedisConfig) -> RedisEndpoint | None:
     )
 
 
+def external_bucket(cfg: PlatformConfig) -> BucketInfo:
+    b = cfg.bucket
+    return BucketInfo(cfg.bucket_provider, b.name, b.region, b.kms_key, b.path)
+
+
 def wandb_release(cfg: PlatformConfig, prefix: str, inputs: ReleaseInputs) -> WandbRelease:
     oidc = None
     if cfg.oidc is not None:

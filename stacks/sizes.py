@@ -1,25 +1,37 @@
 """Size presets: the whole table at a glance (shared/WANDB_CONTRACT.md section 5), each value overridable.
 
-A preset sizes what one cloud runs for one W&B size: the node pool, the MySQL tier and the Redis memory.
-`resolve_gcp_size` applies a stack's `sizeOverrides` on top of the preset it picks.
+A preset sizes what one cloud runs for one W&B size: the node group, the MySQL tier and the Redis capacity.
+`resolve_size` applies a stack's `sizeOverrides` on top of the preset it picks; which override keys a target
+takes is the set of fields of its preset type.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 Size = Literal["small", "medium", "large", "xlarge", "xxlarge"]
 
 
 @dataclass(frozen=True)
-class GcpSize:
-    node_machine_type: str
-    node_min_count: int  # whole pool, across the region's zones
+class ClusterSize:
+    """What every cloud's preset sizes. Node counts are for the whole group, across its zones."""
+
+    node_type: str  # GCE machine type, EC2 instance type
+    node_min_count: int
     node_max_count: int
     node_disk_gb: int
-    mysql_tier: str
+    mysql_tier: str  # Cloud SQL tier, Aurora instance class
+
+
+@dataclass(frozen=True)
+class GcpSize(ClusterSize):
     redis_memory_gb: int
+
+
+@dataclass(frozen=True)
+class AwsSize(ClusterSize):
+    redis_node_type: str
 
 
 GCP_SIZES: dict[str, GcpSize] = {
@@ -31,7 +43,25 @@ GCP_SIZES: dict[str, GcpSize] = {
     "xxlarge": GcpSize("n2-highmem-16", 3, 8, 256, "db-n1-highmem-32", 26),
 }
 
+# W&B's AWS module runs 1-4 nodes per AZ; these are totals for a node group over two or three AZs.
+AWS_SIZES: dict[str, AwsSize] = {
+    #                     instance      min max  disk  Aurora class      ElastiCache node
+    "small": AwsSize("r6i.2xlarge", 2, 8, 100, "db.r6g.large", "cache.m6g.large"),
+    "medium": AwsSize("r6i.4xlarge", 3, 12, 100, "db.r6g.xlarge", "cache.m6g.large"),
+    "large": AwsSize("r6i.4xlarge", 3, 12, 256, "db.r6g.2xlarge", "cache.m6g.xlarge"),
+    "xlarge": AwsSize("r6i.4xlarge", 3, 12, 256, "db.r6g.4xlarge", "cache.m6g.xlarge"),
+    "xxlarge": AwsSize("r6i.4xlarge", 3, 12, 256, "db.r6g.8xlarge", "cache.m6g.2xlarge"),
+}
 
-def resolve_gcp_size(size: str, overrides: dict[str, object]) -> GcpSize:
-    """The preset for `size` with each given override applied (keys are GcpSize field names)."""
-    return replace(GCP_SIZES[size], **overrides)
+SIZES: dict[str, dict[str, ClusterSize]] = {"gcp": GCP_SIZES, "aws": AWS_SIZES}
+
+
+def size_fields(target: str) -> tuple[str, ...]:
+    """The override keys (snake_case) a target's preset takes; none for a target that sizes no cloud."""
+    table = SIZES.get(target)
+    return tuple(f.name for f in fields(next(iter(table.values())))) if table else ()
+
+
+def resolve_size(target: str, size: str, overrides: dict[str, object]) -> ClusterSize:
+    """The target's preset for `size` with each given override applied (keys are the preset's field names)."""
+    return replace(SIZES[target][size], **overrides)

@@ -56,7 +56,7 @@ def test_malformed_stack_names_every_bad_key_at_once():
         ({"host": "http://wandb.example.com"}, "wandb-platform:host", "https://"),
         ({"namespace": "Not_A_Label"}, "wandb-platform:namespace", "pattern"),
         ({"environment": "staging"}, "wandb-platform:environment", "'dev' or 'prod'"),
-        ({"target": "aws"}, "wandb-platform:target", "'gcp'"),
+        ({"target": "azure"}, "wandb-platform:target", "'gcp' or 'aws'"),
         (
             {"gcp": {"authorizedNetworks": [{"cidr": "0.0.0.0/0"}]}},
             "wandb-platform:gcp.authorizedNetworks[0].cidr",
@@ -90,10 +90,10 @@ def test_secrets_never_appear_in_errors():
 
 
 def test_size_overrides_apply_on_top_of_the_preset():
-    cfg = load_config(valid(size="large", sizeOverrides={"nodeMachineType": "n2-standard-8", "redisMemoryGb": 20}))
-    assert cfg.gcp_size.node_machine_type == "n2-standard-8"
-    assert cfg.gcp_size.redis_memory_gb == 20
-    assert cfg.gcp_size.mysql_tier == GCP_SIZES["large"].mysql_tier
+    cfg = load_config(valid(size="large", sizeOverrides={"nodeType": "n2-standard-8", "redisMemoryGb": 20}))
+    assert cfg.cluster_size.node_type == "n2-standard-8"
+    assert cfg.cluster_size.redis_memory_gb == 20
+    assert cfg.cluster_size.mysql_tier == GCP_SIZES["large"].mysql_tier
 
 
 CONFIG_KEYS = ["size", "host", "environment", "namespace", "mysql", "redis", "bucket", "gcp", "target", "values"]
@@ -102,7 +102,7 @@ ANY_VALUE = st.one_of(
     st.booleans(),
     st.integers(-5, 70000),
     st.text(max_size=30),
-    st.sampled_from(["small", "xxlarge", "https://w.example.com", "in-cluster", "managed", "external", "gcp"]),
+    st.sampled_from(["small", "xxlarge", "https://w.example.com", "in-cluster", "managed", "external", "gcp", "aws"]),
     st.dictionaries(
         st.sampled_from(["mode", "host", "port", "password", "name", "tls"]), st.text(max_size=10), max_size=3
     ),
@@ -120,10 +120,10 @@ def test_fuzzed_config_is_either_valid_or_a_clear_error(values, with_project):
         cfg = load_config(raw)
     except ConfigError as err:
         assert err.problems
-        assert all(p.split(":")[0] in ("wandb-platform", "gcp") for p in err.problems)
+        assert all(p.split(":")[0] in ("wandb-platform", "gcp", "aws") for p in err.problems)
         assert LICENSE not in str(err)
     else:
-        assert cfg.gcp_size.node_min_count <= cfg.gcp_size.node_max_count
+        assert cfg.cluster_size.node_min_count <= cfg.cluster_size.node_max_count
         assert cfg.host.startswith(("http://", "https://"))
 
 
@@ -136,5 +136,5 @@ def test_fuzzed_config_is_either_valid_or_a_clear_error(values, with_project):
 )
 def test_every_size_and_mode_combination_on_gcp_is_accepted(size, mysql, redis, environment):
     cfg = load_config(valid(size=size, mysql={"mode": mysql}, redis={"mode": redis}, environment=environment))
-    assert cfg.gcp_size == GCP_SIZES[size]
+    assert cfg.cluster_size == GCP_SIZES[size]
     assert cfg.protect == (environment == "prod")

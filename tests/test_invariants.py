@@ -16,6 +16,39 @@ STATEFUL = {
     "gcp:storage/bucket:Bucket",
     "gcp:kms/keyRing:KeyRing",
     "gcp:kms/cryptoKey:CryptoKey",
+    "aws:eks/cluster:Cluster",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:s3/bucket:Bucket",
+    "aws:kms/key:Key",
+}
+# What runs on or waits for the cluster, and the datastores that must not wait for it.
+CLUSTER_SIDE = ("gcp:container/", "aws:eks/", "pulumi:providers:kubernetes", "kubernetes:")
+DATASTORES = (
+    "gcp:sql/databaseInstance:DatabaseInstance",
+    "gcp:redis/instance:Instance",
+    "gcp:storage/bucket:Bucket",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+    "aws:s3/bucket:Bucket",
+)
+# Where each cloud's stores name their customer-managed key.
+KEY_REFERENCES = {
+    "gcp:container/cluster:Cluster": ("databaseEncryption", "keyName"),
+    "gcp:sql/databaseInstance:DatabaseInstance": ("encryptionKeyName",),
+    "gcp:redis/instance:Instance": ("customerManagedKey",),
+    "gcp:storage/bucket:Bucket": ("encryption", "defaultKmsKeyName"),
+    "aws:eks/cluster:Cluster": ("encryptionConfig", "provider", "keyArn"),
+    "aws:rds/cluster:Cluster": ("kmsKeyId",),
+    "aws:elasticache/replicationGroup:ReplicationGroup": ("kmsKeyId",),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        "rules",
+        0,
+        "applyServerSideEncryptionByDefault",
+        "kmsMasterKeyId",
+    ),
 }
 
 
@@ -72,24 +105,18 @@ def test_every_secret_reference_in_the_values_exists_with_its_key(stack_run):
     assert cr.secret_outputs == [] and all(v != REDACTED for v in leaves(cr.inputs))
 
 
-def test_the_custom_resource_waits_for_the_operator_and_its_secrets(stack_run):
+def test_the_custom_resource_waits_for_the_operator_its_secrets_and_the_ingress_controller(stack_run):
     cr = wandb_cr(stack_run)
-    needed = [stack_run.one("kubernetes:helm.sh/v3:Release"), *stack_run.of_type(SECRET_TYPE)]
+    releases = stack_run.of_type("kubernetes:helm.sh/v3:Release")  # the operator, and any ingress controller
+    assert "wandb-operator" in {r.plain_inputs["name"] for r in releases}
+    needed = [*releases, *stack_run.of_type(SECRET_TYPE)]
     assert all(r.urn in cr.dependencies for r in needed)
 
 
 def test_datastores_and_bucket_do_not_wait_for_the_cluster(stack_run):
-    cluster_side = {
-        r.urn
-        for r in stack_run.resources
-        if r.type.startswith(("gcp:container/", "pulumi:providers:kubernetes", "kubernetes:"))
-    }
-    for typ in (
-        "gcp:sql/databaseInstance:DatabaseInstance",
-        "gcp:redis/instance:Instance",
-        "gcp:storage/bucket:Bucket",
-    ):
-        for r in stack_run.of_type(typ):
+    cluster_side = {r.urn for r in stack_run.resources if r.type.startswith(CLUSTER_SIDE)}
+    for r in stack_run.resources:
+        if r.type in DATASTORES:
             assert not cluster_side & set(closure(stack_run, r.urn)), f"{r.name} waits for the cluster"
 
 
@@ -108,31 +135,54 @@ PROD = [s for s in STACK_FILES if stack_config(s)[0].get("wandb-platform:environ
 
 @pytest.mark.parametrize("stack", PROD)
 def test_production_encrypts_with_customer_managed_keys(stack):
+    """The cluster's Secrets, the database, the cache and the bucket: each names a key this stack created."""
     run = planned(stack)
     keys = {r.id for r in run.of_type("gcp:kms/cryptoKey:CryptoKey")}
-    encrypted_with = [
-        dig(run.one("gcp:container/cluster:Cluster").plain_inputs, "databaseEncryption", "keyName"),
-        *[r.plain_inputs["encryptionKeyName"] for r in run.of_type("gcp:sql/databaseInstance:DatabaseInstance")],
-        *[r.plain_inputs["customerManagedKey"] for r in run.of_type("gcp:redis/instance:Instance")],
-        *[dig(r.plain_inputs, "encryption", "defaultKmsKeyName") for r in run.of_type("gcp:storage/bucket:Bucket")],
-    ]
-    assert len(encrypted_with) == 4 and all(k in keys for k in encrypted_with)
+    keys |= {r.outputs["arn"] for r in run.of_type("aws:kms/key:Key")}
+    encrypted_with = [dig(r.plain_inputs, *path) for typ, path in KEY_REFERENCES.items() for r in run.of_type(typ)]
+    assert len(encrypted_with) == 4 and all(k in keys for k in encrypted_with), encrypted_with
 
 
-@pytest.mark.parametrize("stack", PROD)
-def test_production_has_no_public_address_but_the_load_balancer(stack):
-    run = planned(stack)
+def _gcp_public_addresses(run, stack):
     for sql in run.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
         assert dig(sql.plain_inputs, "settings", "ipConfiguration", "ipv4Enabled") is False
     assert dig(run.one("gcp:container/cluster:Cluster").plain_inputs, "privateClusterConfig", "enablePrivateNodes")
     for redis in run.of_type("gcp:redis/instance:Instance"):
         assert redis.plain_inputs["connectMode"] == "PRIVATE_SERVICE_ACCESS"
-    public = [
+    return [
         a.name
         for a in run.of_type("gcp:compute/globalAddress:GlobalAddress")
         if a.plain_inputs.get("purpose") != "VPC_PEERING"
     ]
-    assert public == [f"wandb-{stack}-ingress-ip"]
+
+
+def _aws_public_addresses(run, stack):
+    """The ALB is created by its controller at run time, so only the NAT gateways' addresses are in the plan."""
+    for db in run.of_type("aws:rds/clusterInstance:ClusterInstance"):
+        assert db.plain_inputs["publiclyAccessible"] is False
+    assert not any(s.plain_inputs["mapPublicIpOnLaunch"] for s in run.of_type("aws:ec2/subnet:Subnet"))
+    vpc = run.one("aws:eks/cluster:Cluster").plain_inputs["vpcConfig"]
+    assert vpc["endpointPrivateAccess"] is True
+    assert not vpc["endpointPublicAccess"] or "0.0.0.0/0" not in vpc["publicAccessCidrs"]
+    private = {s.id for s in run.of_type("aws:ec2/subnet:Subnet") if "-private-" in s.name}
+    assert set(run.one("aws:eks/nodeGroup:NodeGroup").plain_inputs["subnetIds"]) <= private
+    assert not [
+        r.name
+        for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if "cidrIpv4" in r.plain_inputs
+    ]
+    return [f"nat:{e.name}" for e in run.of_type("aws:ec2/eip:Eip")]
+
+
+PUBLIC_ADDRESSES = {"gcp": _gcp_public_addresses, "aws": _aws_public_addresses}
+
+
+@pytest.mark.parametrize("stack", PROD)
+def test_production_has_no_public_address_but_the_load_balancer_and_nat(stack):
+    run = planned(stack)
+    target = stack_config(stack)[0].get("wandb-platform:target", "gcp")
+    public = PUBLIC_ADDRESSES[target](run, stack)
+    assert public and all(a in (f"wandb-{stack}-ingress-ip",) or a.startswith("nat:") for a in public), public
 
 
 @pytest.mark.parametrize("stack", PROD)

@@ -6,7 +6,7 @@ import sys
 
 from stacks.offline import REDACTED, ROOT
 from stacks.plan import main, plan_json, stack_config
-from tests.conftest import planned
+from tests.conftest import STACK_FILES, planned
 
 
 def test_plan_writes_the_designed_json(tmp_path, capsys):
@@ -63,4 +63,4 @@ def test_malformed_stack_exits_non_zero_naming_every_bad_key_without_traceback(t
 
 def test_unknown_stack_is_a_clear_error(capsys):
     assert main(["--stack", "nope"]) == 2
-    assert "committed stacks: dev, prod" in capsys.readouterr().err
+    assert f"committed stacks: {', '.join(STACK_FILES)}" in capsys.readouterr().err

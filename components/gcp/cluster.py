@@ -11,6 +11,7 @@ import pulumi_kubernetes as k8s
 
 from components.contracts import ClusterInfo
 from components.gcp.network import PODS_RANGE, SERVICES_RANGE
+from components.k8s.kubeconfig import exec_kubeconfig
 
 TOKEN = "wandb-platform:index:GkeCluster"
 NODE_ROLE = "roles/container.defaultNodeServiceAccount"  # logs, metrics, nothing else
@@ -61,28 +62,13 @@ def oidc_issuer(project: str, location: str, cluster_name: str) -> str:
 
 def gke_kubeconfig(cluster_name: str, endpoint: str, ca_certificate: str) -> str:
     """A kubeconfig that authenticates with the deployer's gcloud credentials via gke-gcloud-auth-plugin."""
-    return f"""apiVersion: v1
-kind: Config
-clusters:
-- name: {cluster_name}
-  cluster:
-    server: https://{endpoint}
-    certificate-authority-data: {ca_certificate}
-contexts:
-- name: {cluster_name}
-  context:
-    cluster: {cluster_name}
-    user: {cluster_name}
-current-context: {cluster_name}
-users:
-- name: {cluster_name}
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: gke-gcloud-auth-plugin
-      installHint: Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin)
-      provideClusterInfo: true
-"""
+    return exec_kubeconfig(
+        cluster_name,
+        f"https://{endpoint}",
+        ca_certificate,
+        "gke-gcloud-auth-plugin",
+        install_hint="Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin)",
+    )
 
 
 def _node_config(args: GkeClusterArgs, account_email: pulumi.Input[str]) -> dict:

@@ -124,7 +124,9 @@ class WandbRelease(pulumi.ComponentResource):
             kind="WeightsAndBiases",
             metadata={"name": spec.instance_name, "namespace": ns, "labels": MANAGED_BY},
             spec=cr_spec,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, *self.secrets, *extras]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[operator, *self.secrets, *extras, *spec.ingress.ready]
+            ),
         )
         self.namespace = ns
         self.register_outputs({"namespace": ns, "instance": spec.instance_name})

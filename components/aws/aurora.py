@@ -1,0 +1,139 @@
+"""Aurora MySQL 8.0 for W&B: W&B's parameters plus TLS-only connections, CMK-encrypted storage and Performance
+Insights, 14 days of backups, a final snapshot on delete, and a reader in another zone when HA."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from components.aws.account import AwsAccount
+from components.aws.datastore import PrivateDatastoreArgs, nodes_only_security_group
+from components.aws.policies import as_json, service_trust_policy
+from components.contracts import MysqlEndpoint
+
+TOKEN = "wandb-platform:index:AuroraMysql"
+FAMILY = "aurora-mysql8.0"
+PORT = 3306
+LOG_EXPORTS = ["audit", "error", "slowquery"]
+STATIC = "pending-reboot"  # AWS refuses `immediate` for static parameters; a new cluster starts with them anyway
+
+# shared/WANDB_CONTRACT.md section 4, plus TLS-only connections.
+WANDB_CLUSTER_PARAMETERS = {
+    "binlog_format": ("ROW", STATIC),
+    "binlog_row_image": ("minimal", STATIC),
+    "innodb_online_alter_log_max_size": ("268435456", "immediate"),
+    "require_secure_transport": ("ON", "immediate"),
+}
+WANDB_INSTANCE_PARAMETERS = {
+    "performance_schema": ("1", STATIC),
+    "slow_query_log": ("1", "immediate"),
+    "long_query_time": ("4", "immediate"),
+    "max_prepared_stmt_count": ("1048576", "immediate"),
+    "max_execution_time": ("60000", "immediate"),
+    "sort_buffer_size": ("67108864", "immediate"),
+    "innodb_lru_scan_depth": ("128", "immediate"),
+}
+
+
+def _parameters(table: dict[str, tuple[str, str]]) -> list[dict]:
+    return [{"name": k, "value": v, "apply_method": m} for k, (v, m) in table.items()]
+
+
+@dataclass(kw_only=True)
+class AuroraArgs(PrivateDatastoreArgs):
+    engine_version: str
+    instance_class: str
+    account: AwsAccount
+    backup_retention_days: int = 14
+    database: str = "wandb_local"
+    user: str = "wandb"
+
+
+class AuroraMysql(pulumi.ComponentResource):
+    """`endpoint` resolves once the instances exist, so W&B never starts against a cluster with no writer."""
+
+    def __init__(self, name: str, args: AuroraArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        stateful = pulumi.ResourceOptions(parent=self, protect=args.deletion_protection)
+        tags = dict(args.tags)
+        group = nodes_only_security_group(name, args, PORT, "Aurora MySQL", child)
+        subnets = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=list(args.subnet_ids), tags=tags, opts=child)
+        cluster_params = aws.rds.ClusterParameterGroup(
+            f"{name}-cluster", family=FAMILY, parameters=_parameters(WANDB_CLUSTER_PARAMETERS), tags=tags, opts=child
+        )
+        instance_params = aws.rds.ParameterGroup(
+            f"{name}-instance", family=FAMILY, parameters=_parameters(WANDB_INSTANCE_PARAMETERS), tags=tags, opts=child
+        )
+        monitoring = aws.iam.Role(
+            f"{name}-monitoring",
+            assume_role_policy=as_json(service_trust_policy, "monitoring.rds"),
+            tags=tags,
+            opts=child,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{name}-monitoring",
+            role=monitoring.name,
+            policy_arn=args.account.managed_policy("service-role/AmazonRDSEnhancedMonitoringRole"),
+            opts=child,
+        )
+        password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
+        cluster = aws.rds.Cluster(
+            f"{name}-cluster",
+            engine="aurora-mysql",
+            engine_version=args.engine_version,
+            database_name=args.database,
+            master_username=args.user,
+            master_password=password.result,
+            port=PORT,
+            db_subnet_group_name=subnets.name,
+            vpc_security_group_ids=[group.id],
+            db_cluster_parameter_group_name=cluster_params.name,
+            storage_encrypted=True,
+            kms_key_id=args.kms_key_arn,
+            backup_retention_period=args.backup_retention_days,
+            preferred_backup_window="03:00-04:00",
+            preferred_maintenance_window="sun:04:30-sun:05:30",
+            copy_tags_to_snapshot=True,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{name}-final",
+            deletion_protection=args.deletion_protection,
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=LOG_EXPORTS,
+            tags=tags,
+            opts=stateful,
+        )
+        instances = [
+            aws.rds.ClusterInstance(
+                f"{name}-{i}",
+                cluster_identifier=cluster.id,
+                engine=cluster.engine,
+                engine_version=cluster.engine_version,
+                instance_class=args.instance_class,
+                availability_zone=args.zones[i % len(args.zones)],
+                db_parameter_group_name=instance_params.name,
+                publicly_accessible=False,
+                performance_insights_enabled=True,
+                performance_insights_kms_key_id=args.kms_key_arn,
+                monitoring_interval=60,
+                monitoring_role_arn=monitoring.arn,
+                auto_minor_version_upgrade=False,  # the version is pinned in config; bump it there
+                promotion_tier=i,
+                tags=tags,
+                opts=stateful,
+            )
+            for i in range(2 if args.high_availability else 1)
+        ]
+        self.cluster = cluster
+        self.instances = instances
+        self.endpoint = MysqlEndpoint(
+            host=pulumi.Output.all(cluster.endpoint, *[i.id for i in instances]).apply(lambda a: a[0]),
+            port=PORT,
+            database=args.database,
+            user=args.user,
+            password=pulumi.Output.secret(password.result),
+        )
+        self.register_outputs({"endpoint": cluster.endpoint, "readerEndpoint": cluster.reader_endpoint})

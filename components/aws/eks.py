@@ -1,0 +1,243 @@
+"""EKS: a private control plane with KMS-encrypted Secrets and full logging, IRSA, a managed AL2023 node group
+with IMDSv2 and encrypted gp3 disks, the core add-ons, a default encrypted gp3 StorageClass and access entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from components.aws.account import AwsAccount
+from components.aws.irsa import irsa_role
+from components.aws.policies import as_json, key_user_policy, service_trust_policy
+from components.contracts import ClusterInfo
+from components.k8s.kubeconfig import exec_kubeconfig
+
+TOKEN = "wandb-platform:index:EksCluster"
+CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]  # the CNI's rights go to IRSA
+ROOT_DEVICE = "/dev/xvda"  # AL2023's root volume
+EBS_CSI_SA = ("kube-system", "ebs-csi-controller-sa")
+VPC_CNI_SA = ("kube-system", "aws-node")
+
+
+@dataclass
+class EksClusterArgs:
+    account: AwsAccount
+    cluster_name: str  # also names the control-plane log group, which must exist before the cluster
+    kubernetes_version: str
+    private_subnet_ids: Sequence[pulumi.Input[str]]
+    node_security_group_id: pulumi.Input[str]
+    secrets_key_arn: pulumi.Input[str]
+    disk_key_arn: pulumi.Input[str]
+    log_key_arn: pulumi.Input[str]
+    instance_type: str
+    min_nodes: int
+    max_nodes: int
+    disk_size_gb: int
+    api_access_cidrs: Sequence[str] = ()  # the public endpoint is on only when given
+    admin_principal_arns: Sequence[pulumi.Input[str]] = ()  # cluster admins besides the deployer
+    log_retention_days: int = 365
+    deletion_protection: bool = True
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class EksCluster(pulumi.ComponentResource):
+    """`info` carries a Kubernetes provider that waits for the nodes and the deployer's access entry."""
+
+    def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+
+        def attach(role: aws.iam.Role, what: str, policies: Sequence[str]) -> list[aws.iam.RolePolicyAttachment]:
+            return [
+                aws.iam.RolePolicyAttachment(
+                    f"{name}-{what}-{p}", role=role.name, policy_arn=args.account.managed_policy(p), opts=child
+                )
+                for p in policies
+            ]
+
+        cluster_role = aws.iam.Role(
+            f"{name}-cluster", assume_role_policy=as_json(service_trust_policy, "eks"), tags=tags, opts=child
+        )
+        cluster_policies = attach(cluster_role, "cluster", ["AmazonEKSClusterPolicy"])
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-control-plane",
+            name=f"/aws/eks/{args.cluster_name}/cluster",
+            retention_in_days=args.log_retention_days,
+            kms_key_id=args.log_key_arn,
+            tags=tags,
+            opts=child,
+        )
+        public = bool(args.api_access_cidrs)
+        cluster = aws.eks.Cluster(
+            f"{name}-eks",
+            name=args.cluster_name,
+            version=args.kubernetes_version,
+            role_arn=cluster_role.arn,
+            vpc_config={
+                "subnet_ids": list(args.private_subnet_ids),
+                "endpoint_private_access": True,
+                "endpoint_public_access": public,
+                "public_access_cidrs": list(args.api_access_cidrs) if public else None,
+            },
+            encryption_config={"provider": {"key_arn": args.secrets_key_arn}, "resources": ["secrets"]},
+            enabled_cluster_log_types=CONTROL_PLANE_LOGS,
+            access_config={"authentication_mode": "API", "bootstrap_cluster_creator_admin_permissions": False},
+            upgrade_policy={"support_type": "STANDARD"},
+            deletion_protection=args.deletion_protection,
+            tags=tags,
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.deletion_protection, depends_on=[*cluster_policies, log_group]
+            ),
+        )
+        issuer = cluster.identities.apply(lambda ids: ids[0].oidcs[0].issuer)
+        oidc = aws.iam.OpenIdConnectProvider(
+            f"{name}-oidc", url=issuer, client_id_lists=["sts.amazonaws.com"], tags=tags, opts=child
+        )
+        access = [
+            self._admin_access(name, cluster, f"admin-{i}", arn)
+            for i, arn in enumerate([args.account.deployer_arn, *args.admin_principal_arns])
+        ]
+
+        def irsa(what: str, account: tuple[str, str], policies: Sequence[str], inline=None) -> aws.iam.Role:
+            return irsa_role(
+                f"{name}-{what}",
+                oidc_provider=oidc,
+                issuer=issuer,
+                service_accounts=[account],
+                managed_policy_arns=[args.account.managed_policy(p) for p in policies],
+                inline_policy=inline,
+                tags=tags,
+                opts=child,
+            )
+
+        vpc_cni = irsa("vpc-cni", VPC_CNI_SA, ["AmazonEKS_CNI_Policy"])
+        ebs_csi = irsa(
+            "ebs-csi",
+            EBS_CSI_SA,
+            ["service-role/AmazonEBSCSIDriverPolicy"],
+            as_json(key_user_policy, args.disk_key_arn),
+        )
+
+        node_role = aws.iam.Role(
+            f"{name}-nodes", assume_role_policy=as_json(service_trust_policy, "ec2"), tags=tags, opts=child
+        )
+        node_policies = attach(node_role, "nodes", NODE_POLICIES)
+        template = aws.ec2.LaunchTemplate(
+            f"{name}-nodes",
+            description="W&B EKS nodes: IMDSv2 only, encrypted gp3 root volume",
+            metadata_options={
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": 1,  # pods cannot reach the node's credentials; they use IRSA
+            },
+            block_device_mappings=[
+                {
+                    "device_name": ROOT_DEVICE,
+                    "ebs": {
+                        "volume_size": args.disk_size_gb,
+                        "volume_type": "gp3",
+                        "encrypted": "true",
+                        "kms_key_id": args.disk_key_arn,
+                        "delete_on_termination": "true",
+                    },
+                }
+            ],
+            vpc_security_group_ids=[args.node_security_group_id, cluster.vpc_config.cluster_security_group_id],
+            tag_specifications=[
+                {"resource_type": kind, "tags": {**tags, "Name": f"{args.cluster_name}-node"}}
+                for kind in ("instance", "volume")
+            ],
+            update_default_version=True,
+            tags=tags,
+            opts=child,
+        )
+        nodes = aws.eks.NodeGroup(
+            f"{name}-nodes",
+            cluster_name=cluster.name,
+            node_role_arn=node_role.arn,
+            subnet_ids=list(args.private_subnet_ids),
+            ami_type="AL2023_x86_64_STANDARD",
+            capacity_type="ON_DEMAND",
+            instance_types=[args.instance_type],
+            scaling_config={"min_size": args.min_nodes, "max_size": args.max_nodes, "desired_size": args.min_nodes},
+            update_config={"max_unavailable": 1},
+            launch_template={"id": template.id, "version": template.latest_version.apply(str)},
+            tags=tags,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=node_policies,
+                ignore_changes=["scalingConfig.desiredSize"],  # an autoscaler owns it after creation
+            ),
+        )
+
+        def addon(addon_name: str, role: aws.iam.Role | None = None, after: Sequence = ()) -> aws.eks.Addon:
+            return aws.eks.Addon(
+                f"{name}-{addon_name}",
+                cluster_name=cluster.name,
+                addon_name=addon_name,
+                service_account_role_arn=role.arn if role else None,
+                resolve_conflicts_on_create="OVERWRITE",
+                resolve_conflicts_on_update="OVERWRITE",
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
+            )
+
+        addon("vpc-cni", vpc_cni)
+        addon("kube-proxy")
+        addon("coredns", after=[nodes])  # its pods need nodes before the add-on turns active
+        ebs_addon = addon("aws-ebs-csi-driver", ebs_csi, after=[nodes])
+
+        region = args.account.region
+        kubeconfig = pulumi.Output.secret(
+            pulumi.Output.all(
+                cluster.name, cluster.endpoint, cluster.certificate_authority.data, nodes.id, *[a.id for a in access]
+            ).apply(
+                lambda a: exec_kubeconfig(
+                    a[0],
+                    a[1],
+                    a[2],
+                    "aws",
+                    ["eks", "get-token", "--cluster-name", a[0], "--region", region, "--output", "json"],
+                    install_hint="Install the AWS CLI v2 and sign in to the account that runs `pulumi up`",
+                )
+            )
+        )
+        provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
+        k8s.storage.v1.StorageClass(
+            f"{name}-gp3",
+            metadata={"name": "gp3", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            provisioner="ebs.csi.aws.com",
+            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.disk_key_arn},
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            reclaim_policy="Retain" if args.deletion_protection else "Delete",
+            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[ebs_addon]),
+        )
+        self.cluster = cluster
+        self.node_group = nodes
+        self.oidc_provider = oidc
+        self.issuer = issuer
+        self.info = ClusterInfo(name=cluster.name, kubeconfig=kubeconfig, k8s_provider=provider, oidc_issuer=issuer)
+        self.register_outputs({"name": cluster.name, "endpoint": cluster.endpoint, "kubeconfig": kubeconfig})
+
+    def _admin_access(
+        self, name: str, cluster: aws.eks.Cluster, what: str, principal: pulumi.Input[str]
+    ) -> aws.eks.AccessPolicyAssociation:
+        child = pulumi.ResourceOptions(parent=self)
+        entry = aws.eks.AccessEntry(f"{name}-{what}", cluster_name=cluster.name, principal_arn=principal, opts=child)
+        return aws.eks.AccessPolicyAssociation(
+            f"{name}-{what}",
+            cluster_name=cluster.name,
+            principal_arn=entry.principal_arn,
+            policy_arn=ADMIN_POLICY,
+            access_scope={"type": "cluster"},
+            opts=child,
+        )

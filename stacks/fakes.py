@@ -1,0 +1,181 @@
+"""Plausible fake cloud outputs for the offline plan: what the real providers would compute and the program
+reads (addresses, ARNs, issuers, generated secrets), deterministic so that plans and tests are stable."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pulumi
+
+FAKE_PROJECT_NUMBER = "123456789012"
+FAKE_PEM = "-----BEGIN CERTIFICATE-----\nMIIBfakeCAcertificateForOfflinePlans\n-----END CERTIFICATE-----\n"
+
+
+def fake_secret(seed: str, length: int = 32) -> str:
+    """A deterministic URL-safe stand-in for a generated credential; tests search for it in plain text."""
+    digest = hashlib.sha256(seed.encode()).hexdigest()
+    return ("fake" + digest)[:length]
+
+
+FAKE_ACCOUNT = "123456789012"
+FAKE_ZONES = "abcdef"
+
+
+def _short(seed: str, length: int = 17) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:length]
+
+
+def _gcp_outputs(typ: str, name: str, inputs: dict) -> dict:
+    """Outputs the Google provider would compute that the program reads."""
+    project = inputs.get("project", "project")
+    physical = inputs.get("name") or name
+    if typ == "gcp:sql/databaseInstance:DatabaseInstance":
+        return {
+            "name": physical,
+            "privateIpAddress": "10.100.0.3",
+            "connectionName": f"{project}:{inputs.get('region')}:{physical}",
+            "serverCaCerts": [{"cert": FAKE_PEM}],
+        }
+    if typ == "gcp:redis/instance:Instance":
+        return {
+            "host": "10.100.1.4",
+            "port": 6378,
+            "authString": fake_secret(name),
+            "serverCaCerts": [{"cert": FAKE_PEM}],
+        }
+    if typ == "gcp:container/cluster:Cluster":
+        return {
+            "name": physical,
+            "endpoint": "172.16.0.34",
+            "masterAuth": {"clusterCaCertificate": base64.b64encode(FAKE_PEM.encode()).decode()},
+        }
+    if typ == "gcp:serviceaccount/account:Account":
+        email = f"{inputs['accountId']}@{project}.iam.gserviceaccount.com"
+        return {
+            "email": email,
+            "member": f"serviceAccount:{email}",
+            "name": f"projects/{project}/serviceAccounts/{email}",
+        }
+    if typ == "gcp:projects/serviceIdentity:ServiceIdentity":
+        email = f"service-{FAKE_PROJECT_NUMBER}@gcp-sa-cloud-sql.iam.gserviceaccount.com"
+        return {"email": email, "member": f"serviceAccount:{email}"}
+    if typ == "gcp:kms/keyRing:KeyRing":
+        return {"name": physical}
+    if typ == "gcp:compute/globalAddress:GlobalAddress":
+        address = "10.200.0.0" if inputs.get("purpose") == "VPC_PEERING" else "198.51.100.7"
+        return {"name": physical, "address": address}
+    if typ == "gcp:storage/bucket:Bucket":
+        return {"name": physical, "url": f"gs://{physical}"}
+    return {"name": physical}
+
+
+def _gcp_id(typ: str, name: str, inputs: dict, outputs: dict) -> str:
+    project, location = inputs.get("project", "project"), inputs.get("location", "region")
+    if typ == "gcp:kms/keyRing:KeyRing":
+        return f"projects/{project}/locations/{location}/keyRings/{outputs['name']}"
+    if typ == "gcp:kms/cryptoKey:CryptoKey":
+        return f"{inputs['keyRing']}/cryptoKeys/{name}"
+    if typ.startswith("gcp:container/cluster"):
+        return f"projects/{project}/locations/{location}/clusters/{outputs['name']}"
+    return f"{name}-id"
+
+
+AWS_ID_PREFIX = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/natGateway:NatGateway": "nat-",
+    "aws:ec2/eip:Eip": "eipalloc-",
+    "aws:ec2/internetGateway:InternetGateway": "igw-",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
+}
+
+
+def _aws_outputs(typ: str, name: str, inputs: dict, region: str) -> dict:
+    """Outputs the AWS provider would compute that the program reads."""
+    arn = f"arn:aws:{{}}:{region}:{FAKE_ACCOUNT}:{{}}"
+    physical = inputs.get("name") or name
+    if typ == "aws:eks/cluster:Cluster":
+        issuer = f"https://oidc.eks.{region}.amazonaws.com/id/{_short(name, 32).upper()}"
+        return {
+            "arn": arn.format("eks", f"cluster/{physical}"),
+            "endpoint": f"https://{_short(name, 32).upper()}.gr7.{region}.eks.amazonaws.com",
+            "certificateAuthority": {"data": base64.b64encode(FAKE_PEM.encode()).decode()},
+            "identities": [{"oidcs": [{"issuer": issuer}]}],
+            "vpcConfig": {**inputs.get("vpcConfig", {}), "clusterSecurityGroupId": f"sg-{_short(name + 'cluster')}"},
+        }
+    if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+        return {"arn": f"arn:aws:iam::{FAKE_ACCOUNT}:oidc-provider/{inputs['url'].removeprefix('https://')}"}
+    if typ == "aws:iam/role:Role":
+        return {"arn": f"arn:aws:iam::{FAKE_ACCOUNT}:role/{physical}", "name": physical}
+    if typ == "aws:kms/key:Key":
+        key_id = f"{_short(name, 8)}-{_short(name + '1', 4)}-{_short(name + '2', 4)}-{_short(name + '3', 12)}"
+        return {"arn": arn.format("kms", f"key/{key_id}"), "keyId": key_id}
+    if typ == "aws:rds/cluster:Cluster":
+        host = f"{physical}.cluster-{_short(name, 12)}.{region}.rds.amazonaws.com"
+        return {"endpoint": host, "readerEndpoint": host.replace(".cluster-", ".cluster-ro-")}
+    if typ == "aws:elasticache/replicationGroup:ReplicationGroup":
+        return {"primaryEndpointAddress": f"master.{physical}.{_short(name, 6)}.{region}.cache.amazonaws.com"}
+    if typ == "aws:s3/bucket:Bucket":
+        bucket = f"{physical}-{_short(name, 7)}"
+        return {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+    if typ == "aws:ec2/launchTemplate:LaunchTemplate":
+        return {"latestVersion": 1}
+    if typ == "aws:acm/certificate:Certificate":
+        domain = inputs["domainName"]
+        option = {
+            "domainName": domain,
+            "resourceRecordName": f"_{_short(domain, 32)}.{domain}.",
+            "resourceRecordType": "CNAME",
+            "resourceRecordValue": f"_{_short(domain + 'v', 32)}.acm-validations.aws.",
+        }
+        return {"arn": arn.format("acm", f"certificate/{_short(name, 36)}"), "domainValidationOptions": [option]}
+    if typ == "aws:route53/record:Record":
+        return {"fqdn": inputs.get("name", "").rstrip(".")}
+    return {"name": physical} if "name" in inputs or typ.endswith(("Group:SubnetGroup", "ParameterGroup")) else {}
+
+
+def _aws_calls(token: str, args: dict, region: str) -> dict | None:
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        arn = f"arn:aws:sts::{FAKE_ACCOUNT}:assumed-role/platform-deployer/session"
+        return {"accountId": FAKE_ACCOUNT, "arn": arn, "userId": "AROAFAKE:session"}
+    if token == "aws:iam/getSessionContext:getSessionContext":
+        return {"issuerArn": f"arn:aws:iam::{FAKE_ACCOUNT}:role/platform-deployer", "arn": args.get("arn")}
+    if token == "aws:index/getPartition:getPartition":
+        return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return {"names": [f"{region}{z}" for z in FAKE_ZONES], "zoneIds": [f"use1-az{i}" for i in range(6)]}
+    if token == "aws:ec2/getSubnet:getSubnet":
+        return {"id": args["id"], "availabilityZone": f"{region}{FAKE_ZONES[int(args['id'][-1], 16) % 3]}"}
+    return None
+
+
+class FakeCloud(pulumi.runtime.Mocks):
+    def __init__(self, aws_region: str = "us-east-1"):
+        self.aws_region = aws_region
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        typ, name, inputs = args.typ, args.name, args.inputs
+        if typ == "random:index/randomPassword:RandomPassword":
+            return f"{name}-id", {**inputs, "result": fake_secret(name, int(inputs.get("length", 32)))}
+        if typ.startswith("gcp:"):
+            outputs = {**inputs, **_gcp_outputs(typ, name, inputs)}
+            return _gcp_id(typ, name, inputs, outputs), outputs
+        if typ.startswith("aws:"):
+            prefix = AWS_ID_PREFIX.get(typ)
+            return f"{prefix}{_short(name)}" if prefix else f"{name}-id", {
+                **inputs,
+                **_aws_outputs(typ, name, inputs, self.aws_region),
+            }
+        return f"{name}-id", dict(inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        if args.token == "gcp:organizations/getProject:getProject":
+            return {"number": FAKE_PROJECT_NUMBER, "projectId": args.args.get("projectId")}
+        if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
+            email = f"service-{FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+            return {"emailAddress": email, "member": f"serviceAccount:{email}"}
+        return _aws_calls(args.token, args.args, self.aws_region) or {}
