@@ -81,7 +81,7 @@ def _network(cfg: PlatformConfig, prefix: str, zones: list, kms: AwsKms, opts: p
 def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
     """Compose the AWS platform for one stack; returns the stack outputs."""
     region, size, tags = cfg.aws_region or "", cfg.cluster_size, cfg.resource_labels
-    provider = aws.Provider(f"{prefix}-aws", region=region, default_tags={"tags": tags})
+    provider = aws.Provider(f"{prefix}-aws", region=region)  # every component tags its own resources
     opts = pulumi.ResourceOptions(providers=[provider])
     account: AwsAccount = current_account(region, provider)
     kms = AwsKms(

@@ -215,8 +215,8 @@ class AwsConfig(_Section):
     @field_validator("vpc_cidr")
     @classmethod
     def _vpc_fits_the_layout(cls, v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
-        if not 16 <= v.prefixlen <= 20 or not v.is_private:
-            raise ValueError("must be a private range from /16 to /20")
+        if not 16 <= v.prefixlen <= 19 or not v.is_private:
+            raise ValueError("must be a private range from /16 to /19 (ALB subnets need a /27 at least)")
         return v
 
     @field_validator("log_retention_days")

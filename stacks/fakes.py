@@ -112,7 +112,7 @@ def _aws_outputs(typ: str, name: str, inputs: dict, region: str) -> dict:
     if typ == "aws:iam/role:Role":
         return {"arn": f"arn:aws:iam::{FAKE_ACCOUNT}:role/{physical}", "name": physical}
     if typ == "aws:kms/key:Key":
-        key_id = f"{_short(name, 8)}-{_short(name + '1', 4)}-{_short(name + '2', 4)}-{_short(name + '3', 12)}"
+        key_id = "-".join(_short(f"{name}{i}", n) for i, n in enumerate((8, 4, 4, 4, 12)))
         return {"arn": arn.format("kms", f"key/{key_id}"), "keyId": key_id}
     if typ == "aws:rds/cluster:Cluster":
         host = f"{physical}.cluster-{_short(name, 12)}.{region}.rds.amazonaws.com"

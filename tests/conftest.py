@@ -45,6 +45,19 @@ def base_gcp_config(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def base_aws_config(**overrides: Any) -> dict[str, Any]:
+    return {
+        "aws:region": "eu-west-1",
+        "wandb-platform:target": "aws",
+        "wandb-platform:host": "https://wandb.test.example.com",
+        "wandb-platform:aws": {"certificateArn": TEST_CERTIFICATE_ARN},
+        **{f"wandb-platform:{k}": v for k, v in overrides.items()},
+    }
+
+
+TEST_CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+
+
 def dig(value: Any, *path: str | int) -> Any:
     """value[path[0]][path[1]]..., None where a step is missing."""
     for step in path:
@@ -101,6 +114,7 @@ __all__ = [
     "run_config",
     "run_components",
     "base_gcp_config",
+    "base_aws_config",
     "dig",
     "leaves",
     "wandb_cr",

@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stacks.config import ConfigError, load_config
-from stacks.sizes import GCP_SIZES
-from tests.conftest import LICENSE, base_gcp_config
+from stacks.sizes import AWS_SIZES, GCP_SIZES
+from tests.conftest import LICENSE, TEST_CERTIFICATE_ARN, base_aws_config, base_gcp_config
 
 
 def valid(**overrides):
@@ -76,6 +76,61 @@ def test_each_invalid_input_names_its_key(overrides, key, words):
     assert any(p.startswith(f"{key}:") and words in p for p in found), found
 
 
+def valid_aws(**overrides):
+    return {**base_aws_config(**overrides), "wandb-platform:license": LICENSE}
+
+
+def aws_section(**keys):
+    return {"certificateArn": TEST_CERTIFICATE_ARN, **keys}
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "words"),
+    [
+        ({**valid_aws(), "aws:region": ""}, "aws:region", "required for target 'aws'"),
+        (valid_aws(aws={}), "wandb-platform:aws.certificateArn", "route53ZoneId"),
+        (valid_aws(aws=aws_section(route53ZoneId="Z123")), "wandb-platform:aws", "not both"),
+        (valid_aws(gcp={"privateEndpoint": True}), "wandb-platform:gcp", "target 'gcp' only"),
+        (valid_aws(bucket={"provider": "gcs"}), "wandb-platform:bucket.provider", "only 's3'"),
+        (valid_aws(sizeOverrides={"redisMemoryGb": 20}), "wandb-platform:sizeOverrides", "redisNodeType"),
+        (valid_aws(mysql={"backupRetentionDays": 60}), "wandb-platform:mysql.backupRetentionDays", "35"),
+        (valid_aws(ingress={"staticIpName": "ip"}), "wandb-platform:ingress.staticIpName", "'gcp' only"),
+        (valid_aws(aws=aws_section(vpcId="vpc-0123456789abcdef0")), "wandb-platform:aws", "privateSubnetIds"),
+        (
+            valid_aws(aws=aws_section(privateSubnetIds=["subnet-0a0b0c0d"])),
+            "wandb-platform:aws",
+            "only apply with vpcId",
+        ),
+        (valid_aws(aws=aws_section(apiAccessCidrs=["0.0.0.0/0"])), "wandb-platform:aws.apiAccessCidrs[0]", "internet"),
+        (valid_aws(aws=aws_section(vpcCidr="10.0.0.0/8")), "wandb-platform:aws.vpcCidr", "/16 to /19"),
+        (valid_aws(aws=aws_section(azCount=1)), "wandb-platform:aws.azCount", "greater than or equal to 2"),
+        (valid_aws(aws=aws_section(availabilityZones=["a"], azCount=2)), "wandb-platform:aws", "not both"),
+        (valid_aws(aws=aws_section(logRetentionDays=100)), "wandb-platform:aws.logRetentionDays", "retention"),
+        (valid_aws(aws=aws_section(certificateArn="arn:aws:acm:x")), "wandb-platform:aws.certificateArn", "pattern"),
+        (valid_aws(aws=aws_section(kubernetesVersion="1.9")), "wandb-platform:aws.kubernetesVersion", "pattern"),
+    ],
+)
+def test_each_invalid_aws_input_names_its_key(raw, key, words):
+    found = problems(raw)
+    assert any(p.startswith(f"{key}:") and words in p for p in found), found
+
+
+def test_aws_defaults_follow_the_environment():
+    prod = load_config(valid_aws())
+    assert (prod.az_count, prod.flow_logs, prod.mysql_backup_days, prod.bucket_provider) == (3, True, 14, "s3")
+    assert prod.cluster_size == AWS_SIZES["small"]
+    dev = load_config(valid_aws(environment="dev"))
+    assert (dev.az_count, dev.flow_logs) == (2, False)
+    zones = load_config(valid_aws(aws=aws_section(availabilityZones=["eu-west-1a", "eu-west-1b", "eu-west-1c"])))
+    assert zones.az_count == 3
+    sized = load_config(
+        valid_aws(size="medium", sizeOverrides={"nodeType": "m7i.4xlarge", "redisNodeType": "cache.r7g.large"})
+    )
+    assert (sized.cluster_size.node_type, sized.cluster_size.redis_node_type) == ("m7i.4xlarge", "cache.r7g.large")
+    assert sized.cluster_size.mysql_tier == AWS_SIZES["medium"].mysql_tier
+    assert load_config(valid()).mysql_backup_days == 7
+
+
 def test_structured_values_arrive_as_json_text_like_pulumi_sends_them():
     cfg = load_config(valid(mysql='{"mode": "in-cluster"}', gcp='{"privateEndpoint": true}'))
     assert cfg.mysql.mode == "in-cluster" and cfg.gcp.private_endpoint is True
@@ -96,7 +151,7 @@ def test_size_overrides_apply_on_top_of_the_preset():
     assert cfg.cluster_size.mysql_tier == GCP_SIZES["large"].mysql_tier
 
 
-CONFIG_KEYS = ["size", "host", "environment", "namespace", "mysql", "redis", "bucket", "gcp", "target", "values"]
+CONFIG_KEYS = ["size", "host", "environment", "namespace", "mysql", "redis", "bucket", "gcp", "aws", "target", "values"]
 ANY_VALUE = st.one_of(
     st.none(),
     st.booleans(),
@@ -116,6 +171,7 @@ def test_fuzzed_config_is_either_valid_or_a_clear_error(values, with_project):
     raw["wandb-platform:license"] = LICENSE
     if with_project:
         raw["gcp:project"] = "fuzz-project-1"
+        raw["aws:region"] = "eu-west-1"
     try:
         cfg = load_config(raw)
     except ConfigError as err:

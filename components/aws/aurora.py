@@ -104,14 +104,14 @@ class AuroraMysql(pulumi.ComponentResource):
             iam_database_authentication_enabled=True,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,
             tags=tags,
-            opts=stateful,
+            # AWS applies minor upgrades in the maintenance window; the configured version is where it starts.
+            opts=pulumi.ResourceOptions.merge(stateful, pulumi.ResourceOptions(ignore_changes=["engineVersion"])),
         )
         instances = [
             aws.rds.ClusterInstance(
                 f"{name}-{i}",
                 cluster_identifier=cluster.id,
                 engine=cluster.engine,
-                engine_version=cluster.engine_version,
                 instance_class=args.instance_class,
                 availability_zone=args.zones[i % len(args.zones)],
                 db_parameter_group_name=instance_params.name,
@@ -120,7 +120,7 @@ class AuroraMysql(pulumi.ComponentResource):
                 performance_insights_kms_key_id=args.kms_key_arn,
                 monitoring_interval=60,
                 monitoring_role_arn=monitoring.arn,
-                auto_minor_version_upgrade=False,  # the version is pinned in config; bump it there
+                auto_minor_version_upgrade=True,
                 promotion_tier=i,
                 tags=tags,
                 opts=stateful,

@@ -193,7 +193,7 @@ class EksCluster(pulumi.ComponentResource):
         addon("vpc-cni", vpc_cni)
         addon("kube-proxy")
         addon("coredns", after=[nodes])  # its pods need nodes before the add-on turns active
-        ebs_addon = addon("aws-ebs-csi-driver", ebs_csi, after=[nodes])
+        addon("aws-ebs-csi-driver", ebs_csi, after=[nodes])
 
         region = args.account.region
         kubeconfig = pulumi.Output.secret(
@@ -219,7 +219,8 @@ class EksCluster(pulumi.ComponentResource):
             volume_binding_mode="WaitForFirstConsumer",
             allow_volume_expansion=True,
             reclaim_policy="Retain" if args.deletion_protection else "Delete",
-            opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[ebs_addon]),
+            # Only an API object: volumes bind when a pod needs one, by which time the driver is running.
+            opts=pulumi.ResourceOptions(parent=self, provider=provider),
         )
         self.cluster = cluster
         self.node_group = nodes

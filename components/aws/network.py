@@ -23,7 +23,7 @@ ELB_ROLE_TAG = {"public": "kubernetes.io/role/elb", "private": "kubernetes.io/ro
 
 def subnet_layout(vpc_cidr: str, zones: int) -> dict[str, list[str]]:
     """Per tier, one CIDR per zone: private subnets get an eighth of the VPC each (EKS pods take VPC
-    addresses), public and database subnets a /24-sized slice of the last eighth."""
+    addresses), public and database subnets a 1/256 of it (a /24 of a /16) from the last eighth."""
     vpc = ipaddress.IPv4Network(vpc_cidr)
     eighths = list(vpc.subnets(prefixlen_diff=3))
     small = list(eighths[-1].subnets(prefixlen_diff=5))
