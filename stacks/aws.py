@@ -24,7 +24,7 @@ from components.contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
 from components.k8s.wandb_values import service_account_names
 from components.naming import bounded_name
 from stacks.config import PlatformConfig
-from stacks.release import ReleaseInputs, external_bucket, wandb_release
+from stacks.release import ReleaseInputs, external_bucket, install_wandb
 
 EKS_NAME_MAX = 100
 ALB_NAME_MAX = 32
@@ -213,7 +213,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         ),
         pulumi.ResourceOptions(providers=[provider, eks.info.k8s_provider]),
     )
-    release = wandb_release(
+    outputs = install_wandb(
         cfg,
         prefix,
         ReleaseInputs(
@@ -227,11 +227,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         ),
     )
     return {
-        "url": cfg.host,
-        "namespace": release.namespace,
-        "clusterName": eks.info.name,
-        "kubeconfig": eks.info.kubeconfig,
-        "bucket": bucket.name,
+        **outputs,
         "loadBalancerName": bounded_name(prefix, "alb", ALB_NAME_MAX),
         "certificateArn": ingress.certificate_arn,
         "wandbRoleArn": identity.role.arn,

@@ -21,7 +21,7 @@ from components.gcp.redis import MemorystoreArgs, MemorystoreRedis
 from components.k8s.wandb_values import service_account_names
 from components.naming import bounded_name
 from stacks.config import PlatformConfig
-from stacks.release import ReleaseInputs, external_bucket, wandb_release
+from stacks.release import ReleaseInputs, external_bucket, install_wandb
 
 GCP_ACCOUNT_ID_MAX = 30
 
@@ -174,7 +174,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             depends_on=services.api("compute.googleapis.com"),
         ),
     )
-    release = wandb_release(
+    outputs = install_wandb(
         cfg,
         prefix,
         ReleaseInputs(
@@ -188,11 +188,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         ),
     )
     return {
-        "url": cfg.host,
-        "namespace": release.namespace,
-        "clusterName": cluster.info.name,
-        "kubeconfig": cluster.info.kubeconfig,
-        "bucket": bucket.name,
+        **outputs,
         "ingressAddress": ingress.address,
         "wandbServiceAccount": identity.account.email,
     }

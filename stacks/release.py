@@ -97,3 +97,17 @@ def wandb_release(cfg: PlatformConfig, prefix: str, inputs: ReleaseInputs) -> Wa
         ),
         opts=pulumi.ResourceOptions(providers=[inputs.cluster.k8s_provider]),
     )
+
+
+def install_wandb(cfg: PlatformConfig, prefix: str, inputs: ReleaseInputs) -> dict[str, pulumi.Input]:
+    """The W&B release on a target's cluster, and the stack outputs every target exports."""
+    release = wandb_release(cfg, prefix, inputs)
+    outputs: dict[str, pulumi.Input] = {
+        "url": cfg.host,
+        "namespace": release.namespace,
+        "clusterName": inputs.cluster.name,
+        "kubeconfig": inputs.cluster.kubeconfig,
+    }
+    if inputs.bucket is not None:
+        outputs["bucket"] = inputs.bucket.name
+    return outputs
