@@ -161,6 +161,8 @@ class FakeCloud(pulumi.runtime.Mocks):
         typ, name, inputs = args.typ, args.name, args.inputs
         if typ == "random:index/randomPassword:RandomPassword":
             return f"{name}-id", {**inputs, "result": fake_secret(name, int(inputs.get("length", 32)))}
+        if typ == "random:index/randomId:RandomId":
+            return f"{name}-id", {**inputs, "hex": _short(name, 2 * int(inputs.get("byteLength", 4)))}
         if typ.startswith("gcp:"):
             outputs = {**inputs, **_gcp_outputs(typ, name, inputs)}
             return _gcp_id(typ, name, inputs, outputs), outputs

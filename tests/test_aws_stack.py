@@ -3,6 +3,7 @@ have. Policy documents are parsed and read, not string-matched."""
 
 import ipaddress
 import json
+import re
 
 import pytest
 
@@ -103,6 +104,7 @@ def test_core_addons_with_irsa_for_the_cni_and_the_ebs_driver(prod):
             [f"system:serviceaccount:kube-system:{subject}"]
         ]
     assert prod.one(NODES).urn in addons["coredns"].dependencies
+    assert addons["vpc-cni"].urn in prod.one(NODES).dependencies  # nodes turn Ready only with the CNI's role
     gp3 = prod.one("kubernetes:storage.k8s.io/v1:StorageClass").plain_inputs
     assert gp3["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
     assert gp3["parameters"] == {"type": "gp3", "encrypted": "true", "kmsKeyId": key_arn(prod, "ebs")}
@@ -124,7 +126,8 @@ def test_aurora_is_encrypted_backed_up_snapshotted_protected_and_tls_only(prod):
     c = db.plain_inputs
     assert (c["engine"], c["engineVersion"]) == ("aurora-mysql", "8.0.mysql_aurora.3.10.4")
     assert c["storageEncrypted"] is True and c["kmsKeyId"] == key_arn(prod, "rds")
-    assert c["backupRetentionPeriod"] == 14 and c["skipFinalSnapshot"] is False and c["finalSnapshotIdentifier"]
+    assert c["backupRetentionPeriod"] == 14 and c["skipFinalSnapshot"] is False
+    assert re.fullmatch(r"wandb-aws-mysql-final-[0-9a-f]{8}", c["finalSnapshotIdentifier"])
     assert c["deletionProtection"] is True and db.protect
     assert (c["databaseName"], c["masterUsername"]) == ("wandb_local", "wandb")
     assert db.inputs["masterPassword"] == "[secret]" and c["masterPassword"].isalnum()

@@ -80,6 +80,8 @@ class AuroraMysql(pulumi.ComponentResource):
             policy_arn=args.account.managed_policy("service-role/AmazonRDSEnhancedMonitoringRole"),
             opts=child,
         )
+        # Unique per cluster lifetime: a second destroy must not collide with the first one's final snapshot.
+        snapshot_suffix = random.RandomId(f"{name}-final-snapshot", byte_length=4, opts=child)
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
         cluster = aws.rds.Cluster(
             f"{name}-cluster",
@@ -99,7 +101,7 @@ class AuroraMysql(pulumi.ComponentResource):
             preferred_maintenance_window="sun:04:30-sun:05:30",
             copy_tags_to_snapshot=True,
             skip_final_snapshot=False,
-            final_snapshot_identifier=f"{name}-final",
+            final_snapshot_identifier=snapshot_suffix.hex.apply(lambda h: f"{name}-final-{h}"),
             deletion_protection=args.deletion_protection,
             iam_database_authentication_enabled=True,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,

@@ -159,6 +159,23 @@ class EksCluster(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
+
+        def addon(addon_name: str, role: aws.iam.Role | None = None, after: Sequence = ()) -> aws.eks.Addon:
+            return aws.eks.Addon(
+                f"{name}-{addon_name}",
+                cluster_name=cluster.name,
+                addon_name=addon_name,
+                service_account_role_arn=role.arn if role else None,
+                resolve_conflicts_on_create="OVERWRITE",
+                resolve_conflicts_on_update="OVERWRITE",
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
+            )
+
+        # The CNI's rights live in its IRSA role, not the node role: nodes turn Ready only once the managed
+        # add-on has given aws-node that role, so the node group waits for it (DaemonSets need no nodes).
+        cni = addon("vpc-cni", vpc_cni)
+        addon("kube-proxy")
         nodes = aws.eks.NodeGroup(
             f"{name}-nodes",
             cluster_name=cluster.name,
@@ -173,25 +190,11 @@ class EksCluster(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=node_policies,
+                depends_on=[*node_policies, cni],
                 ignore_changes=["scalingConfig.desiredSize"],  # an autoscaler owns it after creation
             ),
         )
 
-        def addon(addon_name: str, role: aws.iam.Role | None = None, after: Sequence = ()) -> aws.eks.Addon:
-            return aws.eks.Addon(
-                f"{name}-{addon_name}",
-                cluster_name=cluster.name,
-                addon_name=addon_name,
-                service_account_role_arn=role.arn if role else None,
-                resolve_conflicts_on_create="OVERWRITE",
-                resolve_conflicts_on_update="OVERWRITE",
-                tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
-            )
-
-        addon("vpc-cni", vpc_cni)
-        addon("kube-proxy")
         addon("coredns", after=[nodes])  # its pods need nodes before the add-on turns active
         addon("aws-ebs-csi-driver", ebs_csi, after=[nodes])
 
