@@ -52,35 +52,99 @@ class EksCluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        tags = dict(args.tags)
+        self._name, self._args = name, args
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._tags = dict(args.tags)
 
-        def attach(role: aws.iam.Role, what: str, policies: Sequence[str]) -> list[aws.iam.RolePolicyAttachment]:
-            return [
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-{what}-{p}", role=role.name, policy_arn=args.account.managed_policy(p), opts=child
-                )
-                for p in policies
-            ]
-
-        cluster_role = aws.iam.Role(
-            f"{name}-cluster", assume_role_policy=as_json(service_trust_policy, "eks"), tags=tags, opts=child
+        cluster = self._control_plane()
+        self.issuer = cluster.identities.apply(lambda ids: ids[0].oidcs[0].issuer)
+        self.oidc_provider = aws.iam.OpenIdConnectProvider(
+            f"{name}-oidc", url=self.issuer, client_id_lists=["sts.amazonaws.com"], tags=self._tags, opts=self._child
         )
-        cluster_policies = attach(cluster_role, "cluster", ["AmazonEKSClusterPolicy"])
+        access = [
+            self._admin_access(cluster, f"admin-{i}", arn)
+            for i, arn in enumerate([args.account.deployer_arn, *args.admin_principal_arns])
+        ]
+        # The CNI's rights live in its IRSA role, not the node role: nodes turn Ready only once the managed
+        # add-on has given aws-node that role, so the node group waits for it (DaemonSets need no nodes).
+        cni = self._addon(cluster, "vpc-cni", self._irsa("vpc-cni", VPC_CNI_SA, ["AmazonEKS_CNI_Policy"]))
+        self._addon(cluster, "kube-proxy")
+        nodes = self._node_group(cluster, after=[cni])
+        self._addon(cluster, "coredns", after=[nodes])  # its pods need nodes before the add-on turns active
+        ebs_key_use = as_json(key_user_policy, args.disk_key_arn)
+        ebs_role = self._irsa("ebs-csi", EBS_CSI_SA, ["service-role/AmazonEBSCSIDriverPolicy"], ebs_key_use)
+        self._addon(cluster, "aws-ebs-csi-driver", ebs_role, after=[nodes])
+
+        region = args.account.region
+        kubeconfig = pulumi.Output.secret(
+            pulumi.Output.all(
+                cluster.name, cluster.endpoint, cluster.certificate_authority.data, nodes.id, *[a.id for a in access]
+            ).apply(
+                lambda a: exec_kubeconfig(
+                    a[0],
+                    a[1],
+                    a[2],
+                    "aws",
+                    ["eks", "get-token", "--cluster-name", a[0], "--region", region, "--output", "json"],
+                    install_hint="Install the AWS CLI v2 and sign in to the account that runs `pulumi up`",
+                )
+            )
+        )
+        provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=self._child)
+        k8s.storage.v1.StorageClass(
+            f"{name}-gp3",
+            metadata={"name": "gp3", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            provisioner="ebs.csi.aws.com",
+            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.disk_key_arn},
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            reclaim_policy="Retain" if args.deletion_protection else "Delete",
+            # Only an API object: volumes bind when a pod needs one, by which time the driver is running.
+            opts=pulumi.ResourceOptions(parent=self, provider=provider),
+        )
+        self.cluster = cluster
+        self.node_group = nodes
+        self.info = ClusterInfo(
+            name=cluster.name, kubeconfig=kubeconfig, k8s_provider=provider, oidc_issuer=self.issuer
+        )
+        self.register_outputs({"name": cluster.name, "endpoint": cluster.endpoint, "kubeconfig": kubeconfig})
+
+    def _service_role(self, what: str, service: str, policies: Sequence[str]) -> tuple[aws.iam.Role, list]:
+        """A role for an AWS service with AWS-managed policies; the attachments are what users must wait for."""
+        role = aws.iam.Role(
+            f"{self._name}-{what}",
+            assume_role_policy=as_json(service_trust_policy, service),
+            tags=self._tags,
+            opts=self._child,
+        )
+        attachments = [
+            aws.iam.RolePolicyAttachment(
+                f"{self._name}-{what}-{p}",
+                role=role.name,
+                policy_arn=self._args.account.managed_policy(p),
+                opts=self._child,
+            )
+            for p in policies
+        ]
+        return role, attachments
+
+    def _control_plane(self) -> aws.eks.Cluster:
+        args = self._args
+        role, policies = self._service_role("cluster", "eks", ["AmazonEKSClusterPolicy"])
         log_group = aws.cloudwatch.LogGroup(
-            f"{name}-control-plane",
+            f"{self._name}-control-plane",
             name=f"/aws/eks/{args.cluster_name}/cluster",
             retention_in_days=args.log_retention_days,
             kms_key_id=args.log_key_arn,
-            tags=tags,
-            opts=child,
+            tags=self._tags,
+            opts=self._child,
         )
         public = bool(args.api_access_cidrs)
-        cluster = aws.eks.Cluster(
-            f"{name}-eks",
+        return aws.eks.Cluster(
+            f"{self._name}-eks",
             name=args.cluster_name,
             version=args.kubernetes_version,
-            role_arn=cluster_role.arn,
+            role_arn=role.arn,
             vpc_config={
                 "subnet_ids": list(args.private_subnet_ids),
                 "endpoint_private_access": True,
@@ -92,46 +156,17 @@ class EksCluster(pulumi.ComponentResource):
             access_config={"authentication_mode": "API", "bootstrap_cluster_creator_admin_permissions": False},
             upgrade_policy={"support_type": "STANDARD"},
             deletion_protection=args.deletion_protection,
-            tags=tags,
+            tags=self._tags,
             opts=pulumi.ResourceOptions(
-                parent=self, protect=args.deletion_protection, depends_on=[*cluster_policies, log_group]
+                parent=self, protect=args.deletion_protection, depends_on=[*policies, log_group]
             ),
         )
-        issuer = cluster.identities.apply(lambda ids: ids[0].oidcs[0].issuer)
-        oidc = aws.iam.OpenIdConnectProvider(
-            f"{name}-oidc", url=issuer, client_id_lists=["sts.amazonaws.com"], tags=tags, opts=child
-        )
-        access = [
-            self._admin_access(name, cluster, f"admin-{i}", arn)
-            for i, arn in enumerate([args.account.deployer_arn, *args.admin_principal_arns])
-        ]
 
-        def irsa(what: str, account: tuple[str, str], policies: Sequence[str], inline=None) -> aws.iam.Role:
-            return irsa_role(
-                f"{name}-{what}",
-                oidc_provider=oidc,
-                issuer=issuer,
-                service_accounts=[account],
-                managed_policy_arns=[args.account.managed_policy(p) for p in policies],
-                inline_policy=inline,
-                tags=tags,
-                opts=child,
-            )
-
-        vpc_cni = irsa("vpc-cni", VPC_CNI_SA, ["AmazonEKS_CNI_Policy"])
-        ebs_csi = irsa(
-            "ebs-csi",
-            EBS_CSI_SA,
-            ["service-role/AmazonEBSCSIDriverPolicy"],
-            as_json(key_user_policy, args.disk_key_arn),
-        )
-
-        node_role = aws.iam.Role(
-            f"{name}-nodes", assume_role_policy=as_json(service_trust_policy, "ec2"), tags=tags, opts=child
-        )
-        node_policies = attach(node_role, "nodes", NODE_POLICIES)
+    def _node_group(self, cluster: aws.eks.Cluster, after: Sequence[pulumi.Resource]) -> aws.eks.NodeGroup:
+        args, tags = self._args, self._tags
+        role, policies = self._service_role("nodes", "ec2", NODE_POLICIES)
         template = aws.ec2.LaunchTemplate(
-            f"{name}-nodes",
+            f"{self._name}-nodes",
             description="W&B EKS nodes: IMDSv2 only, encrypted gp3 root volume",
             metadata_options={
                 "http_endpoint": "enabled",
@@ -157,29 +192,12 @@ class EksCluster(pulumi.ComponentResource):
             ],
             update_default_version=True,
             tags=tags,
-            opts=child,
+            opts=self._child,
         )
-
-        def addon(addon_name: str, role: aws.iam.Role | None = None, after: Sequence = ()) -> aws.eks.Addon:
-            return aws.eks.Addon(
-                f"{name}-{addon_name}",
-                cluster_name=cluster.name,
-                addon_name=addon_name,
-                service_account_role_arn=role.arn if role else None,
-                resolve_conflicts_on_create="OVERWRITE",
-                resolve_conflicts_on_update="OVERWRITE",
-                tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
-            )
-
-        # The CNI's rights live in its IRSA role, not the node role: nodes turn Ready only once the managed
-        # add-on has given aws-node that role, so the node group waits for it (DaemonSets need no nodes).
-        cni = addon("vpc-cni", vpc_cni)
-        addon("kube-proxy")
-        nodes = aws.eks.NodeGroup(
-            f"{name}-nodes",
+        return aws.eks.NodeGroup(
+            f"{self._name}-nodes",
             cluster_name=cluster.name,
-            node_role_arn=node_role.arn,
+            node_role_arn=role.arn,
             subnet_ids=list(args.private_subnet_ids),
             ami_type="AL2023_x86_64_STANDARD",
             capacity_type="ON_DEMAND",
@@ -190,58 +208,48 @@ class EksCluster(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=[*node_policies, cni],
+                depends_on=[*policies, *after],
                 ignore_changes=["scalingConfig.desiredSize"],  # an autoscaler owns it after creation
             ),
         )
 
-        addon("coredns", after=[nodes])  # its pods need nodes before the add-on turns active
-        addon("aws-ebs-csi-driver", ebs_csi, after=[nodes])
+    def _irsa(self, what: str, account: tuple[str, str], policies: Sequence[str], inline=None) -> aws.iam.Role:
+        return irsa_role(
+            f"{self._name}-{what}",
+            oidc_provider=self.oidc_provider,
+            issuer=self.issuer,
+            service_accounts=[account],
+            managed_policy_arns=[self._args.account.managed_policy(p) for p in policies],
+            inline_policy=inline,
+            tags=self._tags,
+            opts=self._child,
+        )
 
-        region = args.account.region
-        kubeconfig = pulumi.Output.secret(
-            pulumi.Output.all(
-                cluster.name, cluster.endpoint, cluster.certificate_authority.data, nodes.id, *[a.id for a in access]
-            ).apply(
-                lambda a: exec_kubeconfig(
-                    a[0],
-                    a[1],
-                    a[2],
-                    "aws",
-                    ["eks", "get-token", "--cluster-name", a[0], "--region", region, "--output", "json"],
-                    install_hint="Install the AWS CLI v2 and sign in to the account that runs `pulumi up`",
-                )
-            )
+    def _addon(
+        self, cluster: aws.eks.Cluster, addon: str, role: aws.iam.Role | None = None, after: Sequence = ()
+    ) -> aws.eks.Addon:
+        return aws.eks.Addon(
+            f"{self._name}-{addon}",
+            cluster_name=cluster.name,
+            addon_name=addon,
+            service_account_role_arn=role.arn if role else None,
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(after)),
         )
-        provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
-        k8s.storage.v1.StorageClass(
-            f"{name}-gp3",
-            metadata={"name": "gp3", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
-            provisioner="ebs.csi.aws.com",
-            parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.disk_key_arn},
-            volume_binding_mode="WaitForFirstConsumer",
-            allow_volume_expansion=True,
-            reclaim_policy="Retain" if args.deletion_protection else "Delete",
-            # Only an API object: volumes bind when a pod needs one, by which time the driver is running.
-            opts=pulumi.ResourceOptions(parent=self, provider=provider),
-        )
-        self.cluster = cluster
-        self.node_group = nodes
-        self.oidc_provider = oidc
-        self.issuer = issuer
-        self.info = ClusterInfo(name=cluster.name, kubeconfig=kubeconfig, k8s_provider=provider, oidc_issuer=issuer)
-        self.register_outputs({"name": cluster.name, "endpoint": cluster.endpoint, "kubeconfig": kubeconfig})
 
     def _admin_access(
-        self, name: str, cluster: aws.eks.Cluster, what: str, principal: pulumi.Input[str]
+        self, cluster: aws.eks.Cluster, what: str, principal: pulumi.Input[str]
     ) -> aws.eks.AccessPolicyAssociation:
-        child = pulumi.ResourceOptions(parent=self)
-        entry = aws.eks.AccessEntry(f"{name}-{what}", cluster_name=cluster.name, principal_arn=principal, opts=child)
+        entry = aws.eks.AccessEntry(
+            f"{self._name}-{what}", cluster_name=cluster.name, principal_arn=principal, opts=self._child
+        )
         return aws.eks.AccessPolicyAssociation(
-            f"{name}-{what}",
+            f"{self._name}-{what}",
             cluster_name=cluster.name,
             principal_arn=entry.principal_arn,
             policy_arn=ADMIN_POLICY,
             access_scope={"type": "cluster"},
-            opts=child,
+            opts=self._child,
         )
