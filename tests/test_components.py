@@ -2,6 +2,9 @@
 
 import pulumi
 
+from components.aws.account import AwsAccount
+from components.aws.aurora import AuroraArgs, AuroraMysql
+from components.aws.elasticache import ElastiCacheArgs, ElastiCacheRedis
 from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
 from components.gcp.bucket import GcsBucket, GcsBucketArgs
 from components.gcp.ingress import GkeIngress, GkeIngressArgs
@@ -102,3 +105,41 @@ def test_ingress_reads_an_existing_static_address_instead_of_creating_one():
     run = run_components(build)
     assert not run.of_type("gcp:compute/globalAddress:GlobalAddress")  # read, not created or managed
     assert run.outputs["annotations"]["kubernetes.io/ingress.global-static-ip-name"] == "wandb-ip"
+
+
+def test_aws_datastores_standalone_in_a_vpc_of_your_own():
+    """Aurora and ElastiCache need only ids: a VPC, subnets, the source security group and a key."""
+
+    def build():
+        account = AwsAccount(
+            partition=pulumi.Output.from_input("aws"),
+            account_id=pulumi.Output.from_input("210987654321"),
+            region="eu-central-1",
+            deployer_arn=pulumi.Output.from_input("arn:aws:iam::210987654321:role/ci"),
+        )
+        common = dict(
+            vpc_id="vpc-1",
+            subnet_ids=["subnet-a", "subnet-b"],
+            zones=["eu-central-1a", "eu-central-1b"],
+            node_security_group_id="sg-nodes",
+            kms_key_arn="arn:aws:kms:eu-central-1:210987654321:key/k",
+            high_availability=False,
+            deletion_protection=False,
+        )
+        AuroraMysql(
+            "db",
+            AuroraArgs(
+                **common, account=account, engine_version="8.0.mysql_aurora.3.10.4", instance_class="db.t4g.medium"
+            ),
+        )
+        ElastiCacheRedis("cache", ElastiCacheArgs(**common, engine_version="7.1", node_type="cache.t4g.small"))
+
+    run = run_components(build)
+    assert len(run.of_type("aws:rds/clusterInstance:ClusterInstance")) == 1
+    assert not any(r.protect for r in run.resources)
+    monitoring = run.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").plain_inputs["policyArn"]
+    assert monitoring == "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+    redis = run.one("aws:elasticache/replicationGroup:ReplicationGroup").plain_inputs
+    assert redis["numCacheClusters"] == 1 and redis.get("finalSnapshotIdentifier") is None
+    rules = run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert {r.plain_inputs["referencedSecurityGroupId"] for r in rules} == {"sg-nodes"}
