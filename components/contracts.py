@@ -34,19 +34,32 @@ class RedisEndpoint:
 
 @dataclass(frozen=True)
 class BucketInfo:
-    """Where W&B keeps its objects. `provider` is the chart's name for the store: gcs | s3 | az."""
+    """Where W&B keeps its objects. `provider` is the chart's name for the store: gcs | s3 | az.
+
+    On a cloud target W&B reaches the bucket with workload identity. Elsewhere it may need static keys
+    (`access_key`, and `secret_key` for S3), an S3-compatible `endpoint` (`host[:port]`, https when `tls`),
+    and, when browsers cannot reach the store itself, `proxied`: W&B serves the objects through its own host.
+    For `az`, `name` is the storage account and `path` the container.
+    """
 
     provider: str
     name: Str
     region: Str = ""
     kms_key: Str = ""
     path: Str = ""
+    endpoint: str = ""
+    tls: bool = True
+    access_key: pulumi.Output[str] | None = None
+    secret_key: pulumi.Output[str] | None = None
+    proxied: bool = False
 
 
 @dataclass(frozen=True)
 class ClusterInfo:
+    """`kubeconfig` is None for a cluster this project did not create: its users already have one."""
+
     name: Str
-    kubeconfig: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str] | None
     k8s_provider: pulumi.ProviderResource
     oidc_issuer: Str
 
@@ -61,12 +74,12 @@ class WorkloadIdentity:
 
 @dataclass(frozen=True)
 class IngressSettings:
-    """How W&B is exposed: the chart's ingress class, annotations and TLS entries, Kubernetes objects (plain
-    manifests without namespace) that the ingress needs beside it in the CR's namespace, and what must run
-    before W&B's ingress is created (an ingress controller the cluster does not come with)."""
+    """How W&B is exposed: the chart's ingress class, annotations and TLS entries, and Kubernetes objects
+    (plain manifests without namespace) that the ingress needs beside it in the CR's namespace. With `create`
+    off there is no Ingress: W&B is reached through its nginx Service (`kubectl port-forward`)."""
 
     ingress_class: str
     annotations: dict[str, Str] = field(default_factory=dict)
     tls: list[dict] = field(default_factory=list)
     manifests: list[dict] = field(default_factory=list)
-    ready: list[pulumi.Resource] = field(default_factory=list)
+    create: bool = True

@@ -224,6 +224,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             bucket=bucket,
             identity=identity.workload_identity,
             ingress=ingress.settings,
+            wait_for=[ingress.controller],
         ),
     )
     return {

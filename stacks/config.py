@@ -29,7 +29,8 @@ from pydantic.alias_generators import to_camel
 from stacks.sizes import AwsSize, GcpSize, Size, resolve_size, size_fields
 
 PROJECT = "wandb-platform"
-TARGETS = ("gcp", "aws")
+TARGETS = ("gcp", "aws", "existing")
+CLOUD_TARGETS = ("gcp", "aws")  # the targets that can create managed datastores
 BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3"}  # the store each cloud's workload identity reaches
 BACKUP_DAYS = {"gcp": 7, "aws": 14}  # W&B's own modules' retention (shared/WANDB_CONTRACT.md section 4)
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
@@ -83,18 +84,47 @@ class RedisConfig(_Section):
 
 
 class BucketConfig(_Section):
-    mode: Literal["managed", "external"] = "managed"
+    mode: Literal["managed", "external", "in-cluster"] = "managed"
     provider: Literal["gcs", "s3", "az"] | None = None  # None = the target's own store (BUCKET_PROVIDER)
     name: str = ""
     region: str = ""
     path: str = ""
     kms_key: str = ""
+    endpoint: str = Field("", pattern=r"^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$")  # S3-compatible host[:port]
+    tls: bool = True  # https to `endpoint`
+    access_key: SecretStr | None = None  # static credentials, for a cluster without workload identity
+    secret_key: SecretStr | None = None
     noncurrent_version_days: int = Field(30, ge=1, le=3650)
+    storage_gb: int = Field(20, ge=1, le=10000)  # the in-cluster store's volume
 
     @model_validator(mode="after")
     def _name_only_when_external(self):
         _check_external(self.mode, name=self.name)
+        if self.mode != "external" and (self.endpoint or self.access_key or self.secret_key):
+            raise ValueError(f"endpoint, accessKey and secretKey only apply to mode 'external' (mode is '{self.mode}')")
+        self._keys_fit_the_provider()
         return self
+
+    def _keys_fit_the_provider(self) -> None:
+        """What the chart can pass on: S3 a key pair, Azure an account key, GCS none at all."""
+        if self.endpoint and self.provider not in (None, "s3"):
+            raise ValueError("endpoint is for S3-compatible stores: provider 's3'")
+        if self.provider == "gcs" and self.access_key:
+            raise ValueError(
+                "the W&B chart cannot pass GCS keys; reach a gcs bucket with the nodes' or workload identity"
+            )
+        if self.provider == "az":
+            if self.secret_key:
+                raise ValueError("provider 'az' takes the storage account key as accessKey, and no secretKey")
+            return
+        if bool(self.access_key) != bool(self.secret_key):
+            raise ValueError("give accessKey and secretKey together")
+        if self.access_key and not (self.endpoint or self.region):
+            raise ValueError("S3 with keys needs region (AWS's regional endpoint) or endpoint (S3-compatible)")
+
+    @property
+    def has_keys(self) -> bool:
+        return self.access_key is not None
 
 
 def _check_external(mode: str, **endpoint: Any) -> None:
@@ -116,6 +146,7 @@ class OperatorConfig(_Section):
 
 
 class IngressConfig(_Section):
+    create: bool = True  # false (target existing only): no Ingress; reach W&B with kubectl port-forward
     tls: bool = True
     static_ip_name: str = ""  # an existing reserved global address; "" = create one
     annotations: dict[str, str] = {}
@@ -259,6 +290,18 @@ class AwsConfig(_Section):
         return self
 
 
+class ExistingConfig(_Section):
+    """A cluster you already run: reached through your kubeconfig, nothing created outside it."""
+
+    kubeconfig: str = ""  # path to a kubeconfig file; "" = $KUBECONFIG, else ~/.kube/config
+    context: str = ""  # "" = the kubeconfig's current context
+    ingress_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")  # "" = the cluster's default
+    tls_secret_name: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")  # with ingress.tls
+    oidc_issuer: str = ""  # the cluster's service-account token issuer, for W&B's internal JWTs; "" = none
+    storage_class: str = ""  # the in-cluster object store's volume; "" = the cluster's default
+    object_store_chart_version: str = "4.44.0"  # chart `seaweedfs` from https://seaweedfs.github.io/seaweedfs/helm
+
+
 class SizeOverrides(_Section):
     """Every target's override keys; `PlatformConfig` rejects those the stack's target does not size."""
 
@@ -306,9 +349,23 @@ class PlatformConfig(BaseModel):
     values: dict[str, Any] = {}
     gcp: GcpConfig = GcpConfig()
     aws: AwsConfig = AwsConfig()
+    existing: ExistingConfig = ExistingConfig()
     gcp_project: str | None = Field(None, pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$")
     gcp_region: str = Field("us-central1", pattern=r"^[a-z]+-[a-z]+[0-9]+$")
     aws_region: str | None = Field(None, pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _datastores_default_in_cluster_without_a_cloud(cls, data: Any) -> Any:
+        """On target `existing` nothing can be managed, so an unset mode means `in-cluster`."""
+        if not isinstance(data, dict) or data.get(f"{PROJECT}:target") != "existing":
+            return data
+        data = dict(data)
+        for key in ("mysql", "redis", "bucket"):
+            section = data.get(f"{PROJECT}:{key}", {})
+            if isinstance(section, dict) and "mode" not in section:
+                data[f"{PROJECT}:{key}"] = {**section, "mode": "in-cluster"}
+        return data
 
     @field_validator("host")
     @classmethod
@@ -339,6 +396,8 @@ class PlatformConfig(BaseModel):
                 f"{PROJECT}:sizeOverrides: {', '.join(foreign)} not sized by target '{self.target}' "
                 f"(allowed: {', '.join(to_camel(k) for k in allowed) or 'none'})"
             )
+        if not allowed:
+            return self
         size = self.cluster_size
         if size.node_min_count > size.node_max_count:
             raise ValueError(
@@ -368,7 +427,7 @@ class PlatformConfig(BaseModel):
 
     @property
     def bucket_provider(self) -> str:
-        return self.bucket.provider or BUCKET_PROVIDER[self.target]
+        return self.bucket.provider or BUCKET_PROVIDER.get(self.target, "s3")
 
     @property
     def az_count(self) -> int:
@@ -435,18 +494,71 @@ REQUIRED_PROVIDER_KEY = {
 AWS_MAX_BACKUP_DAYS = 35
 
 
+def _aws_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
+    problems = []
+    aws = _section(raw, "aws")
+    if tls and not (aws.get("certificateArn") or aws.get("route53ZoneId")):
+        problems.append(
+            f"{PROJECT}:aws.certificateArn: the ALB needs a certificate while {PROJECT}:ingress.tls is on; "
+            "give an ACM certificate ARN, or aws.route53ZoneId to create and validate one"
+        )
+    days = _section(raw, "mysql").get("backupRetentionDays")
+    if isinstance(days, int) and days > AWS_MAX_BACKUP_DAYS:
+        problems.append(f"{PROJECT}:mysql.backupRetentionDays: Aurora keeps at most 35 days (got {days})")
+    return problems
+
+
+def _existing_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
+    problems = [
+        f"{PROJECT}:{key}.mode: 'managed' needs a cloud target ({', '.join(CLOUD_TARGETS)}); "
+        f"target 'existing' takes 'in-cluster' or 'external'"
+        for key in ("mysql", "redis", "bucket")
+        if _section(raw, key).get("mode") == "managed"
+    ]
+    bucket = _section(raw, "bucket")
+    if bucket.get("mode") == "external" and not bucket.get("provider"):
+        problems.append(f"{PROJECT}:bucket.provider: an external bucket on target 'existing' needs s3, gcs or az")
+    if tls and not _section(raw, "existing").get("tlsSecretName"):
+        problems.append(
+            f"{PROJECT}:existing.tlsSecretName: required while {PROJECT}:ingress.tls is on: a kubernetes.io/tls "
+            "Secret for the host in the namespace (e.g. from cert-manager); or set ingress.tls false"
+        )
+    return problems
+
+
+def _cloud_bucket_checks(raw: Mapping[str, Any], target: str) -> list[str]:
+    """Each cloud target reaches its own store with workload identity: no other store, no static keys."""
+    problems = []
+    bucket = _section(raw, "bucket")
+    provider = bucket.get("provider")
+    if provider not in (None, BUCKET_PROVIDER[target]):
+        problems.append(
+            f"{PROJECT}:bucket.provider: target '{target}' reaches its bucket with workload identity, "
+            f"so only '{BUCKET_PROVIDER[target]}' is allowed (got {provider!r})"
+        )
+    if bucket.get("mode") == "in-cluster":
+        problems.append(f"{PROJECT}:bucket.mode: 'in-cluster' is for target 'existing'; use 'managed' or 'external'")
+    given = [k for k in ("endpoint", "accessKey", "secretKey") if bucket.get(k)]
+    if given:
+        problems.append(f"{PROJECT}:bucket: {', '.join(given)} are for target 'existing' (here: workload identity)")
+    return problems
+
+
+TARGET_CHECKS = {"aws": _aws_checks, "existing": _existing_checks}
+
+
 def _cross_checks(raw: Mapping[str, Any]) -> list[str]:
     """Checks across keys, run on the raw values so they are reported beside the per-key errors."""
     problems = []
     target = raw.get(f"{PROJECT}:target", "gcp")
     if target not in TARGETS:
-        target = None  # its own error says what is allowed; skip the checks that depend on it
+        return problems  # its own error says what is allowed; the other checks depend on it
     if target in REQUIRED_PROVIDER_KEY:
         key, how = REQUIRED_PROVIDER_KEY[target]
         if not raw.get(key):
             problems.append(f"{key}: required for target '{target}' ({how})")
     for other in sorted(set(TARGETS) - {target}):
-        if target and f"{PROJECT}:{other}" in raw:
+        if f"{PROJECT}:{other}" in raw:
             problems.append(f"{PROJECT}:{other}: applies to target '{other}' only (target is '{target}')")
     ingress = _section(raw, "ingress")
     tls = ingress.get("tls", True) not in (False, "false")
@@ -455,22 +567,18 @@ def _cross_checks(raw: Mapping[str, Any]) -> list[str]:
         problems.append(f"{PROJECT}:host: must start with https:// while {PROJECT}:ingress.tls is on")
     if ingress.get("staticIpName") and target != "gcp":
         problems.append(f"{PROJECT}:ingress.staticIpName: applies to target 'gcp' only")
-    provider = _section(raw, "bucket").get("provider")
-    if target in BUCKET_PROVIDER and provider not in (None, BUCKET_PROVIDER[target]):
+    create = ingress.get("create", True) not in (False, "false")
+    if not create and target != "existing":
+        problems.append(f"{PROJECT}:ingress.create: false applies to target 'existing' only")
+    if create and isinstance(host, str) and urlsplit(host).port:
         problems.append(
-            f"{PROJECT}:bucket.provider: target '{target}' reaches its bucket with workload identity, "
-            f"so only '{BUCKET_PROVIDER[target]}' is allowed (got {provider!r})"
+            f"{PROJECT}:host: an Ingress host cannot carry a port; drop it, or set {PROJECT}:ingress.create "
+            "false and reach W&B with kubectl port-forward"
         )
-    if target == "aws":
-        aws = _section(raw, "aws")
-        if tls and not (aws.get("certificateArn") or aws.get("route53ZoneId")):
-            problems.append(
-                f"{PROJECT}:aws.certificateArn: the ALB needs a certificate while {PROJECT}:ingress.tls is on; "
-                "give an ACM certificate ARN, or aws.route53ZoneId to create and validate one"
-            )
-        days = _section(raw, "mysql").get("backupRetentionDays")
-        if isinstance(days, int) and days > AWS_MAX_BACKUP_DAYS:
-            problems.append(f"{PROJECT}:mysql.backupRetentionDays: Aurora keeps at most 35 days (got {days})")
+    if target in CLOUD_TARGETS:
+        problems += _cloud_bucket_checks(raw, target)
+    if target in TARGET_CHECKS:
+        problems += TARGET_CHECKS[target](raw, tls)
     return problems
 
 

@@ -22,4 +22,8 @@ def build(cfg: PlatformConfig) -> dict[str, pulumi.Input]:
         from stacks.aws import build_aws
 
         return build_aws(cfg, stack_prefix(cfg))
+    if cfg.target == "existing":
+        from stacks.existing import build_existing
+
+        return build_existing(cfg, stack_prefix(cfg))
     raise AssertionError(f"unreachable: config validation admits no target {cfg.target!r}")

@@ -30,6 +30,7 @@ class ReleaseInputs:
     redis: RedisEndpoint | None = None
     identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
     ingress: IngressSettings = field(default_factory=lambda: IngressSettings(ingress_class=""))
+    wait_for: list[pulumi.Resource] = field(default_factory=list)  # running before W&B: controllers, stores
 
 
 def _secret(value) -> pulumi.Output[str]:
@@ -62,8 +63,22 @@ def external_redis(redis: RedisConfig) -> RedisEndpoint | None:
 
 
 def external_bucket(cfg: PlatformConfig) -> BucketInfo:
+    """Your bucket. With static keys and no endpoint, S3 is reached at AWS's regional endpoint."""
     b = cfg.bucket
-    return BucketInfo(cfg.bucket_provider, b.name, b.region, b.kms_key, b.path)
+    endpoint = b.endpoint
+    if b.has_keys and not endpoint and cfg.bucket_provider == "s3":
+        endpoint = f"s3.{b.region}.amazonaws.com"
+    return BucketInfo(
+        cfg.bucket_provider,
+        b.name,
+        b.region,
+        b.kms_key,
+        b.path,
+        endpoint=endpoint,
+        tls=b.tls,
+        access_key=_secret(b.access_key) if b.access_key else None,
+        secret_key=_secret(b.secret_key) if b.secret_key else None,
+    )
 
 
 def wandb_release(cfg: PlatformConfig, prefix: str, inputs: ReleaseInputs) -> WandbRelease:
@@ -94,6 +109,7 @@ def wandb_release(cfg: PlatformConfig, prefix: str, inputs: ReleaseInputs) -> Wa
             operator_chart_version=cfg.operator.chart_version,
             operator_image_tag=cfg.operator.image_tag,
             wandb_chart_version=cfg.operator.wandb_chart_version,
+            wait_for=inputs.wait_for,
         ),
         opts=pulumi.ResourceOptions(providers=[inputs.cluster.k8s_provider]),
     )
@@ -106,8 +122,9 @@ def install_wandb(cfg: PlatformConfig, prefix: str, inputs: ReleaseInputs) -> di
         "url": cfg.host,
         "namespace": release.namespace,
         "clusterName": inputs.cluster.name,
-        "kubeconfig": inputs.cluster.kubeconfig,
     }
+    if inputs.cluster.kubeconfig is not None:
+        outputs["kubeconfig"] = inputs.cluster.kubeconfig
     if inputs.bucket is not None:
         outputs["bucket"] = inputs.bucket.name
     return outputs

@@ -56,7 +56,7 @@ def test_malformed_stack_names_every_bad_key_at_once():
         ({"host": "http://wandb.example.com"}, "wandb-platform:host", "https://"),
         ({"namespace": "Not_A_Label"}, "wandb-platform:namespace", "pattern"),
         ({"environment": "staging"}, "wandb-platform:environment", "'dev' or 'prod'"),
-        ({"target": "azure"}, "wandb-platform:target", "'gcp' or 'aws'"),
+        ({"target": "azure"}, "wandb-platform:target", "'aws' or 'existing'"),
         (
             {"gcp": {"authorizedNetworks": [{"cidr": "0.0.0.0/0"}]}},
             "wandb-platform:gcp.authorizedNetworks[0].cidr",
@@ -129,6 +129,71 @@ def test_aws_defaults_follow_the_environment():
     assert (sized.cluster_size.node_type, sized.cluster_size.redis_node_type) == ("m7i.4xlarge", "cache.r7g.large")
     assert sized.cluster_size.mysql_tier == AWS_SIZES["medium"].mysql_tier
     assert load_config(valid()).mysql_backup_days == 7
+
+
+def valid_existing(**overrides):
+    base = {
+        "wandb-platform:target": "existing",
+        "wandb-platform:host": "http://localhost:8080",
+        "wandb-platform:ingress": {"create": False, "tls": False},
+        "wandb-platform:license": LICENSE,
+    }
+    return {**base, **{f"wandb-platform:{k}": v for k, v in overrides.items()}}
+
+
+@pytest.mark.parametrize(
+    ("raw", "key", "words"),
+    [
+        (valid_existing(mysql={"mode": "managed"}), "wandb-platform:mysql.mode", "needs a cloud target"),
+        (valid_existing(redis={"mode": "managed"}), "wandb-platform:redis.mode", "'in-cluster' or 'external'"),
+        (valid_existing(bucket={"mode": "managed"}), "wandb-platform:bucket.mode", "needs a cloud target"),
+        (valid_existing(bucket={"mode": "external", "name": "b"}), "wandb-platform:bucket.provider", "s3, gcs or az"),
+        (
+            valid_existing(bucket={"mode": "external", "name": "b", "provider": "gcs", "accessKey": "k"}),
+            "wandb-platform:bucket",
+            "cannot pass GCS keys",
+        ),
+        (
+            valid_existing(
+                bucket={"mode": "external", "name": "b", "provider": "s3", "accessKey": "k", "secretKey": "s"}
+            ),
+            "wandb-platform:bucket",
+            "needs region",
+        ),
+        (
+            valid_existing(bucket={"mode": "external", "name": "b", "accessKey": "k"}),
+            "wandb-platform:bucket",
+            "together",
+        ),
+        (valid_existing(bucket={"endpoint": "minio:9000"}), "wandb-platform:bucket", "only apply to mode 'external'"),
+        (valid_existing(ingress={"create": True, "tls": False}), "wandb-platform:host", "cannot carry a port"),
+        (
+            valid_existing(host="https://wandb.corp", ingress={"tls": True}),
+            "wandb-platform:existing.tlsSecretName",
+            "kubernetes.io/tls",
+        ),
+        (valid_existing(sizeOverrides={"nodeType": "x"}), "wandb-platform:sizeOverrides", "allowed: none"),
+        (valid_existing(aws={"azCount": 2}), "wandb-platform:aws", "target 'aws' only"),
+        (valid(ingress={"create": False}), "wandb-platform:ingress.create", "target 'existing' only"),
+        (valid(bucket={"mode": "in-cluster"}), "wandb-platform:bucket.mode", "for target 'existing'"),
+        (
+            valid(bucket={"mode": "external", "name": "b", "accessKey": "k", "secretKey": "s", "region": "r"}),
+            "wandb-platform:bucket",
+            "workload identity",
+        ),
+    ],
+)
+def test_each_invalid_existing_cluster_input_names_its_key(raw, key, words):
+    found = problems(raw)
+    assert any(p.startswith(f"{key}:") and words in p for p in found), found
+
+
+def test_existing_cluster_defaults_every_datastore_to_in_cluster():
+    cfg = load_config(valid_existing())
+    assert (cfg.mysql.mode, cfg.redis.mode, cfg.bucket.mode) == ("in-cluster", "in-cluster", "in-cluster")
+    assert cfg.bucket_provider == "s3" and not cfg.ingress.create
+    external = load_config(valid_existing(redis={"host": "redis.corp", "mode": "external"}))
+    assert external.redis.mode == "external" and external.mysql.mode == "in-cluster"
 
 
 def test_structured_values_arrive_as_json_text_like_pulumi_sends_them():

@@ -63,7 +63,7 @@ def test_no_plaintext_credential_outside_a_secret(stack_run):
         shown = set(leaves(r.inputs)) | set(leaves(r.outputs))
         assert not credentials & shown, f"{r.type} {r.name} shows a credential in plain text"
     assert not credentials & set(leaves(stack_run.outputs))
-    assert stack_run.outputs["kubeconfig"] == REDACTED
+    assert stack_run.outputs.get("kubeconfig", REDACTED) == REDACTED
 
 
 def test_no_credential_in_any_kubernetes_object_but_a_secret(stack_run):
@@ -99,18 +99,25 @@ def test_every_secret_reference_in_the_values_exists_with_its_key(stack_run):
     }
     if cr.plain_inputs["spec"]["values"]["mysql"]["install"]:
         referenced.add((g["mysql"]["passwordSecret"]["name"], g["mysql"]["passwordSecret"]["rootPasswordKey"]))
+    bucket_secret = g.get("bucket", {}).get("secret")
+    if bucket_secret:
+        referenced |= {(bucket_secret["secretName"], bucket_secret[k]) for k in ("accessKeyName", "secretKeyName")}
     if "caCertPath" in g["redis"].get("params", {}):
         referenced.add((secret_layout(cr.plain_inputs["metadata"]["name"]).redis_ca_cert.name, "REDIS_CA_CERT"))
     assert referenced <= created, referenced - created
     assert cr.secret_outputs == [] and all(v != REDACTED for v in leaves(cr.inputs))
 
 
-def test_the_custom_resource_waits_for_the_operator_its_secrets_and_the_ingress_controller(stack_run):
+def test_the_custom_resource_waits_for_the_operator_its_secrets_and_every_other_release(stack_run):
+    """Every Helm release (the operator, an ingress controller, an object store) and W&B's Secrets exist
+    before the operator starts rendering W&B."""
     cr = wandb_cr(stack_run)
-    releases = stack_run.of_type("kubernetes:helm.sh/v3:Release")  # the operator, and any ingress controller
+    releases = stack_run.of_type("kubernetes:helm.sh/v3:Release")
     assert "wandb-operator" in {r.plain_inputs["name"] for r in releases}
-    needed = [*releases, *stack_run.of_type(SECRET_TYPE)]
-    assert all(r.urn in cr.dependencies for r in needed)
+    namespace = cr.plain_inputs["metadata"]["namespace"]
+    secrets = [s for s in stack_run.of_type(SECRET_TYPE) if s.plain_inputs["metadata"]["namespace"] == namespace]
+    waits_for = closure(stack_run, cr.urn)
+    assert secrets and all(r.urn in waits_for for r in [*releases, *secrets])
 
 
 def test_datastores_and_bucket_do_not_wait_for_the_cluster(stack_run):

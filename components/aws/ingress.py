@@ -124,9 +124,8 @@ class AlbIngress(pulumi.ComponentResource):
             load_balancer_name=args.load_balancer_name,
         )
         self.certificate_arn = certificate
-        self.settings = IngressSettings(
-            ingress_class="alb", annotations={**annotations, **args.extra_annotations}, ready=[controller]
-        )
+        self.controller = controller  # W&B's Ingress needs it running: it is what turns the Ingress into an ALB
+        self.settings = IngressSettings(ingress_class="alb", annotations={**annotations, **args.extra_annotations})
         self.register_outputs({"certificateArn": certificate})
 
     def _certificate(self, name: str, args: AlbIngressArgs) -> pulumi.Input[str]:

@@ -6,6 +6,7 @@ only into Secrets; the custom resource references them by name and key (componen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -27,6 +28,7 @@ class WandbReleaseArgs:
     operator_chart_version: str = "1.4.8"
     operator_image_tag: str = "1.22.0"
     wandb_chart_version: str = ""  # "" lets the operator pick the operator-wandb chart
+    wait_for: Sequence[pulumi.Resource] = ()  # what W&B needs running first: an ingress controller, a store
 
 
 def _secret_data(refs_and_values: list[tuple[SecretRef, pulumi.Input[str]]]) -> dict[str, dict[str, pulumi.Input[str]]]:
@@ -78,6 +80,11 @@ class WandbRelease(pulumi.ComponentResource):
                 credentials.append((refs.redis_ca_cert, spec.redis.ca_cert))
         if args.oidc_secret is not None:
             credentials.append((refs.oidc_secret, args.oidc_secret))
+        bucket = spec.bucket
+        if bucket is not None and bucket.access_key is not None:
+            credentials.append((refs.bucket_access_key, bucket.access_key))
+            if bucket.secret_key is not None:
+                credentials.append((refs.bucket_secret_key, bucket.secret_key))
 
         self.secrets = [
             k8s.core.v1.Secret(
@@ -124,9 +131,7 @@ class WandbRelease(pulumi.ComponentResource):
             kind="WeightsAndBiases",
             metadata={"name": spec.instance_name, "namespace": ns, "labels": MANAGED_BY},
             spec=cr_spec,
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[operator, *self.secrets, *extras, *spec.ingress.ready]
-            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, *self.secrets, *extras, *args.wait_for]),
         )
         self.namespace = ns
         self.register_outputs({"namespace": ns, "instance": spec.instance_name})

@@ -58,6 +58,8 @@ class SecretLayout:
     redis_password: SecretRef
     redis_ca_cert: SecretRef
     oidc_secret: SecretRef
+    bucket_access_key: SecretRef
+    bucket_secret_key: SecretRef
 
 
 def secret_layout(instance_name: str) -> SecretLayout:
@@ -69,6 +71,8 @@ def secret_layout(instance_name: str) -> SecretLayout:
         redis_password=SecretRef(f"{prefix}-redis", "REDIS_PASSWORD"),
         redis_ca_cert=SecretRef(f"{prefix}-redis", "REDIS_CA_CERT"),
         oidc_secret=SecretRef(f"{prefix}-oidc", "OIDC_SECRET"),
+        bucket_access_key=SecretRef(f"{prefix}-bucket", "ACCESS_KEY"),
+        bucket_secret_key=SecretRef(f"{prefix}-bucket", "SECRET_KEY"),
     )
 
 
@@ -137,16 +141,63 @@ def _redis_values(redis: RedisEndpoint | None, secrets: SecretLayout) -> dict[st
     return {"host": redis.host, "port": redis.port, "params": params, **values}
 
 
-def _bucket_values(bucket: BucketInfo | None) -> dict[str, Any]:
+def s3_location(endpoint: str, bucket: str, path: str, tls: bool, region: str = "") -> tuple[str, str]:
+    """The chart's `name` and `path` for an S3 endpoint: the chart has no endpoint field, so the endpoint goes
+    in `name` and the bucket leads the path, with `tls=true` for https and, on AWS's own endpoints, the
+    region (W&B's documented form for static keys)."""
+    location = "/".join(p for p in (bucket, path.strip("/")) if p)
+    query = [*(["tls=true"] if tls else []), *([f"region={region}"] if endpoint.endswith(".amazonaws.com") else [])]
+    return endpoint, f"{location}?{'&'.join(query)}" if query else location
+
+
+def _bucket_values(bucket: BucketInfo | None, secrets: SecretLayout) -> dict[str, Any]:
     if bucket is None:
         return {}
+    name, path = bucket.name, bucket.path
+    if bucket.endpoint:
+        name, path = s3_location(bucket.endpoint, str(bucket.name), str(bucket.path), bucket.tls, str(bucket.region))
+    fields = {
+        "provider": bucket.provider,
+        "name": name,
+        "path": path,
+        "region": bucket.region,
+        "kmsKey": bucket.kms_key,
+    }
+    if bucket.access_key is None:  # workload identity or the nodes' own credentials
+        return {"defaultBucket": fields}
+    # Static keys: `global.bucket` wins over `defaultBucket` and is where the chart reads its Secret from.
+    # An Azure account key goes in the access key, which the chart hands over as AZURE_STORAGE_KEY.
+    secret_key = secrets.bucket_secret_key if bucket.secret_key is not None else secrets.bucket_access_key
+    reference = {
+        "secretName": secrets.bucket_access_key.name,
+        "accessKeyName": secrets.bucket_access_key.key,
+        "secretKeyName": secret_key.key,
+    }
+    return {"bucket": {**fields, "secret": reference}}
+
+
+def _bucket_proxy_values(bucket: BucketInfo | None) -> dict[str, Any]:
+    """W&B's nginx serves the store under W&B's own host, for browsers and SDKs that cannot reach it."""
+    if bucket is None or not bucket.proxied:
+        return {}
+    env = {
+        "BUCKET_PROXY": "true",
+        "GORILLA_FILE_STORE_IS_PROXIED": "true",
+        "GORILLA_GLUE_FILE_STORE_IS_PROXIED": "true",
+    }
+    scheme = "https" if bucket.tls else "http"
+    service = {"host": f"{scheme}://{bucket.endpoint}", "headers": {"Host": bucket.endpoint}}
+    return {"global": {"env": env}, "nginx": {"install": True, "additionalServices": {bucket.name: service}}}
+
+
+def _ingress_values(ingress: IngressSettings) -> dict[str, Any]:
+    if not ingress.create:  # W&B's nginx is then the way in (kubectl port-forward svc/<cr>-nginx 8080)
+        return {"ingress": {"install": False, "create": False}, "nginx": {"install": True}}
     return {
-        "defaultBucket": {
-            "provider": bucket.provider,
-            "name": bucket.name,
-            "path": bucket.path,
-            "region": bucket.region,
-            "kmsKey": bucket.kms_key,
+        "ingress": {
+            "class": ingress.ingress_class,
+            "annotations": dict(ingress.annotations),
+            "tls": list(ingress.tls),
         }
     }
 
@@ -182,18 +233,14 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
         "licenseSecret": {"name": secrets.license.name, "key": secrets.license.key},
         "mysql": _mysql_values(spec.mysql, secrets),
         "redis": _redis_values(spec.redis, secrets),
-        **_bucket_values(spec.bucket),
+        **_bucket_values(spec.bucket, secrets),
         **_oidc_values(spec.oidc, secrets),
     }
     if spec.cloud_provider:
         global_values["cloudProvider"] = spec.cloud_provider
     values: dict[str, Any] = {
         "global": global_values,
-        "ingress": {
-            "class": spec.ingress.ingress_class,
-            "annotations": dict(spec.ingress.annotations),
-            "tls": list(spec.ingress.tls),
-        },
+        **_ingress_values(spec.ingress),
         "mysql": {
             "install": spec.mysql is None,
             **({"image": {"tag": IN_CLUSTER_MYSQL_IMAGE_TAG}} if spec.mysql is None else {}),
@@ -212,4 +259,5 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
             for sa in ("weave-trace", "weave-trace-worker")
         ]
         values = deep_merge(values, {"app": {"internalJWTMap": jwt_map}})
+    values = deep_merge(values, _bucket_proxy_values(spec.bucket))
     return deep_merge(values, spec.extra_values)
