@@ -1,10 +1,13 @@
 """The CR's values, as a pure function: references only, the right keys, the chart's field names."""
 
-from components.contracts import RedisEndpoint
+import pytest
+
+from components.contracts import BucketInfo, IngressSettings, RedisEndpoint
 from components.k8s.wandb_values import (
     WANDB_SERVICE_ACCOUNTS,
     OidcSettings,
     deep_merge,
+    s3_location,
     secret_layout,
     service_account_names,
     wandb_values,
@@ -101,3 +104,42 @@ def test_only_keys_that_exist_are_referenced():
     assert "rootPasswordKey" not in managed["global"]["mysql"]["passwordSecret"]
     no_auth = wandb_values(spec(redis=RedisEndpoint(host="cache", password=None, tls=False)))
     assert "secret" not in no_auth["global"]["redis"] and "tls" not in no_auth["global"]["redis"]["params"]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "bucket", "path", "tls", "region", "expected"),
+    [
+        ("minio:9000", "b", "", False, "", ("minio:9000", "b")),
+        ("s3.corp:443", "b", "/runs/", True, "", ("s3.corp:443", "b/runs?tls=true")),
+        (
+            "s3.eu-west-1.amazonaws.com",
+            "b",
+            "",
+            True,
+            "eu-west-1",
+            ("s3.eu-west-1.amazonaws.com", "b?tls=true&region=eu-west-1"),
+        ),
+    ],
+)
+def test_s3_endpoints_go_in_the_name_and_the_bucket_leads_the_path(endpoint, bucket, path, tls, region, expected):
+    assert s3_location(endpoint, bucket, path, tls, region) == expected
+
+
+def test_static_bucket_keys_are_referenced_from_the_bucket_secret_never_inlined():
+    bucket = BucketInfo("s3", "b", "us-east-1", endpoint="store:8333", tls=False, access_key="AK1", secret_key="SK1")
+    values = wandb_values(values_input(bucket=bucket, cloud_provider=""))
+    g = values["global"]
+    assert "defaultBucket" not in g and g["bucket"]["secret"]["secretName"] == "wandb-platform-bucket"
+    assert not {"AK1", "SK1"} & set(leaves(values))
+    assert "env" not in g and "additionalServices" not in values.get("nginx", {})
+
+
+def test_a_proxied_store_is_served_through_w_and_b_nginx_and_no_ingress_means_nginx():
+    bucket = BucketInfo("s3", "wandb", endpoint="store:8333", tls=False, access_key="a", secret_key="s", proxied=True)
+    values = wandb_values(values_input(bucket=bucket, ingress=IngressSettings("", create=False)))
+    assert values["global"]["env"]["BUCKET_PROXY"] == "true"
+    assert values["nginx"] == {
+        "install": True,
+        "additionalServices": {"wandb": {"host": "http://store:8333", "headers": {"Host": "store:8333"}}},
+    }
+    assert values["ingress"] == {"install": False, "create": False}
