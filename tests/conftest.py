@@ -5,6 +5,8 @@ The recorder itself lives in stacks/offline.py, because the offline plan uses th
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,18 @@ def base_gcp_config(**overrides: Any) -> dict[str, Any]:
         "wandb-platform:host": "https://wandb.test.example.com",
         **{f"wandb-platform:{k}": v for k, v in overrides.items()},
     }
+
+
+def plan_stack_file(directory: Path, stack: str, text: str) -> subprocess.CompletedProcess:
+    """`python -m stacks.plan` on a stack file written to `directory`, as a user would run it."""
+    (directory / f"Pulumi.{stack}.yaml").write_text(text)
+    return subprocess.run(
+        [sys.executable, "-m", "stacks.plan", "--stack", stack, "--dir", str(directory)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def base_aws_config(**overrides: Any) -> dict[str, Any]:

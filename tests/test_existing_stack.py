@@ -1,14 +1,11 @@
 """The existing-cluster target: the committed `local` stack and variants of it, run whole under the mocks."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from components.k8s.object_store import CONFIG_KEY, CONFIG_SECRET
-from stacks.offline import ROOT
-from tests.conftest import dig, planned, run_config, wandb_cr
+from tests.conftest import dig, plan_stack_file, planned, run_config, wandb_cr
 
 SECRET = "kubernetes:core/v1:Secret"
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -150,16 +147,11 @@ def test_a_company_cluster_with_its_context_ingress_class_and_tls_secret():
 
 
 def test_managed_on_this_target_exits_non_zero_naming_the_key(tmp_path):
-    (tmp_path / "Pulumi.m.yaml").write_text(
+    result = plan_stack_file(
+        tmp_path,
+        "m",
         "config:\n  wandb-platform:target: existing\n  wandb-platform:host: http://localhost:8080\n"
-        "  wandb-platform:ingress:\n    create: false\n    tls: false\n  wandb-platform:mysql:\n    mode: managed\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "stacks.plan", "--stack", "m", "--dir", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        "  wandb-platform:ingress:\n    create: false\n    tls: false\n  wandb-platform:mysql:\n    mode: managed\n",
     )
     assert result.returncode == 2
     assert "wandb-platform:mysql.mode: 'managed' needs a cloud target" in result.stderr

@@ -1,12 +1,10 @@
 """The offline plan's command line and JSON (shared/DESIGN.md, 'The offline plan')."""
 
 import json
-import subprocess
-import sys
 
-from stacks.offline import REDACTED, ROOT
+from stacks.offline import REDACTED
 from stacks.plan import main, plan_json, stack_config
-from tests.conftest import STACK_FILES, planned
+from tests.conftest import STACK_FILES, plan_stack_file, planned
 
 
 def test_plan_writes_the_designed_json(tmp_path, capsys):
@@ -45,15 +43,8 @@ def test_secure_values_in_a_stack_file_become_placeholders(tmp_path):
 
 
 def test_malformed_stack_exits_non_zero_naming_every_bad_key_without_traceback(tmp_path):
-    (tmp_path / "Pulumi.bad.yaml").write_text(
-        "config:\n  wandb-platform:size: huge\n  wandb-platform:host: wandb.example.com\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "stacks.plan", "--stack", "bad", "--dir", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = plan_stack_file(
+        tmp_path, "bad", "config:\n  wandb-platform:size: huge\n  wandb-platform:host: wandb.example.com\n"
     )
     assert result.returncode == 2
     for key in ("wandb-platform:size", "wandb-platform:host", "gcp:project"):

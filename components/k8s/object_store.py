@@ -15,6 +15,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components.contracts import BucketInfo
+from components.k8s.namespace import MANAGED_BY, baseline_namespace
 
 TOKEN = "wandb-platform:index:InClusterObjectStore"
 CHART_REPO = "https://seaweedfs.github.io/seaweedfs/helm"
@@ -23,7 +24,6 @@ S3_PORT = 8333
 CONFIG_SECRET = "seaweedfs-s3-config"
 CONFIG_KEY = "seaweedfs_s3_config"  # the key the chart mounts as the S3 gateway's identities file
 REGION = "us-east-1"  # SeaweedFS accepts any; S3 clients need one
-MANAGED_BY = {"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "wandb-platform"}
 
 
 def s3_identities(access_key: str, secret_key: str) -> dict:
@@ -74,14 +74,7 @@ class InClusterObjectStore(pulumi.ComponentResource):
     def __init__(self, name: str, args: InClusterObjectStoreArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        namespace = k8s.core.v1.Namespace(
-            f"{name}-ns",
-            metadata={
-                "name": args.namespace,
-                "labels": {**MANAGED_BY, "pod-security.kubernetes.io/enforce": "baseline"},
-            },
-            opts=child,
-        )
+        namespace = baseline_namespace(f"{name}-ns", args.namespace, child)
         # Letters and digits only: W&B puts the keys into an s3:// URL unescaped.
         access_key = random.RandomPassword(f"{name}-access-key", length=20, special=False, opts=child).result
         secret_key = random.RandomPassword(f"{name}-secret-key", length=40, special=False, opts=child).result

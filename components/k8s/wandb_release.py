@@ -13,11 +13,11 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components.k8s.namespace import MANAGED_BY, baseline_namespace
 from components.k8s.wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values
 
 TOKEN = "wandb-platform:index:WandbRelease"
 OPERATOR_REPO = "https://charts.wandb.ai"
-MANAGED_BY = {"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "wandb-platform"}
 
 
 @dataclass
@@ -48,14 +48,7 @@ class WandbRelease(pulumi.ComponentResource):
         refs = secret_layout(spec.instance_name)
         child = pulumi.ResourceOptions(parent=self)
 
-        namespace = k8s.core.v1.Namespace(
-            f"{name}-ns",
-            metadata={
-                "name": spec.namespace,
-                "labels": {**MANAGED_BY, "pod-security.kubernetes.io/enforce": "baseline"},
-            },
-            opts=child,
-        )
+        namespace = baseline_namespace(f"{name}-ns", spec.namespace, child)
         ns = namespace.metadata.name
 
         def generated(what: str) -> pulumi.Output[str]:
