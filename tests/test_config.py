@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stacks.config import ConfigError, load_config
-from stacks.sizes import AWS_SIZES, GCP_SIZES
+from stacks.sizes import AWS_SIZES, GCP_SIZES, SIZES
 from tests.conftest import LICENSE, TEST_CERTIFICATE_ARN, base_aws_config, base_gcp_config
 
 
@@ -216,13 +216,29 @@ def test_size_overrides_apply_on_top_of_the_preset():
     assert cfg.cluster_size.mysql_tier == GCP_SIZES["large"].mysql_tier
 
 
-CONFIG_KEYS = ["size", "host", "environment", "namespace", "mysql", "redis", "bucket", "gcp", "aws", "target", "values"]
+CONFIG_KEYS = [
+    "size",
+    "host",
+    "environment",
+    "namespace",
+    "mysql",
+    "redis",
+    "bucket",
+    "gcp",
+    "aws",
+    "existing",
+    "target",
+    "ingress",
+    "values",
+]
 ANY_VALUE = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 70000),
     st.text(max_size=30),
-    st.sampled_from(["small", "xxlarge", "https://w.example.com", "in-cluster", "managed", "external", "gcp", "aws"]),
+    st.sampled_from(
+        ["small", "xxlarge", "https://w.example.com", "in-cluster", "managed", "external", "gcp", "aws", "existing"]
+    ),
     st.dictionaries(
         st.sampled_from(["mode", "host", "port", "password", "name", "tls"]), st.text(max_size=10), max_size=3
     ),
@@ -244,7 +260,8 @@ def test_fuzzed_config_is_either_valid_or_a_clear_error(values, with_project):
         assert all(p.split(":")[0] in ("wandb-platform", "gcp", "aws") for p in err.problems)
         assert LICENSE not in str(err)
     else:
-        assert cfg.cluster_size.node_min_count <= cfg.cluster_size.node_max_count
+        if cfg.target in SIZES:
+            assert cfg.cluster_size.node_min_count <= cfg.cluster_size.node_max_count
         assert cfg.host.startswith(("http://", "https://"))
 
 
@@ -259,3 +276,29 @@ def test_every_size_and_mode_combination_on_gcp_is_accepted(size, mysql, redis, 
     cfg = load_config(valid(size=size, mysql={"mode": mysql}, redis={"mode": redis}, environment=environment))
     assert cfg.cluster_size == GCP_SIZES[size]
     assert cfg.protect == (environment == "prod")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["in-cluster", "external", "managed", None]),
+    st.sampled_from(["in-cluster", "external", "managed", None]),
+    st.sampled_from(["in-cluster", "external", "managed", None]),
+)
+def test_every_mode_combination_on_an_existing_cluster_is_valid_unless_managed(mysql, redis, bucket):
+    endpoints = {
+        "mysql": {"host": "db", "password": "p4ssw0rd"},
+        "redis": {"host": "cache"},
+        "bucket": {"name": "b", "provider": "s3", "endpoint": "store:9000", "accessKey": "a", "secretKey": "s"},
+    }
+    sections = {
+        key: {**({"mode": mode} if mode else {}), **(endpoints[key] if mode == "external" else {})}
+        for key, mode in (("mysql", mysql), ("redis", redis), ("bucket", bucket))
+    }
+    raw = valid_existing(**sections)
+    managed = [k for k, mode in (("mysql", mysql), ("redis", redis), ("bucket", bucket)) if mode == "managed"]
+    if managed:
+        found = problems(raw)
+        assert {p.split(":")[1].split(".")[0] for p in found if "needs a cloud target" in p} == set(managed)
+    else:
+        cfg = load_config(raw)
+        assert cfg.mysql.mode == (mysql or "in-cluster") and cfg.bucket.mode == (bucket or "in-cluster")
