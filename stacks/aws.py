@@ -191,6 +191,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         opts,
     )
     internal = cfg.aws.load_balancer_scheme == "internal"
+    load_balancer_name = bounded_name(prefix, "alb", ALB_NAME_MAX)
     ingress = AlbIngress(
         f"{prefix}-ingress",
         AlbIngressArgs(
@@ -201,7 +202,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             issuer=eks.issuer,
             subnet_ids=network.private_subnet_ids if internal else network.public_subnet_ids,
             host_name=cfg.host_name,
-            load_balancer_name=bounded_name(prefix, "alb", ALB_NAME_MAX),
+            load_balancer_name=load_balancer_name,
             scheme=cfg.aws.load_balancer_scheme,
             inbound_cidrs=[str(c) for c in cfg.aws.ingress_cidrs],
             tls=cfg.ingress.tls,
@@ -229,7 +230,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
     )
     return {
         **outputs,
-        "loadBalancerName": bounded_name(prefix, "alb", ALB_NAME_MAX),
+        "loadBalancerName": load_balancer_name,
         "certificateArn": ingress.certificate_arn,
         "wandbRoleArn": identity.role.arn,
     }
