@@ -22,12 +22,13 @@ from components.aws.policies import KeyUse
 from components.aws.s3 import S3Bucket, S3BucketArgs
 from components.contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
 from components.k8s.wandb_values import service_account_names
-from components.naming import bounded_name
+from components.naming import StackNames
 from stacks.config import PlatformConfig
 from stacks.release import ReleaseInputs, external_bucket, install_wandb
 
 EKS_NAME_MAX = 100
 ALB_NAME_MAX = 32
+SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCache takes 255, RDS 255
 AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 
 
@@ -54,14 +55,16 @@ def _zones(cfg: PlatformConfig, invoke: pulumi.InvokeOptions) -> list[pulumi.Out
     return [names.apply(lambda n, i=i: n[i]) for i in range(cfg.az_count)]
 
 
-def _network(cfg: PlatformConfig, prefix: str, zones: list, kms: AwsKms, opts: pulumi.ResourceOptions) -> AwsNetwork:
+def _network(
+    cfg: PlatformConfig, names: StackNames, zones: list, kms: AwsKms, opts: pulumi.ResourceOptions
+) -> AwsNetwork:
     existing = None
     if cfg.aws.vpc_id:
         existing = ExistingVpc(
             cfg.aws.vpc_id, cfg.aws.public_subnet_ids, cfg.aws.private_subnet_ids, cfg.aws.database_subnet_ids
         )
     return AwsNetwork(
-        f"{prefix}-net",
+        f"{names.logical}-net",
         AwsNetworkArgs(
             region=cfg.aws_region or "",
             zones=zones,
@@ -71,6 +74,7 @@ def _network(cfg: PlatformConfig, prefix: str, zones: list, kms: AwsKms, opts: p
             flow_logs=cfg.flow_logs,
             log_key_arn=kms.arn("logs"),
             log_retention_days=cfg.aws.log_retention_days,
+            log_group_name=f"/aws/vpc/{names.physical}/flow-logs",
             existing=existing,
             tags=cfg.resource_labels,
         ),
@@ -78,8 +82,9 @@ def _network(cfg: PlatformConfig, prefix: str, zones: list, kms: AwsKms, opts: p
     )
 
 
-def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
+def build_aws(cfg: PlatformConfig, names: StackNames) -> dict[str, pulumi.Input]:
     """Compose the AWS platform for one stack; returns the stack outputs."""
+    prefix = names.logical
     region, size, tags = cfg.aws_region or "", cfg.cluster_size, cfg.resource_labels
     provider = aws.Provider(f"{prefix}-aws", region=region)  # every component tags its own resources
     opts = pulumi.ResourceOptions(providers=[provider])
@@ -89,15 +94,15 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         AwsKmsArgs(
             account=account,
             keys=_kms_keys(cfg),
-            alias_prefix=prefix,
+            alias_prefix=names.physical,
             deletion_window_days=cfg.aws.kms_deletion_window_days,
             protect=cfg.protect,
         ),
         opts,
     )
     zones = _zones(cfg, pulumi.InvokeOptions(provider=provider))
-    network = _network(cfg, prefix, zones, kms, opts)
-    cluster_name = bounded_name(prefix, "eks", EKS_NAME_MAX)
+    network = _network(cfg, names, zones, kms, opts)
+    cluster_name = names.cloud("eks", EKS_NAME_MAX)
     eks = EksCluster(
         f"{prefix}-cluster",
         EksClusterArgs(
@@ -122,9 +127,10 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         opts,
     )
 
-    def datastore(key: str) -> dict:
+    def datastore(key: str, what: str) -> dict:
         """What Aurora and ElastiCache share: database subnets, the node group's security group, their key."""
         return dict(
+            identifier=names.cloud(what, SNAPSHOT_PREFIX_MAX),
             vpc_id=network.vpc_id,
             subnet_ids=network.database_subnet_ids,
             zones=zones,
@@ -140,7 +146,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         mysql = AuroraMysql(
             f"{prefix}-mysql",
             AuroraArgs(
-                **datastore("rds"),
+                **datastore("rds", "mysql"),
                 account=account,
                 engine_version=cfg.aws.aurora_version,
                 instance_class=size.mysql_tier,
@@ -156,7 +162,9 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         redis = ElastiCacheRedis(
             f"{prefix}-redis",
             ElastiCacheArgs(
-                **datastore("elasticache"), engine_version=cfg.aws.redis_version, node_type=size.redis_node_type
+                **datastore("elasticache", "redis"),
+                engine_version=cfg.aws.redis_version,
+                node_type=size.redis_node_type,
             ),
             opts,
         ).endpoint
@@ -191,7 +199,7 @@ def build_aws(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         opts,
     )
     internal = cfg.aws.load_balancer_scheme == "internal"
-    load_balancer_name = bounded_name(prefix, "alb", ALB_NAME_MAX)
+    load_balancer_name = names.cloud("alb", ALB_NAME_MAX)
     ingress = AlbIngress(
         f"{prefix}-ingress",
         AlbIngressArgs(

@@ -12,6 +12,7 @@ import pulumi_kubernetes as k8s
 
 from components.contracts import BucketInfo, ClusterInfo, IngressSettings
 from components.k8s.object_store import InClusterObjectStore, InClusterObjectStoreArgs
+from components.naming import StackNames
 from stacks.config import PlatformConfig
 from stacks.release import ReleaseInputs, external_bucket, install_wandb
 
@@ -26,9 +27,9 @@ def _ingress(cfg: PlatformConfig) -> IngressSettings:
     )
 
 
-def build_existing(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
+def build_existing(cfg: PlatformConfig, names: StackNames) -> dict[str, pulumi.Input]:
     """Install W&B, and an object store when asked, on the cluster the kubeconfig names."""
-    ex = cfg.existing
+    ex, prefix = cfg.existing, names.logical
     provider = k8s.Provider(
         f"{prefix}-k8s",
         kubeconfig=os.path.expanduser(ex.kubeconfig) if ex.kubeconfig else None,  # None: $KUBECONFIG, ~/.kube

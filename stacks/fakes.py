@@ -154,11 +154,20 @@ def _aws_calls(token: str, args: dict, region: str) -> dict | None:
 
 
 class FakeCloud(pulumi.runtime.Mocks):
+    """`computed` collects every value this fake made up (ids, addresses, names a provider would choose), so
+    that a plan can show them as computed instead of passing them off as real."""
+
     def __init__(self, aws_region: str = "us-east-1"):
         self.aws_region = aws_region
+        self.computed: set[str] = set()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        typ, name, inputs = args.typ, args.name, args.inputs
+        id_, state = self._new_resource(args.typ, args.name, args.inputs)
+        made_up = {key: value for key, value in state.items() if args.inputs.get(key) != value}
+        self.computed |= {id_, *_strings(made_up)} - set(_strings(args.inputs))
+        return id_, state
+
+    def _new_resource(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
         if typ == "random:index/randomPassword:RandomPassword":
             return f"{name}-id", {**inputs, "result": fake_secret(name, int(inputs.get("length", 32)))}
         if typ == "random:index/randomId:RandomId":
@@ -175,9 +184,22 @@ class FakeCloud(pulumi.runtime.Mocks):
         return f"{name}-id", dict(inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs):
+        result = self._call(args)
+        self.computed |= set(_strings(result)) - set(_strings(args.args))
+        return result
+
+    def _call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         if args.token == "gcp:organizations/getProject:getProject":
             return {"number": FAKE_PROJECT_NUMBER, "projectId": args.args.get("projectId")}
         if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
             email = f"service-{FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
             return {"emailAddress": email, "member": f"serviceAccount:{email}"}
         return _aws_calls(args.token, args.args, self.aws_region) or {}
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []

@@ -19,7 +19,7 @@ from components.gcp.network import GcpNetwork, NetworkArgs
 from components.gcp.project import GcpProjectServices, ProjectServicesArgs
 from components.gcp.redis import MemorystoreArgs, MemorystoreRedis
 from components.k8s.wandb_values import service_account_names
-from components.naming import bounded_name
+from components.naming import StackNames
 from stacks.config import PlatformConfig
 from stacks.release import ReleaseInputs, external_bucket, install_wandb
 
@@ -38,8 +38,9 @@ def _kms_keys(cfg: PlatformConfig, agents: dict[str, pulumi.Output[str]]) -> dic
     return keys
 
 
-def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
+def build_gcp(cfg: PlatformConfig, names: StackNames) -> dict[str, pulumi.Input]:
     """Compose the GCP platform for one stack; returns the stack outputs."""
+    prefix = names.logical
     project, region, size, labels = cfg.gcp_project or "", cfg.gcp_region, cfg.cluster_size, cfg.resource_labels
     services = GcpProjectServices(prefix, ProjectServicesArgs(project=project, enable_apis=cfg.gcp.enable_apis))
     agents = services.agents
@@ -78,7 +79,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
             subnet_id=network.subnet.id,
             secrets_key_id=kms.key_id("gke-secrets"),
             node_disk_key_id=kms.key_id("gke-disks"),
-            node_account_id=bounded_name(prefix, "nodes", GCP_ACCOUNT_ID_MAX),
+            node_account_id=names.cloud("nodes", GCP_ACCOUNT_ID_MAX),
             machine_type=size.node_type,
             min_nodes=size.node_min_count,
             max_nodes=size.node_max_count,
@@ -153,7 +154,7 @@ def build_gcp(cfg: PlatformConfig, prefix: str) -> dict[str, pulumi.Input]:
         f"{prefix}-identity",
         GcpWandbIdentityArgs(
             project=project,
-            account_id=bounded_name(prefix, "app", GCP_ACCOUNT_ID_MAX),
+            account_id=names.cloud("app", GCP_ACCOUNT_ID_MAX),
             bucket_name=bucket.name,
             workload_pool=cluster.workload_pool,
             namespace=cfg.namespace,

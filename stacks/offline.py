@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import runpy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,19 +51,22 @@ class Registered:
     dependencies: list[str] = field(default_factory=list)
 
 
+def _is_secret(value: dict) -> bool:
+    """A decoded value that Pulumi marks secret: a secret wrapper, or an output wrapper flagged secret."""
+    sig = value.get(SIG)
+    return sig == SECRET_SIG or (sig == OUTPUT_SIG and bool(value.get("secret")))
+
+
 def _redact(value: Any, secrets: set[str]) -> Any:
     """Replace each secret leaf of a decoded property struct with REDACTED, collecting the plain values."""
     if isinstance(value, dict):
-        sig = value.get(SIG)
-        if sig == SECRET_SIG:
+        if _is_secret(value):
             _collect(value.get("value"), secrets)
             return _redact_leaves(value.get("value"))
+        sig = value.get(SIG)
         if sig == RESOURCE_SIG:
             return value.get("urn")
         if sig == OUTPUT_SIG:
-            if value.get("secret"):
-                _collect(value.get("value"), secrets)
-                return _redact_leaves(value.get("value"))
             return _redact(value.get("value"), secrets)
         return {k: _redact(v, secrets) for k, v in value.items()}
     if isinstance(value, list):
@@ -93,8 +96,11 @@ def _number(value: Any) -> Any:
 
 
 def _redact_leaves(value: Any) -> Any:
-    """A secret object keeps its shape (a Secret's keys stay visible); only its scalar leaves are hidden."""
+    """A secret object keeps its shape (a Secret's keys stay visible); only its scalar leaves are hidden.
+    Pulumi's own wrappers inside it (a secret within a secret) are unwrapped, never written out."""
     if isinstance(value, dict):
+        if value.get(SIG) in (SECRET_SIG, OUTPUT_SIG):
+            return _redact_leaves(value.get("value"))
         return {k: _redact_leaves(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact_leaves(v) for v in value]
@@ -103,6 +109,9 @@ def _redact_leaves(value: Any) -> Any:
 
 def _collect(value: Any, into: set[str]) -> None:
     if isinstance(value, dict):
+        if SIG in value:
+            _collect(value.get("value"), into)
+            return
         for v in value.values():
             _collect(v, into)
     elif isinstance(value, list):
@@ -113,7 +122,13 @@ def _collect(value: Any, into: set[str]) -> None:
 
 
 def _redact_outputs(value: Any, secrets: set[str], secret_keys: set[str], top: bool = True) -> Any:
+    """The mock's returned state, redacted: secret-wrapped values, keys sent as secrets, and any value equal
+    to a secret input."""
     if isinstance(value, dict):
+        if _is_secret(value):
+            return _redact_leaves(value.get("value"))
+        if value.get(SIG) == OUTPUT_SIG:
+            return _redact_outputs(value.get("value"), secrets, secret_keys, top)
         return {
             k: _redact_leaves(v) if top and k in secret_keys else _redact_outputs(v, secrets, secret_keys, False)
             for k, v in value.items()
@@ -166,6 +181,7 @@ class Run:
     resources: list[Registered]
     outputs: dict[str, Any]  # stack outputs, secret ones REDACTED
     secret_values: set[str]  # every plain value that was sent as a secret
+    computed: set[str] = field(default_factory=set)  # values the fake cloud made up (ids, addresses, ...)
 
     def of_type(self, typ: str) -> list[Registered]:
         return [r for r in self.resources if r.type == typ]
@@ -246,7 +262,26 @@ def record(
     exported = getattr(settings.get_root_resource(), "outputs", {})
     outputs = _sync_await(_resolve_outputs({**exported, **returned}))
     _with_inherited_dependencies(monitor.registered)
-    return Run(stack, list(monitor.registered.values()), outputs, monitor.secret_values)
+    return Run(stack, tree_order(monitor.registered.values()), outputs, monitor.secret_values, fake.computed)
+
+
+def tree_order(resources: Iterable[Registered]) -> list[Registered]:
+    """Parents before their children, siblings by name then type: the same program gives the same order,
+    whatever order its asynchronous registrations happened to arrive in."""
+    resources = list(resources)
+    urns = {r.urn for r in resources}
+    children: dict[str | None, list[Registered]] = {}
+    for r in resources:
+        children.setdefault(r.parent if r.parent in urns else None, []).append(r)
+    ordered: list[Registered] = []
+
+    def walk(parent: str | None) -> None:
+        for r in sorted(children.get(parent, []), key=lambda r: (r.name, r.type)):
+            ordered.append(r)
+            walk(r.urn)
+
+    walk(None)
+    return ordered
 
 
 def run_program(stack: str, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ()) -> Run:

@@ -1,8 +1,9 @@
 """Offline plan: `python -m stacks.plan --stack <name> [--json <path>]`.
 
 Runs the real program for `Pulumi.<name>.yaml` under Pulumi's mocks (no cloud account, no Pulumi CLI),
-prints the resource tree and optionally writes the JSON described in shared/DESIGN.md. Secret config values a
-stack file cannot hold (its `secure:` ciphertexts, and a license not set) are replaced by placeholders.
+prints the resource tree and optionally writes the JSON described in docs/architecture.md. Secret config values
+a stack file cannot hold (its `secure:` ciphertexts, and a license not set) are replaced by placeholders. The same
+inputs always give the same bytes, so two plans can be diffed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,16 @@ REQUIRED_SECRETS = {f"{PROJECT}:license": "offline-plan-license-placeholder"}
 
 class PlanError(Exception):
     """The stack cannot be planned; the message says why."""
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """A stack file's config as the program receives it, with placeholders where the plan cannot know a secret."""
+
+    config: dict[str, Any]
+    secret_keys: tuple[str, ...]  # what Pulumi would tell the program: keys holding a secret
+    encrypted: tuple[str, ...]  # keys whose `secure:` values are planned with placeholders
+    unset: tuple[str, ...]  # required secrets the file does not set (the license), planned with placeholders
 
 
 def _placeholders(value: Any, path: str) -> tuple[Any, bool]:
@@ -42,31 +54,67 @@ def _placeholders(value: Any, path: str) -> tuple[Any, bool]:
     return value, False
 
 
-def stack_config(stack: str, root: Path = ROOT) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _non_string_keys(value: Any, path: str) -> list[str]:
+    """Problems with mapping keys that YAML read as something other than text (`1:`, `true:`, `null:`)."""
+    problems = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str):
+                problems += _non_string_keys(v, f"{path}.{k}")
+            else:
+                problems.append(f"{path}: the key {k!r} is not text; quote it ('{k}':)")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            problems += _non_string_keys(v, f"{path}[{i}]")
+    return problems
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The `config:` mapping of a stack file, or a PlanError that says what is wrong with its shape."""
+    try:
+        document = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{path.name} is not valid YAML: {exc}") from None
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise PlanError(f"{path.name}: must be a mapping with a 'config:' key (got {type(document).__name__})")
+    if "config" not in document and any(isinstance(k, str) and ":" in k for k in document):
+        raise PlanError(f"{path.name}: config keys must be indented under a top-level 'config:' key")
+    raw = document.get("config") or {}
+    if not isinstance(raw, dict):
+        raise PlanError(f"{path.name}: 'config' must be a mapping of keys to values")
+    problems = _non_string_keys(raw, "config")
+    if problems:
+        raise PlanError(f"{path.name}:\n" + "\n".join(f"  - {p}" for p in problems))
+    return raw
+
+
+def stack_config(stack: str, root: Path = ROOT) -> StackFile:
     """A stack file's config, with placeholders for secrets, and the keys that are secret."""
     path = root / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
         raise PlanError(f"no stack file {path.name}; committed stacks: {', '.join(known)}")
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise PlanError(f"{path.name} is not valid YAML: {exc}") from None
-    raw = document.get("config") or {}
-    if not isinstance(raw, dict):
-        raise PlanError(f"{path.name}: 'config' must be a mapping of keys to values")
     config: dict[str, Any] = {}
-    secret_keys = []
-    for key, value in raw.items():
+    encrypted = []
+    for key, value in _read(path).items():
         full_key = key if ":" in key else f"{PROJECT}:{key}"
         config[full_key], secret = _placeholders(value, full_key)
         if secret:
-            secret_keys.append(full_key)
-    for key, placeholder in REQUIRED_SECRETS.items():
-        if key not in config:
-            config[key] = placeholder
-            secret_keys.append(key)
-    return config, tuple(secret_keys)
+            encrypted.append(full_key)
+    unset = [key for key in REQUIRED_SECRETS if key not in config]
+    config.update({key: REQUIRED_SECRETS[key] for key in unset})
+    return StackFile(config, (*encrypted, *unset), tuple(encrypted), tuple(unset))
+
+
+def _canonical(value: Any) -> Any:
+    """Mappings with their keys sorted, at every depth: the JSON's bytes then depend only on its content."""
+    if isinstance(value, dict):
+        return {k: _canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
 
 
 def plan_json(run: Run) -> dict[str, Any]:
@@ -81,40 +129,63 @@ def plan_json(run: Run) -> dict[str, Any]:
                 "parent": r.parent,
                 "provider": r.provider,
                 "dependencies": r.dependencies,
-                "inputs": r.inputs,
+                "inputs": _canonical(r.inputs),
                 "protect": r.protect,
                 "id": r.id,
-                "outputs": r.outputs,
+                "outputs": _canonical(r.outputs),
             }
             for r in run.resources
         ],
-        "outputs": run.outputs,
+        "outputs": _canonical(run.outputs),
     }
 
 
 def tree(run: Run) -> str:
-    children: dict[Any, list] = {}
+    """One line per resource, children indented under their parent, in the run's (deterministic) order."""
+    depth: dict[str | None, int] = {None: -1}
+    lines = []
     for r in run.resources:
-        children.setdefault(r.parent, []).append(r)
-    lines: list[str] = []
-
-    def walk(parent: Any, depth: int) -> None:
-        for r in children.get(parent, []):
-            flags = " [protect]" if r.protect else ""
-            lines.append(f"{'  ' * depth}{r.type}  {r.name}{flags}")
-            walk(r.urn, depth + 1)
-
-    walk(None, 0)
+        depth[r.urn] = depth.get(r.parent, -1) + 1
+        flags = " [protect]" if r.protect else ""
+        lines.append(f"{'  ' * depth[r.urn]}{r.type}  {r.name}{flags}")
     return "\n".join(lines)
 
 
-def plan(stack: str, root: Path = ROOT) -> Run:
-    """Raises PlanError for a missing stack file or an invalid configuration."""
+COMPUTED = "<computed>"
+MIN_COMPUTED_LENGTH = 6  # shorter made-up values (a port, "1") would match by chance
+
+
+def shown_outputs(run: Run) -> dict[str, Any]:
+    """The stack outputs as the text plan shows them: a value the fake cloud made up, or one built from such a
+    value, is `<computed>`: a real cloud decides it at `pulumi up`."""
+    made_up = [c for c in run.computed if len(c) >= MIN_COMPUTED_LENGTH]
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, str) and (value in run.computed or any(c in value for c in made_up)):
+            return COMPUTED
+        return value
+
+    return {name: shown(value) for name, value in sorted(run.outputs.items())}
+
+
+def notes(stack: StackFile, name: str) -> list[str]:
+    """What a reader must know about the values the plan could not know."""
+    lines = [
+        f"note: {key} is not set in Pulumi.{name}.yaml, so the plan uses a placeholder; before `pulumi up`: "
+        f"pulumi config set --secret {key} <value> -s {name}"
+        for key in stack.unset
+    ]
+    if stack.encrypted:
+        lines.append(f"note: the encrypted values of {', '.join(stack.encrypted)} are placeholders in this plan")
+    return lines
+
+
+def plan(name: str, stack: StackFile) -> Run:
+    """Run the program for a stack file; raises PlanError for an invalid configuration."""
     import pulumi
 
-    config, secret_keys = stack_config(stack, root)
     try:
-        return run_program(stack, config, secret_keys)
+        return run_program(name, stack.config, stack.secret_keys)
     except pulumi.RunError as exc:
         raise PlanError(str(exc)) from None
 
@@ -126,14 +197,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=ROOT, help="folder holding Pulumi.<stack>.yaml (default: project)")
     args = parser.parse_args(argv)
     try:
-        run = plan(args.stack, args.dir)
+        stack = stack_config(args.stack, args.dir)
+        run = plan(args.stack, stack)
     except PlanError as exc:
         print(f"stack {args.stack}: {exc}", file=sys.stderr)
         return 2
     print(tree(run))
-    print(f"\n{len(run.resources)} resources; outputs: {json.dumps(run.outputs, sort_keys=True)}")
+    print(f"\n{len(run.resources)} resources. Outputs ({COMPUTED}: decided by the cloud at `pulumi up`):")
+    for name, value in shown_outputs(run).items():
+        print(f"  {name}: {value if isinstance(value, str) else json.dumps(value, sort_keys=True)}")
+    for line in notes(stack, args.stack):
+        print(line)
     if args.json:
-        Path(args.json).write_text(json.dumps(plan_json(run), indent=2, sort_keys=False) + "\n")
+        Path(args.json).write_text(json.dumps(plan_json(run), indent=2) + "\n")
         print(f"wrote {args.json}")
     return 0
 

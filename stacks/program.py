@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import pulumi
 
+from components.naming import StackNames
 from stacks.config import PlatformConfig
-
-
-def stack_prefix(cfg: PlatformConfig) -> str:
-    """Logical-name prefix of every resource: `<instanceName>-<stack>`."""
-    return f"{cfg.instance_name}-{pulumi.get_stack()}"
 
 
 def build(cfg: PlatformConfig) -> dict[str, pulumi.Input]:
     """Build the stack for `cfg.target`; each target's cloud SDK is imported only when it is used."""
+    names = StackNames.of(cfg.instance_name, pulumi.get_stack())
     if cfg.target == "gcp":
         from stacks.gcp import build_gcp
 
-        return build_gcp(cfg, stack_prefix(cfg))
+        return build_gcp(cfg, names)
     if cfg.target == "aws":
         from stacks.aws import build_aws
 
-        return build_aws(cfg, stack_prefix(cfg))
+        return build_aws(cfg, names)
     if cfg.target == "existing":
         from stacks.existing import build_existing
 
-        return build_existing(cfg, stack_prefix(cfg))
+        return build_existing(cfg, names)
     raise AssertionError(f"unreachable: config validation admits no target {cfg.target!r}")

@@ -16,7 +16,7 @@ import pytest
 from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
 from components.k8s.wandb_values import ValuesInput
 from stacks.offline import REDACTED, ROOT, Registered, Run, record, run_program
-from stacks.plan import stack_config
+from stacks.plan import plan, stack_config
 
 STACK_FILES = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
 LICENSE = "test-license-value-0123456789"
@@ -25,8 +25,7 @@ LICENSE = "test-license-value-0123456789"
 @functools.cache
 def planned(stack: str) -> Run:
     """Each committed stack file, run once per test session."""
-    config, secret_keys = stack_config(stack)
-    return run_program(stack, config, secret_keys)
+    return plan(stack, stack_config(stack))
 
 
 def run_config(config: Mapping[str, Any], stack: str = "test") -> Run:

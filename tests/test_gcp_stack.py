@@ -102,12 +102,10 @@ def test_keys_rotate_and_each_service_agent_holds_only_its_key(prod):
     for key in prod.of_type(KEY):
         assert key.plain_inputs["rotationPeriod"] == "7776000s" and key.protect
     grants = {g.name: g.plain_inputs for g in prod.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")}
-    assert grants["wandb-prod-kms-mysql-agent-0"]["member"].endswith("@gcp-sa-cloud-sql.iam.gserviceaccount.com")
-    assert grants["wandb-prod-kms-bucket-agent-0"]["member"].endswith("@gs-project-accounts.iam.gserviceaccount.com")
-    assert grants["wandb-prod-kms-redis-agent-0"]["member"].endswith("@cloud-redis.iam.gserviceaccount.com")
-    assert grants["wandb-prod-kms-gke-secrets-agent-0"]["member"].endswith(
-        "@container-engine-robot.iam.gserviceaccount.com"
-    )
+    assert grants["wandb-kms-mysql-agent-0"]["member"].endswith("@gcp-sa-cloud-sql.iam.gserviceaccount.com")
+    assert grants["wandb-kms-bucket-agent-0"]["member"].endswith("@gs-project-accounts.iam.gserviceaccount.com")
+    assert grants["wandb-kms-redis-agent-0"]["member"].endswith("@cloud-redis.iam.gserviceaccount.com")
+    assert grants["wandb-kms-gke-secrets-agent-0"]["member"].endswith("@container-engine-robot.iam.gserviceaccount.com")
     assert all(g["role"] == "roles/cloudkms.cryptoKeyEncrypterDecrypter" for g in grants.values())
 
 

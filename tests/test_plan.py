@@ -1,10 +1,15 @@
-"""The offline plan's command line and JSON (shared/DESIGN.md, 'The offline plan')."""
+"""The offline plan's command line and JSON (docs/architecture.md, 'The offline plan')."""
 
 import json
+import os
+import subprocess
+import sys
 
-from stacks.offline import REDACTED
+from stacks.offline import REDACTED, ROOT, SIG
 from stacks.plan import main, plan_json, stack_config
 from tests.conftest import STACK_FILES, plan_stack_file, planned
+
+SECRET_MARKER = SIG.encode()
 
 
 def test_plan_writes_the_designed_json(tmp_path, capsys):
@@ -28,18 +33,19 @@ def test_plan_writes_the_designed_json(tmp_path, capsys):
 def test_json_dependencies_include_the_parent_chain_and_provider():
     plan = plan_json(planned("prod"))
     by_name = {r["name"]: r for r in plan["resources"]}
-    secret = by_name["wandb-prod-wandb-wandb-platform-mysql"]
-    assert by_name["wandb-prod-cluster-k8s"]["urn"] in secret["dependencies"]
-    assert by_name["wandb-prod-mysql-user"]["urn"] in secret["dependencies"]
+    secret = by_name["wandb-wandb-wandb-platform-mysql"]
+    assert by_name["wandb-cluster-k8s"]["urn"] in secret["dependencies"]
+    assert by_name["wandb-mysql-user"]["urn"] in secret["dependencies"]
 
 
 def test_secure_values_in_a_stack_file_become_placeholders(tmp_path):
     (tmp_path / "Pulumi.s.yaml").write_text(
         "config:\n  wandb-platform:mysql:\n    mode: external\n    host: db\n    password:\n      secure: v1:abc\n"
     )
-    config, secret_keys = stack_config("s", tmp_path)
-    assert config["wandb-platform:mysql"]["password"].startswith("offline-placeholder-")
-    assert set(secret_keys) == {"wandb-platform:mysql", "wandb-platform:license"}
+    stack = stack_config("s", tmp_path)
+    assert stack.config["wandb-platform:mysql"]["password"].startswith("offline-placeholder-")
+    assert set(stack.secret_keys) == {"wandb-platform:mysql", "wandb-platform:license"}
+    assert (stack.encrypted, stack.unset) == (("wandb-platform:mysql",), ("wandb-platform:license",))
 
 
 def test_malformed_stack_exits_non_zero_naming_every_bad_key_without_traceback(tmp_path):
@@ -55,3 +61,33 @@ def test_malformed_stack_exits_non_zero_naming_every_bad_key_without_traceback(t
 def test_unknown_stack_is_a_clear_error(capsys):
     assert main(["--stack", "nope"]) == 2
     assert f"committed stacks: {', '.join(STACK_FILES)}" in capsys.readouterr().err
+
+
+def _plan_all(directory, hash_seed: str) -> dict[str, bytes]:
+    """Every committed stack planned in a fresh interpreter whose set and dict hashing differ by `hash_seed`."""
+    code = (
+        "import contextlib, io, sys; from stacks.plan import main\n"
+        "for s in sys.argv[2:]:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "        assert main(['--stack', s, '--json', f'{sys.argv[1]}/{s}.json']) == 0\n"
+        "    open(f'{sys.argv[1]}/{s}.txt', 'w').write(out.getvalue().replace(sys.argv[1], ''))\n"
+    )
+    directory.mkdir()
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    subprocess.run([sys.executable, "-c", code, str(directory), *STACK_FILES], cwd=ROOT, env=env, check=True)
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_the_same_stack_file_gives_the_same_bytes(tmp_path):
+    first, second = _plan_all(tmp_path / "a", "1"), _plan_all(tmp_path / "b", "2")
+    assert len(first) == 2 * len(STACK_FILES)
+    assert first == second
+    assert all(SECRET_MARKER not in text for text in first.values())
+
+
+def test_text_marks_made_up_values_and_the_license_placeholder(capsys):
+    assert main(["--stack", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert "  ingressAddress: <computed>" in out and "  url: https://wandb-dev.example.com" in out
+    assert "  kubeconfig: [secret]" in out and "198.51.100.7" not in out
+    assert "wandb-platform:license is not set in Pulumi.dev.yaml, so the plan uses a placeholder" in out

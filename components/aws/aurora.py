@@ -101,7 +101,7 @@ class AuroraMysql(pulumi.ComponentResource):
             preferred_maintenance_window="sun:04:30-sun:05:30",
             copy_tags_to_snapshot=True,
             skip_final_snapshot=False,
-            final_snapshot_identifier=snapshot_suffix.hex.apply(lambda h: f"{name}-final-{h}"),
+            final_snapshot_identifier=snapshot_suffix.hex.apply(lambda h: f"{args.identifier or name}-final-{h}"),
             deletion_protection=args.deletion_protection,
             iam_database_authentication_enabled=True,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,

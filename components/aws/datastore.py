@@ -20,6 +20,7 @@ class PrivateDatastoreArgs:
     high_availability: bool = True
     deletion_protection: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
+    identifier: str = ""  # prefix of physical names unique in the account and region (final snapshots); "" = name
 
 
 def nodes_only_security_group(

@@ -62,7 +62,7 @@ class ElastiCacheRedis(pulumi.ComponentResource):
             snapshot_window="02:00-03:00",
             maintenance_window="sun:05:30-sun:06:30",
             auto_minor_version_upgrade=True,
-            final_snapshot_identifier=f"{name}-final" if args.deletion_protection else None,
+            final_snapshot_identifier=f"{args.identifier or name}-final" if args.deletion_protection else None,
             apply_immediately=False,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, protect=args.deletion_protection),

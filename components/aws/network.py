@@ -54,6 +54,7 @@ class AwsNetworkArgs:
     flow_logs: bool = True
     log_key_arn: pulumi.Input[str] | None = None
     log_retention_days: int = 365
+    log_group_name: str = ""  # unique in the account and region; "" = /aws/vpc/<component name>/flow-logs
     existing: ExistingVpc | None = None  # bring your own VPC: only the node security group is created
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -180,7 +181,7 @@ class AwsNetwork(pulumi.ComponentResource):
         name, args, child = self._name, self._args, self._child
         group = aws.cloudwatch.LogGroup(
             f"{name}-flow-logs",
-            name=f"/aws/vpc/{name}/flow-logs",
+            name=args.log_group_name or f"/aws/vpc/{name}/flow-logs",
             retention_in_days=args.log_retention_days,
             kms_key_id=args.log_key_arn,
             tags=self._tags("flow-logs"),
