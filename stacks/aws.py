@@ -148,7 +148,7 @@ def build_aws(cfg: PlatformConfig, names: StackNames) -> dict[str, pulumi.Input]
             AuroraArgs(
                 **datastore("rds", "mysql"),
                 account=account,
-                engine_version=cfg.aws.aurora_version,
+                engine_version=cfg.aurora_version,
                 instance_class=size.mysql_tier,
                 backup_retention_days=cfg.mysql_backup_days,
                 database=cfg.mysql.database,

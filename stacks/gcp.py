@@ -88,6 +88,7 @@ def build_gcp(cfg: PlatformConfig, names: StackNames) -> dict[str, pulumi.Input]
             authorized_networks=[AuthorizedNetwork(str(n.cidr), n.name) for n in cfg.gcp.authorized_networks],
             private_endpoint=cfg.gcp.private_endpoint,
             release_channel=cfg.gcp.release_channel,
+            kubernetes_version=cfg.gcp.kubernetes_version,
             rbac_security_group=cfg.gcp.rbac_security_group,
             deletion_protection=cfg.protect,
             labels=labels,
@@ -119,6 +120,7 @@ def build_gcp(cfg: PlatformConfig, names: StackNames) -> dict[str, pulumi.Input]
             CloudSqlArgs(
                 **private_service("mysql", "sqladmin.googleapis.com"),
                 tier=size.mysql_tier,
+                database_version=f"MYSQL_{cfg.mysql.version.replace('.', '_')}",
                 backup_retention_days=cfg.mysql_backup_days,
                 database=cfg.mysql.database,
                 user=cfg.mysql.user,

@@ -99,6 +99,7 @@ def wandb_release(cfg: PlatformConfig, prefix: str, inputs: ReleaseInputs) -> Wa
         oidc=oidc,
         cluster_oidc_issuer=inputs.cluster.oidc_issuer,
         extra_values=cfg.values,
+        mysql_version=cfg.mysql.version,
     )
     return WandbRelease(
         f"{prefix}-wandb",

@@ -15,6 +15,7 @@ import pytest
 
 from components.contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
 from components.k8s.wandb_values import ValuesInput
+from stacks.config import credential_keys
 from stacks.offline import REDACTED, ROOT, Registered, Run, record, run_program
 from stacks.plan import plan, stack_config
 
@@ -29,8 +30,10 @@ def planned(stack: str) -> Run:
 
 
 def run_config(config: Mapping[str, Any], stack: str = "test") -> Run:
-    """The whole program for an ad-hoc config (full `namespace:key` names)."""
-    return run_program(stack, {"wandb-platform:license": LICENSE, **config}, ("wandb-platform:license",))
+    """The whole program for an ad-hoc config (full `namespace:key` names); every key that holds a credential
+    is secret, as `pulumi config set --secret` leaves it."""
+    config = {"wandb-platform:license": LICENSE, **config}
+    return run_program(stack, config, tuple({key for key, _ in credential_keys() if key in config}))
 
 
 def run_components(build: Callable[[], Mapping[str, Any] | None]) -> Run:

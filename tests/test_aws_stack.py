@@ -124,7 +124,7 @@ def test_the_deployer_is_a_cluster_admin_and_the_provider_waits_for_access_and_n
 def test_aurora_is_encrypted_backed_up_snapshotted_protected_and_tls_only(prod):
     db = prod.one(AURORA)
     c = db.plain_inputs
-    assert (c["engine"], c["engineVersion"]) == ("aurora-mysql", "8.0.mysql_aurora.3.10.4")
+    assert (c["engine"], c["engineVersion"]) == ("aurora-mysql", "8.4.mysql_aurora.8.4.12")
     assert c["storageEncrypted"] is True and c["kmsKeyId"] == key_arn(prod, "rds")
     assert c["backupRetentionPeriod"] == 14 and c["skipFinalSnapshot"] is False
     assert re.fullmatch(r"wandb-aws-mysql-final-[0-9a-f]{8}", c["finalSnapshotIdentifier"])
@@ -136,7 +136,10 @@ def test_aurora_is_encrypted_backed_up_snapshotted_protected_and_tls_only(prod):
         for p in prod.one("aws:rds/clusterParameterGroup:ClusterParameterGroup").plain_inputs["parameters"]
     }
     assert cluster_params == {k: v for k, (v, _) in WANDB_CLUSTER_PARAMETERS.items()}
-    assert cluster_params["require_secure_transport"] == "ON" and cluster_params["binlog_format"] == "ROW"
+    assert cluster_params["require_secure_transport"] == "ON" and "binlog_format" not in cluster_params
+    families = {g.plain_inputs["family"] for g in prod.of_type("aws:rds/clusterParameterGroup:ClusterParameterGroup")}
+    families |= {g.plain_inputs["family"] for g in prod.of_type("aws:rds/parameterGroup:ParameterGroup")}
+    assert families == {"aurora-mysql8.4"}
     instance_params = {
         p["name"]: p["value"] for p in prod.one("aws:rds/parameterGroup:ParameterGroup").plain_inputs["parameters"]
     }

@@ -129,13 +129,16 @@ def test_aws_datastores_standalone_in_a_vpc_of_your_own():
         AuroraMysql(
             "db",
             AuroraArgs(
-                **common, account=account, engine_version="8.0.mysql_aurora.3.10.4", instance_class="db.t4g.medium"
+                **common, account=account, engine_version="8.0.mysql_aurora.3.10.4", instance_class="db.r6g.large"
             ),
         )
         ElastiCacheRedis("cache", ElastiCacheArgs(**common, engine_version="7.1", node_type="cache.t4g.small"))
 
     run = run_components(build)
     assert len(run.of_type("aws:rds/clusterInstance:ClusterInstance")) == 1
+    cluster_group = run.one("aws:rds/clusterParameterGroup:ClusterParameterGroup").plain_inputs
+    assert cluster_group["family"] == "aurora-mysql8.0"  # an adopted 8.0 cluster keeps W&B's 8.0 parameters
+    assert {"name": "binlog_format", "value": "ROW", "applyMethod": "pending-reboot"} in cluster_group["parameters"]
     assert not any(r.protect for r in run.resources)
     monitoring = run.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment").plain_inputs["policyArn"]
     assert monitoring == "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"

@@ -1,10 +1,12 @@
 """Config validation: every problem reported at once, naming the key; secrets never echoed."""
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stacks.config import ConfigError, load_config
+from stacks.config import AURORA_VERSIONS, ConfigError, credential_keys, load_config
 from stacks.sizes import AWS_SIZES, GCP_SIZES, SIZES
 from tests.conftest import LICENSE, TEST_CERTIFICATE_ARN, base_aws_config, base_gcp_config
 
@@ -13,14 +15,19 @@ def valid(**overrides):
     return {**base_gcp_config(**overrides), "wandb-platform:license": LICENSE}
 
 
-def problems(raw) -> list[str]:
+def load(raw):
+    """Load with every key held encrypted, as `pulumi config set --secret` leaves credentials."""
+    return load_config(raw, secret_keys=set(raw))
+
+
+def problems(raw, secret_keys=None) -> list[str]:
     with pytest.raises(ConfigError) as err:
-        load_config(raw)
+        load_config(raw, secret_keys=set(raw) if secret_keys is None else secret_keys)
     return err.value.problems
 
 
 def test_defaults_are_production_safe():
-    cfg = load_config(valid())
+    cfg = load(valid())
     assert cfg.environment == "prod" and cfg.protect and cfg.ha
     assert (cfg.mysql.mode, cfg.redis.mode, cfg.bucket.mode) == ("managed", "managed", "managed")
     assert cfg.namespace == "wandb" and cfg.instance_name == "wandb" and cfg.size == "small"
@@ -28,8 +35,8 @@ def test_defaults_are_production_safe():
 
 
 def test_dev_turns_protection_and_ha_off_unless_overridden():
-    assert not load_config(valid(environment="dev")).protect
-    cfg = load_config(valid(environment="dev", deletionProtection="true", highAvailability="true"))
+    assert not load(valid(environment="dev")).protect
+    cfg = load(valid(environment="dev", deletionProtection="true", highAvailability="true"))
     assert cfg.protect and cfg.ha
 
 
@@ -107,7 +114,14 @@ def aws_section(**keys):
         (valid_aws(aws=aws_section(availabilityZones=["a"], azCount=2)), "wandb-platform:aws", "not both"),
         (valid_aws(aws=aws_section(logRetentionDays=100)), "wandb-platform:aws.logRetentionDays", "retention"),
         (valid_aws(aws=aws_section(certificateArn="arn:aws:acm:x")), "wandb-platform:aws.certificateArn", "pattern"),
-        (valid_aws(aws=aws_section(kubernetesVersion="1.9")), "wandb-platform:aws.kubernetesVersion", "pattern"),
+        (valid_aws(aws=aws_section(kubernetesVersion="1.9")), "wandb-platform:aws.kubernetesVersion", "minor version"),
+        (valid_aws(aws=aws_section(kubernetesVersion="1.33")), "wandb-platform:aws.kubernetesVersion", "1.34 or newer"),
+        (valid_aws(aws=aws_section(kubernetesVersion=1.3)), "wandb-platform:aws.kubernetesVersion", "quote it"),
+        (
+            valid_aws(aws=aws_section(auroraVersion="8.0.mysql_aurora.3.10.4")),
+            "wandb-platform:aws.auroraVersion",
+            "is not MySQL 8.4",
+        ),
     ],
 )
 def test_each_invalid_aws_input_names_its_key(raw, key, words):
@@ -116,19 +130,19 @@ def test_each_invalid_aws_input_names_its_key(raw, key, words):
 
 
 def test_aws_defaults_follow_the_environment():
-    prod = load_config(valid_aws())
+    prod = load(valid_aws())
     assert (prod.az_count, prod.flow_logs, prod.mysql_backup_days, prod.bucket_provider) == (3, True, 14, "s3")
     assert prod.cluster_size == AWS_SIZES["small"]
-    dev = load_config(valid_aws(environment="dev"))
+    dev = load(valid_aws(environment="dev"))
     assert (dev.az_count, dev.flow_logs) == (2, False)
-    zones = load_config(valid_aws(aws=aws_section(availabilityZones=["eu-west-1a", "eu-west-1b", "eu-west-1c"])))
+    zones = load(valid_aws(aws=aws_section(availabilityZones=["eu-west-1a", "eu-west-1b", "eu-west-1c"])))
     assert zones.az_count == 3
-    sized = load_config(
+    sized = load(
         valid_aws(size="medium", sizeOverrides={"nodeType": "m7i.4xlarge", "redisNodeType": "cache.r7g.large"})
     )
     assert (sized.cluster_size.node_type, sized.cluster_size.redis_node_type) == ("m7i.4xlarge", "cache.r7g.large")
     assert sized.cluster_size.mysql_tier == AWS_SIZES["medium"].mysql_tier
-    assert load_config(valid()).mysql_backup_days == 7
+    assert load(valid()).mysql_backup_days == 7
 
 
 def valid_existing(**overrides):
@@ -189,15 +203,15 @@ def test_each_invalid_existing_cluster_input_names_its_key(raw, key, words):
 
 
 def test_existing_cluster_defaults_every_datastore_to_in_cluster():
-    cfg = load_config(valid_existing())
+    cfg = load(valid_existing())
     assert (cfg.mysql.mode, cfg.redis.mode, cfg.bucket.mode) == ("in-cluster", "in-cluster", "in-cluster")
     assert cfg.bucket_provider == "s3" and not cfg.ingress.create
-    external = load_config(valid_existing(redis={"host": "redis.corp", "mode": "external"}))
+    external = load(valid_existing(redis={"host": "redis.corp", "mode": "external"}))
     assert external.redis.mode == "external" and external.mysql.mode == "in-cluster"
 
 
 def test_structured_values_arrive_as_json_text_like_pulumi_sends_them():
-    cfg = load_config(valid(mysql='{"mode": "in-cluster"}', gcp='{"privateEndpoint": true}'))
+    cfg = load(valid(mysql='{"mode": "in-cluster"}', gcp='{"privateEndpoint": true}'))
     assert cfg.mysql.mode == "in-cluster" and cfg.gcp.private_endpoint is True
 
 
@@ -210,7 +224,7 @@ def test_secrets_never_appear_in_errors():
 
 
 def test_size_overrides_apply_on_top_of_the_preset():
-    cfg = load_config(valid(size="large", sizeOverrides={"nodeType": "n2-standard-8", "redisMemoryGb": 20}))
+    cfg = load(valid(size="large", sizeOverrides={"nodeType": "n2-standard-8", "redisMemoryGb": 20}))
     assert cfg.cluster_size.node_type == "n2-standard-8"
     assert cfg.cluster_size.redis_memory_gb == 20
     assert cfg.cluster_size.mysql_tier == GCP_SIZES["large"].mysql_tier
@@ -254,9 +268,10 @@ def test_fuzzed_config_is_either_valid_or_a_clear_error(values, with_project):
         raw["gcp:project"] = "fuzz-project-1"
         raw["aws:region"] = "eu-west-1"
     try:
-        cfg = load_config(raw)
+        cfg = load(raw)
     except ConfigError as err:
         assert err.problems
+        assert not any("instance of" in p or re.search(r"[A-Z][a-z]+Config\b", p) for p in err.problems)
         assert all(p.split(":")[0] in ("wandb-platform", "gcp", "aws") for p in err.problems)
         assert LICENSE not in str(err)
     else:
@@ -273,7 +288,7 @@ def test_fuzzed_config_is_either_valid_or_a_clear_error(values, with_project):
     st.sampled_from(["dev", "prod"]),
 )
 def test_every_size_and_mode_combination_on_gcp_is_accepted(size, mysql, redis, environment):
-    cfg = load_config(valid(size=size, mysql={"mode": mysql}, redis={"mode": redis}, environment=environment))
+    cfg = load(valid(size=size, mysql={"mode": mysql}, redis={"mode": redis}, environment=environment))
     assert cfg.cluster_size == GCP_SIZES[size]
     assert cfg.protect == (environment == "prod")
 
@@ -300,5 +315,72 @@ def test_every_mode_combination_on_an_existing_cluster_is_valid_unless_managed(m
         found = problems(raw)
         assert {p.split(":")[1].split(".")[0] for p in found if "needs a cloud target" in p} == set(managed)
     else:
-        cfg = load_config(raw)
+        cfg = load(raw)
         assert cfg.mysql.mode == (mysql or "in-cluster") and cfg.bucket.mode == (bucket or "in-cluster")
+
+
+def test_a_plain_text_credential_is_refused_naming_its_key_and_the_secret_flag():
+    raw = valid(mysql={"mode": "external", "host": "db", "password": "p4ssw0rd"}, oidc={"clientId": "c", **OIDC})
+    found = problems(raw, secret_keys={"wandb-platform:oidc"})
+    assert found == [
+        "wandb-platform:license: a credential must not be stored in plain text; set it encrypted: "
+        "pulumi config set --secret wandb-platform:license <value>",
+        "wandb-platform:mysql.password: a credential must not be stored in plain text; set it encrypted: "
+        "pulumi config set --secret --path 'wandb-platform:mysql.password' <value>",
+    ]
+    assert not any("p4ssw0rd" in p for p in found)
+
+
+OIDC = {"issuer": "https://idp.example.com", "secret": "oidc-s3cret"}
+
+
+def test_every_credential_of_the_config_is_known():
+    assert {f"{k}.{s}" if s else k for k, s in credential_keys()} == {
+        "wandb-platform:license",
+        "wandb-platform:mysql.password",
+        "wandb-platform:redis.password",
+        "wandb-platform:bucket.accessKey",
+        "wandb-platform:bucket.secretKey",
+        "wandb-platform:oidc.secret",
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"enviroment": "dev"}, "wandb-platform:enviroment: unknown key; did you mean wandb-platform:environment?"),
+        ({"mysql": {"mdoe": "managed"}}, "wandb-platform:mysql.mdoe: unknown key; did you mean mode?"),
+        ({"ingress": {"zzz": 1}}, "wandb-platform:ingress.zzz: unknown key; allowed: annotations, create, "),
+    ],
+)
+def test_an_unknown_key_gets_the_close_known_one_or_the_allowed_ones(overrides, expected):
+    assert any(p.startswith(expected) for p in problems(valid(**overrides))), problems(valid(**overrides))
+
+
+def test_a_scalar_where_a_mapping_belongs_is_explained_in_config_keys():
+    found = problems(valid(mysql="managed", labels="team"))
+    assert "wandb-platform:mysql: must be a mapping of keys to values, not str (keys: " in found[1]
+    assert "mode" in found[1] and "wandb-platform:labels: must be a mapping" in found[0]
+    assert not any("instance of" in p or "MysqlConfig" in p for p in found)
+
+
+def test_a_bad_key_never_hides_a_conflict_between_others():
+    found = problems(valid_aws(aws=aws_section(azCount=1), sizeOverrides={"nodeMinCount": 9, "nodeMaxCount": 3}))
+    assert any(p.startswith("wandb-platform:aws.azCount:") for p in found)
+    assert "wandb-platform:sizeOverrides: nodeMinCount 9 exceeds nodeMaxCount 3" in found
+
+
+def test_mysql_84_is_the_default_and_80_only_adopts():
+    assert load(valid()).mysql.version == "8.4"
+    assert load(valid_aws()).aurora_version == AURORA_VERSIONS["8.4"]
+    adopted = load(valid_aws(mysql={"version": "8.0"}))
+    assert adopted.aurora_version.startswith("8.0.mysql_aurora.3.")
+    assert any("'8.4' or '8.0'" in p for p in problems(valid(mysql={"version": "5.7"})))
+    assert any("quote it" in p for p in problems(valid(mysql={"version": 8.4})))
+    external = valid(mysql={"mode": "external", "host": "db", "password": "p", "version": "8.0"})
+    assert any("an external database's is yours" in p for p in problems(external))
+
+
+def test_gke_needs_kubernetes_134_or_newer():
+    assert load(valid()).gcp.kubernetes_version == "1.35"
+    assert any("1.34 or newer" in p for p in problems(valid(gcp={"kubernetesVersion": "1.33"})))

@@ -40,6 +40,7 @@ def test_gke_is_private_with_workload_identity_and_kms_encrypted_secrets(prod):
     assert c["enableShieldedNodes"] is True and c["removeDefaultNodePool"] is True
     assert c["deletionProtection"] is True and prod.one(CLUSTER).protect
     assert dig(c, "releaseChannel", "channel") == "STABLE"
+    assert c["minMasterVersion"] == "1.35"
     assert c["datapathProvider"] == "ADVANCED_DATAPATH"
     assert dig(c, "binaryAuthorization", "evaluationMode") == "PROJECT_SINGLETON_POLICY_ENFORCE"
 
@@ -62,7 +63,7 @@ def test_node_pool_is_sized_by_the_preset_and_runs_as_a_dedicated_account(prod):
 def test_cloud_sql_is_private_regional_backed_up_encrypted_and_protected(prod):
     sql = prod.one(SQL)
     s = sql.plain_inputs["settings"]
-    assert sql.plain_inputs["databaseVersion"] == "MYSQL_8_0"
+    assert sql.plain_inputs["databaseVersion"] == "MYSQL_8_4"
     assert dig(s, "ipConfiguration", "ipv4Enabled") is False
     assert dig(s, "ipConfiguration", "privateNetwork") == prod.one("gcp:compute/network:Network").id
     assert dig(s, "ipConfiguration", "sslMode") == "ENCRYPTED_ONLY"

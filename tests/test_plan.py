@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from stacks.offline import REDACTED, ROOT, SIG
 from stacks.plan import main, plan_json, stack_config
 from tests.conftest import STACK_FILES, plan_stack_file, planned
@@ -91,3 +93,27 @@ def test_text_marks_made_up_values_and_the_license_placeholder(capsys):
     assert "  ingressAddress: <computed>" in out and "  url: https://wandb-dev.example.com" in out
     assert "  kubeconfig: [secret]" in out and "198.51.100.7" not in out
     assert "wandb-platform:license is not set in Pulumi.dev.yaml, so the plan uses a placeholder" in out
+
+
+GCP_STACK = "config:\n  gcp:project: a-project-1\n  wandb-platform:host: https://wandb.example.com\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (GCP_STACK + "  wandb-platform:license: plain-text\n", ["wandb-platform:license", "--secret"]),
+        (GCP_STACK + "  wandb-platform:enviroment: dev\n", ["did you mean wandb-platform:environment?"]),
+        (GCP_STACK + "  wandb-platform:mysql:\n    1: in-cluster\n", ["config.wandb-platform:mysql: the key 1"]),
+        (GCP_STACK + "  true: yes\n", ["config: the key True is not text"]),
+        ("wandb-platform:target: gcp\n", ["indented under a top-level 'config:' key"]),
+        ("- config\n", ["must be a mapping with a 'config:' key"]),
+        ("config: gcp\n", ["'config' must be a mapping"]),
+        (GCP_STACK + "  wandb-platform:redis: managed\n", ["wandb-platform:redis: must be a mapping"]),
+        (GCP_STACK + "  wandb-platform:gcp:\n    kubernetesVersion: 1.30\n", ["quote it"]),
+    ],
+)
+def test_a_bad_stack_file_exits_2_with_a_clear_message_and_no_traceback(tmp_path, text, words):
+    result = plan_stack_file(tmp_path, "bad", text)
+    assert result.returncode == 2, result.stdout
+    assert all(w in result.stderr for w in words), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

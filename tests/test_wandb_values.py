@@ -46,8 +46,10 @@ def test_managed_datastores_are_external_to_the_chart_with_tls_to_redis():
 
 def test_in_cluster_datastores_use_the_charts_services_with_our_secrets():
     values = wandb_values(spec(mysql=None, redis=None))
-    assert values["mysql"]["install"] is True and values["mysql"]["image"]["tag"] == "8.0"
-    assert values["redis"] == {"install": True, "auth": {"enabled": True}}
+    assert values["mysql"]["install"] is True and values["mysql"]["image"]["tag"] == "8.4"
+    assert values["redis"]["install"] is True and values["redis"]["auth"] == {"enabled": True}
+    assert values["redis"]["image"]["tag"].startswith("7.") and "latest" not in values["redis"]["image"].values()
+    assert wandb_values(spec(mysql=None, mysql_version="8.0"))["mysql"]["image"]["tag"] == "8.0"
     assert values["global"]["mysql"]["host"] == "" and values["global"]["redis"]["host"] == ""
     assert values["global"]["mysql"]["passwordSecret"]["rootPasswordKey"] == "MYSQL_ROOT_PASSWORD"
 

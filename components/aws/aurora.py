@@ -1,5 +1,6 @@
-"""Aurora MySQL 8.0 for W&B: W&B's parameters plus TLS-only connections, CMK-encrypted storage and Performance
-Insights, 14 days of backups, a final snapshot on delete, and a reader in another zone when HA."""
+"""Aurora MySQL 8.4 for W&B: W&B's parameters plus TLS-only connections, CMK-encrypted storage and Performance
+Insights, 14 days of backups, a final snapshot on delete, and a reader in another zone when HA. Aurora MySQL 8.0
+(version 3) is still accepted, to adopt a cluster that runs it."""
 
 from __future__ import annotations
 
@@ -15,18 +16,18 @@ from components.aws.policies import as_json, service_trust_policy
 from components.contracts import MysqlEndpoint
 
 TOKEN = "wandb-platform:index:AuroraMysql"
-FAMILY = "aurora-mysql8.0"
 PORT = 3306
 LOG_EXPORTS = ["audit", "error", "slowquery"]
 STATIC = "pending-reboot"  # AWS refuses `immediate` for static parameters; a new cluster starts with them anyway
 
-# shared/WANDB_CONTRACT.md section 4, plus TLS-only connections.
+# W&B's Aurora parameters (from W&B's own AWS module), plus TLS-only connections. `binlog_format` is deprecated
+# in MySQL 8.4, where ROW is already the default: it is set on 8.0 only.
 WANDB_CLUSTER_PARAMETERS = {
-    "binlog_format": ("ROW", STATIC),
     "binlog_row_image": ("minimal", STATIC),
     "innodb_online_alter_log_max_size": ("268435456", "immediate"),
     "require_secure_transport": ("ON", "immediate"),
 }
+MYSQL_80_CLUSTER_PARAMETERS = {"binlog_format": ("ROW", STATIC)}
 WANDB_INSTANCE_PARAMETERS = {
     "performance_schema": ("1", STATIC),
     "slow_query_log": ("1", "immediate"),
@@ -36,6 +37,20 @@ WANDB_INSTANCE_PARAMETERS = {
     "sort_buffer_size": ("67108864", "immediate"),
     "innodb_lru_scan_depth": ("128", "immediate"),
 }
+
+
+def mysql_version(engine_version: str) -> str:
+    """`8.4` of `8.4.mysql_aurora.8.4.12`, `8.0` of `8.0.mysql_aurora.3.10.4`."""
+    return engine_version.split(".mysql_aurora.")[0]
+
+
+def parameter_family(engine_version: str) -> str:
+    return f"aurora-mysql{mysql_version(engine_version)}"
+
+
+def cluster_parameters(engine_version: str) -> dict[str, tuple[str, str]]:
+    extra = MYSQL_80_CLUSTER_PARAMETERS if mysql_version(engine_version) == "8.0" else {}
+    return {**extra, **WANDB_CLUSTER_PARAMETERS}
 
 
 def _parameters(table: dict[str, tuple[str, str]]) -> list[dict]:
@@ -63,10 +78,18 @@ class AuroraMysql(pulumi.ComponentResource):
         group = nodes_only_security_group(name, args, PORT, "Aurora MySQL", child)
         subnets = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=list(args.subnet_ids), tags=tags, opts=child)
         cluster_params = aws.rds.ClusterParameterGroup(
-            f"{name}-cluster", family=FAMILY, parameters=_parameters(WANDB_CLUSTER_PARAMETERS), tags=tags, opts=child
+            f"{name}-cluster",
+            family=parameter_family(args.engine_version),
+            parameters=_parameters(cluster_parameters(args.engine_version)),
+            tags=tags,
+            opts=child,
         )
         instance_params = aws.rds.ParameterGroup(
-            f"{name}-instance", family=FAMILY, parameters=_parameters(WANDB_INSTANCE_PARAMETERS), tags=tags, opts=child
+            f"{name}-instance",
+            family=parameter_family(args.engine_version),
+            parameters=_parameters(WANDB_INSTANCE_PARAMETERS),
+            tags=tags,
+            opts=child,
         )
         monitoring = aws.iam.Role(
             f"{name}-monitoring",

@@ -49,6 +49,7 @@ class GkeClusterArgs:
     authorized_networks: Sequence[AuthorizedNetwork] = ()
     private_endpoint: bool = False
     release_channel: str = "REGULAR"
+    kubernetes_version: str = "1.35"  # the control plane's minimum (W&B needs 1.34+); the channel upgrades on
     rbac_security_group: str = ""  # gke-security-groups@<domain>, for RBAC bound to Google Groups
     deletion_protection: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -136,6 +137,7 @@ class GkeCluster(pulumi.ComponentResource):
             master_auth={"client_certificate_config": {"issue_client_certificate": False}},
             workload_identity_config={"workload_pool": f"{args.project}.svc.id.goog"},
             release_channel={"channel": args.release_channel},
+            min_master_version=args.kubernetes_version,
             database_encryption={"state": "ENCRYPTED", "key_name": args.secrets_key_id},
             enable_shielded_nodes=True,
             enable_intranode_visibility=True,

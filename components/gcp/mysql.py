@@ -1,4 +1,4 @@
-"""Cloud SQL for MySQL 8.0 as W&B needs it: private IP only, TLS required, PITR backups, CMEK."""
+"""Cloud SQL for MySQL 8.4 as W&B needs it: private IP only, TLS required, PITR backups, CMEK."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from components.gcp.private_service import PrivateServiceArgs
 TOKEN = "wandb-platform:index:CloudSqlMysql"
 MAX_LOG_RETENTION_DAYS = 7  # Cloud SQL Enterprise keeps binary logs (point-in-time recovery) 1-7 days
 
-# W&B's flags for Cloud SQL (shared/WANDB_CONTRACT.md section 4).
+# W&B's flags for Cloud SQL (from W&B's own GCP module). Cloud SQL supports each on MYSQL_8_4 as on MYSQL_8_0.
 WANDB_MYSQL_FLAGS: dict[str, str] = {
     "binlog_row_image": "minimal",
     "binlog_row_value_options": "PARTIAL_JSON",
@@ -34,6 +34,7 @@ WANDB_MYSQL_FLAGS: dict[str, str] = {
 @dataclass(kw_only=True)
 class CloudSqlArgs(PrivateServiceArgs):
     tier: str
+    database_version: str = "MYSQL_8_4"  # MYSQL_8_0 only to adopt an instance that runs it
     backup_retention_days: int = 7
     database: str = "wandb_local"
     user: str = "wandb"
@@ -50,12 +51,12 @@ class CloudSqlMysql(pulumi.ComponentResource):
             f"{name}-mysql",
             project=args.project,
             region=args.region,
-            database_version="MYSQL_8_0",
+            database_version=args.database_version,
             encryption_key_name=args.kms_key_id,
             deletion_protection=args.deletion_protection,
             settings={
                 "tier": args.tier,
-                "edition": "ENTERPRISE",  # the db-n1-* tiers of the size presets are Enterprise tiers
+                "edition": "ENTERPRISE",  # MYSQL_8_4 defaults to ENTERPRISE_PLUS; the db-n1-* tiers are Enterprise
                 "availability_type": "REGIONAL" if args.high_availability else "ZONAL",
                 "disk_type": "PD_SSD",
                 "disk_autoresize": True,

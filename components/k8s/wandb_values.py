@@ -2,7 +2,7 @@
 
 Credentials never appear here: the values carry only references (Secret name and key) to Secrets that
 `secret_layout` describes and the W&B release creates. Field names follow chart operator-wandb 0.43.8
-(shared/WANDB_CONTRACT.md section 2).
+(https://github.com/wandb/helm-charts, charts/operator-wandb).
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ WANDB_SERVICE_ACCOUNTS: dict[str, str] = {
 }
 
 REDIS_CA_PATH = "/etc/ssl/certs/redis_ca.pem"  # where the chart mounts key REDIS_CA_CERT of the Redis Secret
-IN_CLUSTER_MYSQL_IMAGE_TAG = "8.0"  # the chart's in-cluster MySQL defaults to mysql:latest
+# The chart's in-cluster stores, pinned: its MySQL defaults to `mysql:latest` (MySQL 9, which W&B does not
+# support), and a newer operator-wandb could move its Redis off 7.x. `mysql:8.4` follows the 8.4 LTS patches.
+# Bitnami's legacy registry gets no updates: mirror the image (values `redis.image`) for anything long-lived.
+IN_CLUSTER_REDIS_IMAGE = {"registry": "docker.io", "repository": "bitnamilegacy/redis", "tag": "7.2.4-debian-12-r9"}
 
 
 def service_account_names(instance_name: str) -> list[str]:
@@ -101,6 +104,7 @@ class ValuesInput:
     oidc: OidcSettings | None = None
     cluster_oidc_issuer: Any = ""
     extra_values: Mapping[str, Any] = field(default_factory=dict)
+    mysql_version: str = "8.4"  # the in-cluster MySQL's image tag
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -243,9 +247,12 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
         **_ingress_values(spec.ingress),
         "mysql": {
             "install": spec.mysql is None,
-            **({"image": {"tag": IN_CLUSTER_MYSQL_IMAGE_TAG}} if spec.mysql is None else {}),
+            **({"image": {"tag": spec.mysql_version}} if spec.mysql is None else {}),
         },
-        "redis": {"install": spec.redis is None, **({"auth": {"enabled": True}} if spec.redis is None else {})},
+        "redis": {
+            "install": spec.redis is None,
+            **({"auth": {"enabled": True}, "image": dict(IN_CLUSTER_REDIS_IMAGE)} if spec.redis is None else {}),
+        },
         "clickhouse": {"install": False},
         "kafka": {"install": False},
         **_identity_values(spec.identity),

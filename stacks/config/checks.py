@@ -1,0 +1,152 @@
+"""Checks across keys. They run on the raw values, beside the per-key validation and not after it, so that
+a bad value in one key never hides a conflict between others."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic.alias_generators import to_camel, to_snake
+
+from stacks.config.base import CLOUD_TARGETS, PROJECT, TARGETS
+from stacks.config.platform import BUCKET_PROVIDER, SizeOverrides
+from stacks.config.targets import AURORA_VERSIONS
+from stacks.sizes import SIZES, size_fields
+
+
+def section(raw: Mapping[str, Any], key: str) -> dict:
+    value = raw.get(f"{PROJECT}:{key}")
+    return value if isinstance(value, dict) else {}
+
+
+REQUIRED_PROVIDER_KEY = {
+    "gcp": ("gcp:project", "pulumi config set gcp:project <project-id>"),
+    "aws": ("aws:region", "pulumi config set aws:region <region>"),
+}
+AWS_MAX_BACKUP_DAYS = 35
+
+
+def _aws_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
+    problems = []
+    aws = section(raw, "aws")
+    if tls and not (aws.get("certificateArn") or aws.get("route53ZoneId")):
+        problems.append(
+            f"{PROJECT}:aws.certificateArn: the ALB needs a certificate while {PROJECT}:ingress.tls is on; "
+            "give an ACM certificate ARN, or aws.route53ZoneId to create and validate one"
+        )
+    version = section(raw, "aws").get("auroraVersion")
+    mysql = section(raw, "mysql").get("version", "8.4")
+    if isinstance(version, str) and version and not version.startswith(f"{mysql}."):
+        problems.append(
+            f"{PROJECT}:aws.auroraVersion: {version} is not MySQL {mysql} ({PROJECT}:mysql.version); "
+            f"leave it unset for {AURORA_VERSIONS.get(str(mysql), 'the pinned version')}"
+        )
+    days = section(raw, "mysql").get("backupRetentionDays")
+    if isinstance(days, int) and days > AWS_MAX_BACKUP_DAYS:
+        problems.append(f"{PROJECT}:mysql.backupRetentionDays: Aurora keeps at most 35 days (got {days})")
+    return problems
+
+
+def _size_checks(raw: Mapping[str, Any], target: str) -> list[str]:
+    """`sizeOverrides` keys the target sizes, and a node range that is not upside down once applied."""
+    overrides = {to_snake(k): v for k, v in section(raw, "sizeOverrides").items()}
+    allowed = size_fields(target)
+    foreign = [to_camel(k) for k in overrides if k in SizeOverrides.model_fields and k not in allowed]
+    if foreign:
+        return [
+            f"{PROJECT}:sizeOverrides: {', '.join(foreign)} not sized by target '{target}' "
+            f"(allowed: {', '.join(to_camel(k) for k in allowed)})"
+        ]
+    preset = SIZES[target].get(str(raw.get(f"{PROJECT}:size", "small")))
+    if preset is None:
+        return []  # the size's own error says what is allowed
+    low = overrides.get("node_min_count", preset.node_min_count)
+    high = overrides.get("node_max_count", preset.node_max_count)
+    if _whole(low) and _whole(high) and low > high:
+        return [f"{PROJECT}:sizeOverrides: nodeMinCount {low} exceeds nodeMaxCount {high}"]
+    return []
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _existing_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
+    problems = []
+    if section(raw, "sizeOverrides"):
+        problems.append(
+            f"{PROJECT}:sizeOverrides: target 'existing' sizes nothing, the cluster is yours (allowed: none)"
+        )
+    problems += [
+        f"{PROJECT}:{key}.mode: 'managed' needs a cloud target ({', '.join(CLOUD_TARGETS)}); "
+        f"target 'existing' takes 'in-cluster' or 'external'"
+        for key in ("mysql", "redis", "bucket")
+        if section(raw, key).get("mode") == "managed"
+    ]
+    bucket = section(raw, "bucket")
+    if bucket.get("mode") == "external" and not bucket.get("provider"):
+        problems.append(f"{PROJECT}:bucket.provider: an external bucket on target 'existing' needs s3, gcs or az")
+    if tls and not section(raw, "existing").get("tlsSecretName"):
+        problems.append(
+            f"{PROJECT}:existing.tlsSecretName: required while {PROJECT}:ingress.tls is on: a kubernetes.io/tls "
+            "Secret for the host in the namespace (e.g. from cert-manager); or set ingress.tls false"
+        )
+    return problems
+
+
+def _cloud_bucket_checks(raw: Mapping[str, Any], target: str) -> list[str]:
+    """Each cloud target reaches its own store with workload identity: no other store, no static keys."""
+    problems = []
+    bucket = section(raw, "bucket")
+    provider = bucket.get("provider")
+    if provider not in (None, BUCKET_PROVIDER[target]):
+        problems.append(
+            f"{PROJECT}:bucket.provider: target '{target}' reaches its bucket with workload identity, "
+            f"so only '{BUCKET_PROVIDER[target]}' is allowed (got {provider!r})"
+        )
+    if bucket.get("mode") == "in-cluster":
+        problems.append(f"{PROJECT}:bucket.mode: 'in-cluster' is for target 'existing'; use 'managed' or 'external'")
+    given = [k for k in ("endpoint", "accessKey", "secretKey") if bucket.get(k)]
+    if given:
+        problems.append(f"{PROJECT}:bucket: {', '.join(given)} are for target 'existing' (here: workload identity)")
+    return problems
+
+
+TARGET_CHECKS = {"aws": _aws_checks, "existing": _existing_checks}
+
+
+def cross_checks(raw: Mapping[str, Any]) -> list[str]:
+    """Checks across keys, run on the raw values so they are reported beside the per-key errors."""
+    problems = []
+    target = raw.get(f"{PROJECT}:target", "gcp")
+    if target not in TARGETS:
+        return problems  # its own error says what is allowed; the other checks depend on it
+    if target in REQUIRED_PROVIDER_KEY:
+        key, how = REQUIRED_PROVIDER_KEY[target]
+        if not raw.get(key):
+            problems.append(f"{key}: required for target '{target}' ({how})")
+    for other in sorted(set(TARGETS) - {target}):
+        if f"{PROJECT}:{other}" in raw:
+            problems.append(f"{PROJECT}:{other}: applies to target '{other}' only (target is '{target}')")
+    ingress = section(raw, "ingress")
+    tls = ingress.get("tls", True) not in (False, "false")
+    host = raw.get(f"{PROJECT}:host")
+    if tls and isinstance(host, str) and host.startswith("http://"):
+        problems.append(f"{PROJECT}:host: must start with https:// while {PROJECT}:ingress.tls is on")
+    if ingress.get("staticIpName") and target != "gcp":
+        problems.append(f"{PROJECT}:ingress.staticIpName: applies to target 'gcp' only")
+    create = ingress.get("create", True) not in (False, "false")
+    if not create and target != "existing":
+        problems.append(f"{PROJECT}:ingress.create: false applies to target 'existing' only")
+    if create and isinstance(host, str) and urlsplit(host).port:
+        problems.append(
+            f"{PROJECT}:host: an Ingress host cannot carry a port; drop it, or set {PROJECT}:ingress.create "
+            "false and reach W&B with kubectl port-forward"
+        )
+    if target in CLOUD_TARGETS:
+        problems += _cloud_bucket_checks(raw, target)
+        problems += _size_checks(raw, target)
+    if target in TARGET_CHECKS:
+        problems += TARGET_CHECKS[target](raw, tls)
+    return problems

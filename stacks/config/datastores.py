@@ -1,0 +1,99 @@
+"""The datastores' sections: `mysql`, `redis` and `bucket`, each managed, in the cluster, or yours."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, model_validator
+
+from stacks.config.base import Section
+
+
+class MysqlConfig(Section):
+    mode: Literal["managed", "in-cluster", "external"] = "managed"
+    version: Literal["8.4", "8.0"] = "8.4"  # 8.0 only to adopt a database that runs it (README, "MySQL 8.4")
+    host: str = ""
+    port: int = Field(3306, ge=1, le=65535)
+    database: str = "wandb_local"
+    user: str = "wandb"
+    password: SecretStr | None = None
+    backup_retention_days: int | None = Field(None, ge=1, le=365)  # None = the target's default (BACKUP_DAYS)
+
+    @model_validator(mode="after")
+    def _endpoint_only_when_external(self):
+        _check_external(self.mode, host=self.host, password=self.password)
+        if self.mode == "external" and "version" in self.model_fields_set:
+            raise ValueError("version applies to modes 'managed' and 'in-cluster'; an external database's is yours")
+        return self
+
+
+class RedisConfig(Section):
+    mode: Literal["managed", "in-cluster", "external"] = "managed"
+    host: str = ""
+    port: int = Field(6379, ge=1, le=65535)
+    password: SecretStr | None = None
+    tls: bool = True
+    ca_cert: str = ""
+
+    @model_validator(mode="after")
+    def _endpoint_only_when_external(self):
+        _check_external(self.mode, host=self.host)
+        if self.mode != "external" and self.password:
+            raise ValueError("password is only for mode 'external'")
+        return self
+
+
+class BucketConfig(Section):
+    mode: Literal["managed", "external", "in-cluster"] = "managed"
+    provider: Literal["gcs", "s3", "az"] | None = None  # None = the target's own store (BUCKET_PROVIDER)
+    name: str = ""
+    region: str = ""
+    path: str = ""
+    kms_key: str = ""
+    endpoint: str = Field("", pattern=r"^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$")  # S3-compatible host[:port]
+    tls: bool = True  # https to `endpoint`
+    access_key: SecretStr | None = None  # static credentials, for a cluster without workload identity
+    secret_key: SecretStr | None = None
+    noncurrent_version_days: int = Field(30, ge=1, le=3650)
+    storage_gb: int = Field(20, ge=1, le=10000)  # the in-cluster store's volume
+
+    @model_validator(mode="after")
+    def _name_only_when_external(self):
+        _check_external(self.mode, name=self.name)
+        if self.mode != "external" and (self.endpoint or self.access_key or self.secret_key):
+            raise ValueError(f"endpoint, accessKey and secretKey only apply to mode 'external' (mode is '{self.mode}')")
+        self._keys_fit_the_provider()
+        return self
+
+    def _keys_fit_the_provider(self) -> None:
+        """What the chart can pass on: S3 a key pair, Azure an account key, GCS none at all."""
+        if self.endpoint and self.provider not in (None, "s3"):
+            raise ValueError("endpoint is for S3-compatible stores: provider 's3'")
+        if self.provider == "gcs" and self.access_key:
+            raise ValueError(
+                "the W&B chart cannot pass GCS keys; reach a gcs bucket with the nodes' or workload identity"
+            )
+        if self.provider == "az":
+            if self.secret_key:
+                raise ValueError("provider 'az' takes the storage account key as accessKey, and no secretKey")
+            return
+        if bool(self.access_key) != bool(self.secret_key):
+            raise ValueError("give accessKey and secretKey together")
+        if self.access_key and not (self.endpoint or self.region):
+            raise ValueError("S3 with keys needs region (AWS's regional endpoint) or endpoint (S3-compatible)")
+
+    @property
+    def has_keys(self) -> bool:
+        return self.access_key is not None
+
+
+def _check_external(mode: str, **endpoint: Any) -> None:
+    """External datastores need their endpoint; the others must not be given one."""
+    if mode == "external":
+        missing = [k for k, v in endpoint.items() if not v]
+        if missing:
+            raise ValueError(f"mode 'external' needs {', '.join(missing)}")
+    else:
+        given = [k for k, v in endpoint.items() if v]
+        if given:
+            raise ValueError(f"{', '.join(given)} only apply to mode 'external' (mode is '{mode}')")

@@ -1,0 +1,179 @@
+"""The platform's own sections and the root model: one field per config key, and what follows from them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section
+from stacks.config.datastores import BucketConfig, MysqlConfig, RedisConfig
+from stacks.config.targets import AURORA_VERSIONS, AwsConfig, ExistingConfig, GcpConfig
+from stacks.sizes import AwsSize, GcpSize, Size, resolve_size
+
+BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3"}  # the store each cloud's workload identity reaches
+BACKUP_DAYS = {"gcp": 7, "aws": 14}  # W&B's own modules' retention on each cloud
+GCP_LABEL_KEY = r"^[a-z][a-z0-9_-]{0,62}$"
+GCP_LABEL_VALUE = r"^[a-z0-9_-]{0,63}$"
+
+
+class OperatorConfig(Section):
+    chart_version: str = "1.4.8"
+    image_tag: str = "1.22.0"  # the controller image; the chart's own default is `latest`
+    wandb_chart_version: str = ""  # pin of the operator-wandb chart the operator renders; "" = its default
+
+
+class IngressConfig(Section):
+    create: bool = True  # false (target existing only): no Ingress; reach W&B with kubectl port-forward
+    tls: bool = True
+    static_ip_name: str = ""  # an existing reserved global address; "" = create one
+    annotations: dict[str, str] = {}
+
+
+class OidcConfig(Section):
+    client_id: str = Field(min_length=1)
+    issuer: str
+    auth_method: Literal["implicit", "pkce"] = "implicit"
+    secret: SecretStr | None = None
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer_is_https(cls, v: str) -> str:
+        if urlsplit(v).scheme != "https" or not urlsplit(v).netloc:
+            raise ValueError("must be an https:// URL")
+        return v
+
+
+class SizeOverrides(Section):
+    """Every target's override keys; `PlatformConfig` rejects those the stack's target does not size."""
+
+    node_type: str | None = None
+    node_min_count: int | None = Field(None, ge=1, le=1000)
+    node_max_count: int | None = Field(None, ge=1, le=1000)
+    node_disk_gb: int | None = Field(None, ge=20, le=65536)
+    mysql_tier: str | None = None
+    redis_memory_gb: int | None = Field(None, ge=1, le=300)
+    redis_node_type: str | None = Field(None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+
+    def given(self) -> dict[str, object]:
+        return self.model_dump(exclude_none=True)
+
+
+PROVIDER_KEYS = {"gcp_project": "gcp:project", "gcp_region": "gcp:region", "aws_region": "aws:region"}
+
+
+def _root_alias(field: str) -> str:
+    return PROVIDER_KEYS.get(field, f"{PROJECT}:{to_camel(field)}")
+
+
+class PlatformConfig(BaseModel):
+    """The whole stack: one field per config key. See the README's config reference."""
+
+    model_config = ConfigDict(extra="forbid", alias_generator=_root_alias, populate_by_name=True, frozen=True)
+
+    target: Literal[TARGETS] = "gcp"  # type: ignore[valid-type]
+    environment: Literal["dev", "prod"] = "prod"
+    size: Size = "small"
+    size_overrides: SizeOverrides = SizeOverrides()
+    host: str
+    license: SecretStr
+    namespace: str = Field("wandb", pattern=DNS_LABEL)
+    instance_name: str = Field("wandb", pattern=DNS_LABEL, max_length=40)
+    deletion_protection: bool | None = None
+    high_availability: bool | None = None
+    labels: dict[str, str] = {}
+    mysql: MysqlConfig = MysqlConfig()
+    redis: RedisConfig = RedisConfig()
+    bucket: BucketConfig = BucketConfig()
+    operator: OperatorConfig = OperatorConfig()
+    ingress: IngressConfig = IngressConfig()
+    oidc: OidcConfig | None = None
+    values: dict[str, Any] = {}
+    gcp: GcpConfig = GcpConfig()
+    aws: AwsConfig = AwsConfig()
+    existing: ExistingConfig = ExistingConfig()
+    gcp_project: str | None = Field(None, pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$")
+    gcp_region: str = Field("us-central1", pattern=r"^[a-z]+-[a-z]+[0-9]+$")
+    aws_region: str | None = Field(None, pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _datastores_default_in_cluster_without_a_cloud(cls, data: Any) -> Any:
+        """On target `existing` nothing can be managed, so an unset mode means `in-cluster`."""
+        if not isinstance(data, dict) or data.get(f"{PROJECT}:target") != "existing":
+            return data
+        data = dict(data)
+        for key in ("mysql", "redis", "bucket"):
+            section = data.get(f"{PROJECT}:{key}", {})
+            if isinstance(section, dict) and "mode" not in section:
+                data[f"{PROJECT}:{key}"] = {**section, "mode": "in-cluster"}
+        return data
+
+    @field_validator("host")
+    @classmethod
+    def _host_is_a_url(cls, v: str) -> str:
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be a URL with scheme, e.g. https://wandb.example.com")
+        if parts.path.strip("/") or parts.query or parts.fragment:
+            raise ValueError("must be scheme and host only, with no path or query")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator("labels")
+    @classmethod
+    def _labels_fit_gcp(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [k for k, val in v.items() if not re.match(GCP_LABEL_KEY, k) or not re.match(GCP_LABEL_VALUE, val)]
+        if bad:
+            raise ValueError(
+                f"labels {bad} must be lowercase letters, digits, '_' or '-' (keys start with a letter; 63 chars max)"
+            )
+        return v
+
+    @property
+    def protect(self) -> bool:
+        """Deletion protection and `protect` on stateful resources: on in prod unless turned off."""
+        return self.environment == "prod" if self.deletion_protection is None else self.deletion_protection
+
+    @property
+    def ha(self) -> bool:
+        """Regional Cloud SQL, STANDARD_HA Memorystore: on in prod unless turned off."""
+        return self.environment == "prod" if self.high_availability is None else self.high_availability
+
+    @property
+    def cluster_size(self) -> GcpSize | AwsSize:
+        """The target's preset for `size` with the stack's overrides applied."""
+        return resolve_size(self.target, self.size, self.size_overrides.given())  # type: ignore[return-value]
+
+    @property
+    def mysql_backup_days(self) -> int:
+        return self.mysql.backup_retention_days or BACKUP_DAYS[self.target]
+
+    @property
+    def bucket_provider(self) -> str:
+        return self.bucket.provider or BUCKET_PROVIDER.get(self.target, "s3")
+
+    @property
+    def az_count(self) -> int:
+        """Zones the AWS network spans when it creates the VPC: three with high availability, two otherwise."""
+        return len(self.aws.availability_zones) or self.aws.az_count or (3 if self.ha else 2)
+
+    @property
+    def flow_logs(self) -> bool:
+        return self.environment == "prod" if self.aws.flow_logs is None else self.aws.flow_logs
+
+    @property
+    def host_name(self) -> str:
+        return urlsplit(self.host).hostname or ""
+
+    @property
+    def resource_labels(self) -> dict[str, str]:
+        """Labels put on every cloud resource that takes them; the stack's own labels win."""
+        return {"app": "wandb", "managed-by": "pulumi", "environment": self.environment, **self.labels}
+
+    @property
+    def aurora_version(self) -> str:
+        """The Aurora engine version to create: configured, or the pinned one for `mysql.version`."""
+        return self.aws.aurora_version or AURORA_VERSIONS[self.mysql.version]

@@ -1,0 +1,143 @@
+"""The target sections: `gcp`, `aws` and `existing`, each read only on its own target."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from stacks.config.base import ControlPlaneCidr, KubernetesVersion, Section
+
+# The engine version each `mysql.version` starts from on Aurora; AWS then applies minor upgrades itself.
+# 8.4.mysql_aurora.8.4.12: the newest Aurora MySQL 8.4 release in AWS's release notes (December 2026).
+AURORA_VERSIONS = {"8.4": "8.4.mysql_aurora.8.4.12", "8.0": "8.0.mysql_aurora.3.10.4"}
+AURORA_VERSION = r"^(8\.4\.mysql_aurora\.8\.4\.[0-9]+|8\.0\.mysql_aurora\.3\.[0-9]{2}\.[0-9]+)?$"
+
+
+class AuthorizedNetwork(Section):
+    cidr: ControlPlaneCidr
+    name: str = ""
+
+
+class GcpConfig(Section):
+    subnet_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.10.0.0/20")
+    pods_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.16.0.0/14")
+    services_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.20.0.0/20")
+    master_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("172.16.0.32/28")
+    private_services_prefix_length: int = Field(16, ge=8, le=24)
+    authorized_networks: list[AuthorizedNetwork] = []
+    private_endpoint: bool = False
+    release_channel: Literal["RAPID", "REGULAR", "STABLE", "EXTENDED"] = "REGULAR"
+    kubernetes_version: KubernetesVersion = "1.35"  # the control plane's minimum; the channel upgrades from there
+    rbac_security_group: str = Field("", pattern=r"^(gke-security-groups@[A-Za-z0-9.-]+)?$")
+    kms_rotation_days: int = Field(90, ge=1, le=36500)
+    enable_apis: bool = True
+
+    @field_validator("master_cidr")
+    @classmethod
+    def _master_is_slash_28(cls, v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if v.prefixlen != 28:
+            raise ValueError("GKE needs a /28 for the control plane")
+        return v
+
+    @model_validator(mode="after")
+    def _ranges_do_not_overlap(self):
+        ranges = {
+            "subnetCidr": self.subnet_cidr,
+            "podsCidr": self.pods_cidr,
+            "servicesCidr": self.services_cidr,
+            "masterCidr": self.master_cidr,
+        }
+        names = list(ranges)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                if ranges[a].overlaps(ranges[b]):
+                    raise ValueError(f"{a} {ranges[a]} overlaps {b} {ranges[b]}")
+        return self
+
+
+AWS_ARN = r"arn:aws[a-z-]*"
+SUBNET_ID = Annotated[str, Field(pattern=r"^subnet-[0-9a-f]{8,17}$")]
+CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653)
+
+
+class AwsConfig(Section):
+    availability_zones: list[str] = []  # [] = the region's first `azCount` zones
+    az_count: int | None = Field(None, ge=2, le=6)  # None = 3 with high availability, else 2
+    vpc_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.0.0.0/16")
+    vpc_id: str = Field("", pattern=r"^(vpc-[0-9a-f]{8,17})?$")  # bring your own VPC (with the subnets below)
+    public_subnet_ids: list[SUBNET_ID] = []
+    private_subnet_ids: list[SUBNET_ID] = []
+    database_subnet_ids: list[SUBNET_ID] = []
+    flow_logs: bool | None = None  # None = on in prod
+    log_retention_days: int = 365
+    kubernetes_version: KubernetesVersion = "1.35"
+    api_access_cidrs: list[ControlPlaneCidr] = []  # [] = private API endpoint only
+    admin_principal_arns: list[Annotated[str, Field(pattern=rf"^{AWS_ARN}:iam::[0-9]{{12}}:(role|user)/.+$")]] = []
+    certificate_arn: str = Field("", pattern=rf"^({AWS_ARN}:acm:[a-z0-9-]+:[0-9]{{12}}:certificate/[0-9a-f-]+)?$")
+    route53_zone_id: str = Field("", pattern=r"^(Z[A-Z0-9]{1,31})?$")
+    ingress_cidrs: list[ipaddress.IPv4Network] = Field([ipaddress.IPv4Network("0.0.0.0/0")], min_length=1)
+    load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
+    kms_deletion_window_days: int = Field(30, ge=7, le=30)
+    aurora_version: str = Field("", pattern=AURORA_VERSION)  # "" = AURORA_VERSIONS[mysql.version]
+    redis_version: str = Field("7.1", pattern=r"^7\.[0-9]+$")
+    lb_controller_chart_version: str = "3.5.0"
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _vpc_fits_the_layout(cls, v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if not 16 <= v.prefixlen <= 19 or not v.is_private:
+            raise ValueError("must be a private range from /16 to /19 (ALB subnets need a /27 at least)")
+        return v
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _a_cloudwatch_retention(cls, v: int) -> int:
+        if v not in CLOUDWATCH_RETENTION_DAYS:
+            raise ValueError(f"must be one of CloudWatch's retention periods {CLOUDWATCH_RETENTION_DAYS}")
+        return v
+
+    @model_validator(mode="after")
+    def _zones_and_subnets_agree(self):
+        if self.availability_zones and self.az_count is not None:
+            raise ValueError("give availabilityZones or azCount, not both")
+        if self.availability_zones and len(set(self.availability_zones)) < 2:
+            raise ValueError("availabilityZones needs at least two distinct zones")
+        subnets = {
+            "publicSubnetIds": self.public_subnet_ids,
+            "privateSubnetIds": self.private_subnet_ids,
+            "databaseSubnetIds": self.database_subnet_ids,
+        }
+        if not self.vpc_id:
+            given = [k for k, v in subnets.items() if v]
+            if given:
+                raise ValueError(f"{', '.join(given)} only apply with vpcId (bring your own VPC)")
+            return self
+        if self.availability_zones or self.az_count is not None:
+            raise ValueError("with vpcId the zones are those of your subnets; drop availabilityZones/azCount")
+        needed = ["privateSubnetIds", "databaseSubnetIds"]
+        if self.load_balancer_scheme == "internet-facing":
+            needed.append("publicSubnetIds")
+        short = [k for k in needed if len(subnets[k]) < 2]
+        if short:
+            raise ValueError(f"vpcId needs {', '.join(short)} with at least two subnets each, in different zones")
+        return self
+
+    @model_validator(mode="after")
+    def _one_certificate_source(self):
+        if self.certificate_arn and self.route53_zone_id:
+            raise ValueError("give certificateArn or route53ZoneId, not both")
+        return self
+
+
+class ExistingConfig(Section):
+    """A cluster you already run: reached through your kubeconfig, nothing created outside it."""
+
+    kubeconfig: str = ""  # path to a kubeconfig file; "" = $KUBECONFIG, else ~/.kube/config
+    context: str = ""  # "" = the kubeconfig's current context
+    ingress_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")  # "" = the cluster's default
+    tls_secret_name: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")  # with ingress.tls
+    oidc_issuer: str = ""  # the cluster's service-account token issuer, for W&B's internal JWTs; "" = none
+    storage_class: str = ""  # the in-cluster object store's volume; "" = the cluster's default
+    object_store_chart_version: str = "4.44.0"  # chart `seaweedfs` from https://seaweedfs.github.io/seaweedfs/helm
