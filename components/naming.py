@@ -53,8 +53,9 @@ class StackNames:
     physical: str  # `<instance>-<stack slug>`
 
     @classmethod
-    def of(cls, instance_name: str, stack: str) -> StackNames:
-        return cls(logical=instance_name, physical=f"{instance_name}-{stack_slug(stack)}")
+    def of(cls, instance_name: str, stack: str, physical: str = "") -> StackNames:
+        """`physical` pins the cloud-name prefix, e.g. to keep a renamed stack's cloud names."""
+        return cls(logical=instance_name, physical=physical or f"{instance_name}-{stack_slug(stack)}")
 
     def cloud(self, suffix: str, max_length: int) -> str:
         """A physical name for one resource, within the cloud's length limit."""

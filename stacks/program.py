@@ -10,7 +10,7 @@ from stacks.config import PlatformConfig
 
 def build(cfg: PlatformConfig) -> dict[str, pulumi.Input]:
     """Build the stack for `cfg.target`; each target's cloud SDK is imported only when it is used."""
-    names = StackNames.of(cfg.instance_name, pulumi.get_stack())
+    names = StackNames.of(cfg.instance_name, pulumi.get_stack(), cfg.name_prefix)
     if cfg.target == "gcp":
         from stacks.gcp import build_gcp
 

@@ -1,4 +1,4 @@
-"""Size presets: the whole table at a glance (shared/WANDB_CONTRACT.md section 5), each value overridable.
+"""Size presets: the whole table at a glance (after W&B's own Terraform modules), each value overridable.
 
 A preset sizes what one cloud runs for one W&B size: the node group, the MySQL tier and the Redis capacity.
 `resolve_size` applies a stack's `sizeOverrides` on top of the preset it picks; which override keys a target

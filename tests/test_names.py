@@ -48,3 +48,8 @@ def test_physical_names_carry_the_stack():
     assert dig(run.one("aws:rds/cluster:Cluster").plain_inputs, "finalSnapshotIdentifier").startswith(
         "wandb-test-mysql-final-"
     )
+
+
+def test_a_pinned_prefix_keeps_a_renamed_stacks_cloud_names():
+    run = run_config(base_aws_config(namePrefix="wandb-aws"), stack="renamed")
+    assert run.one("aws:eks/cluster:Cluster").plain_inputs["name"] == "wandb-aws-eks"

@@ -13,7 +13,7 @@ from components.aws.policies import as_json, tls_only_bucket_policy
 from components.contracts import BucketInfo
 
 TOKEN = "wandb-platform:index:S3Bucket"
-CORS_METHODS = ["GET", "HEAD", "PUT"]  # shared/WANDB_CONTRACT.md section 4
+CORS_METHODS = ["GET", "HEAD", "PUT"]  # what browser uploads need (W&B's own modules set the same)
 
 
 @dataclass

@@ -82,6 +82,7 @@ class PlatformConfig(BaseModel):
     license: SecretStr
     namespace: str = Field("wandb", pattern=DNS_LABEL)
     instance_name: str = Field("wandb", pattern=DNS_LABEL, max_length=40)
+    name_prefix: str = Field("", pattern=DNS_LABEL, max_length=40)  # cloud names; "" = <instanceName>-<stack>
     deletion_protection: bool | None = None
     high_availability: bool | None = None
     labels: dict[str, str] = {}
