@@ -62,7 +62,7 @@ def _non_string_keys(value: Any, path: str) -> list[str]:
             if isinstance(k, str):
                 problems += _non_string_keys(v, f"{path}.{k}")
             else:
-                problems.append(f"{path}: the key {k!r} is not text; quote it ('{k}':)")
+                problems.append(f"{path}: the key {k!r} is not text (YAML read a {type(k).__name__}); quote it")
     elif isinstance(value, list):
         for i, v in enumerate(value):
             problems += _non_string_keys(v, f"{path}[{i}]")

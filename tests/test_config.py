@@ -221,6 +221,8 @@ def test_secrets_never_appear_in_errors():
     found = problems(raw)
     assert any(p.startswith("wandb-platform:license:") for p in found)
     assert not any("hunter2-secret" in p or "license-value-in-a-list" in p for p in found)
+    numeric = problems(valid(mysql={"mode": "external", "host": "db", "password": 99887766}))
+    assert any("quote it" in p for p in numeric) and not any("99887766" in p for p in numeric)
 
 
 def test_size_overrides_apply_on_top_of_the_preset():

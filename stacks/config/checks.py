@@ -35,7 +35,7 @@ def _aws_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
             f"{PROJECT}:aws.certificateArn: the ALB needs a certificate while {PROJECT}:ingress.tls is on; "
             "give an ACM certificate ARN, or aws.route53ZoneId to create and validate one"
         )
-    version = section(raw, "aws").get("auroraVersion")
+    version = aws.get("auroraVersion")
     mysql = section(raw, "mysql").get("version", "8.4")
     if isinstance(version, str) and version and not version.startswith(f"{mysql}."):
         problems.append(

@@ -126,9 +126,10 @@ def _problem(err: dict) -> str:
         return f"{key}: must be a mapping of keys to values, not {type(value).__name__}{allowed}"
     msg = err["msg"].removeprefix("Value error, ")
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if number and err["type"] in TEXT_ERRORS:
-        return f"{key}: {msg}; YAML read {value!r} as a number: quote it (e.g. '1.30', which unquoted reads as 1.3)"
     secret = any(w in key.lower() for w in SECRET_WORDS)
+    if number and err["type"] in TEXT_ERRORS:
+        shown = "it" if secret else repr(value)
+        return f"{key}: {msg}; YAML read {shown} as a number: quote it (unquoted, 1.30 even reads as 1.3)"
     if not secret and (number or isinstance(value, str)):
         msg += f" (got {value!r})"
     return f"{key}: {msg}"
