@@ -45,6 +45,12 @@ def stack_slug(stack: str) -> str:
     return f"{readable}-{digest}" if readable else f"s-{digest}"
 
 
+def normalized_stack_note(stack: str) -> str | None:
+    """What to tell the user when the stack's name could not be used in cloud names as it is."""
+    slug = stack_slug(stack)
+    return None if slug == stack else f"stack '{stack}' appears as '{slug}' in cloud names"
+
+
 @dataclass(frozen=True)
 class StackNames:
     """`logical` prefixes every Pulumi resource name; `physical` prefixes cloud names that must be unique."""

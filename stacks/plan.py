@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from components.naming import normalized_stack_note
 from stacks.config import PROJECT
 from stacks.offline import ROOT, Run, run_program
 
@@ -175,6 +176,9 @@ def notes(stack: StackFile, name: str) -> list[str]:
         f"pulumi config set --secret {key} <value> -s {name}"
         for key in stack.unset
     ]
+    renamed = normalized_stack_note(name)
+    if renamed:
+        lines.append(f"note: {renamed}")
     if stack.encrypted:
         lines.append(f"note: the encrypted values of {', '.join(stack.encrypted)} are placeholders in this plan")
     return lines

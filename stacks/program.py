@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pulumi
 
-from components.naming import StackNames
+from components.naming import StackNames, normalized_stack_note
 from stacks.config import PlatformConfig
 
 
 def build(cfg: PlatformConfig) -> dict[str, pulumi.Input]:
     """Build the stack for `cfg.target`; each target's cloud SDK is imported only when it is used."""
-    names = StackNames.of(cfg.instance_name, pulumi.get_stack(), cfg.name_prefix)
+    stack = pulumi.get_stack()
+    names = StackNames.of(cfg.instance_name, stack, cfg.name_prefix)
+    note = normalized_stack_note(stack)
+    if note and not cfg.name_prefix:
+        pulumi.log.info(note)
     if cfg.target == "gcp":
         from stacks.gcp import build_gcp
 

@@ -353,10 +353,13 @@ def test_every_credential_of_the_config_is_known():
         ({"enviroment": "dev"}, "wandb-platform:enviroment: unknown key; did you mean wandb-platform:environment?"),
         ({"mysql": {"mdoe": "managed"}}, "wandb-platform:mysql.mdoe: unknown key; did you mean mode?"),
         ({"ingress": {"zzz": 1}}, "wandb-platform:ingress.zzz: unknown key; allowed: annotations, create, "),
+        ({}, "wandb-platfrom:size: unknown namespace; did you mean wandb-platform:size?"),
     ],
 )
 def test_an_unknown_key_gets_the_close_known_one_or_the_allowed_ones(overrides, expected):
-    assert any(p.startswith(expected) for p in problems(valid(**overrides))), problems(valid(**overrides))
+    raw = {**valid(**overrides), "wandb-platfrom:size": "large", "kubernetes:context": "mine"}
+    assert any(p.startswith(expected) for p in problems(raw)), problems(raw)
+    assert not any(p.startswith("kubernetes:") for p in problems(raw))
 
 
 def test_a_scalar_where_a_mapping_belongs_is_explained_in_config_keys():

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.naming import STACK_SLUG_MAX, StackNames, bounded_name, stack_slug
-from stacks.plan import plan, stack_config
-from tests.conftest import STACK_FILES, base_aws_config, dig, run_config
+from stacks.plan import main, plan, stack_config
+from tests.conftest import ROOT, STACK_FILES, base_aws_config, dig, run_config
 
 PULUMI_STACK_NAME = st.from_regex(r"[A-Za-z0-9_.-]{1,100}", fullmatch=True)
 
@@ -53,3 +53,9 @@ def test_physical_names_carry_the_stack():
 def test_a_pinned_prefix_keeps_a_renamed_stacks_cloud_names():
     run = run_config(base_aws_config(namePrefix="wandb-aws"), stack="renamed")
     assert run.one("aws:eks/cluster:Cluster").plain_inputs["name"] == "wandb-aws-eks"
+
+
+def test_the_plan_says_when_a_stack_name_is_normalized(tmp_path, capsys):
+    (tmp_path / "Pulumi.Prod_EU.yaml").write_text((ROOT / "Pulumi.local.yaml").read_text())
+    assert main(["--stack", "Prod_EU", "--dir", str(tmp_path)]) == 0
+    assert f"note: stack 'Prod_EU' appears as '{stack_slug('Prod_EU')}' in cloud names" in capsys.readouterr().out

@@ -95,6 +95,17 @@ def _plain_credentials(raw: Mapping[str, Any], secret_keys: Collection[str]) -> 
     return problems
 
 
+def _misspelt_namespaces(raw: Mapping[str, Any]) -> list[str]:
+    """Keys whose namespace is a typo of the project's (`wandb-platfrom:license`), which would be ignored."""
+    return [
+        f"{key}: unknown namespace; did you mean {PROJECT}:{key.split(':', 1)[1]}?"
+        for key in raw
+        if ":" in key
+        and key.split(":", 1)[0] != PROJECT
+        and difflib.get_close_matches(key.split(":", 1)[0], [PROJECT], cutoff=0.8)
+    ]
+
+
 def _key(loc: tuple) -> str:
     head, *rest = loc
     return str(head) + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest)
@@ -148,7 +159,7 @@ def load_config(raw: Mapping[str, Any], *, secret_keys: Collection[str]) -> Plat
         config = PlatformConfig.model_validate(ours)
     except ValidationError as exc:
         problems += [_problem(e) for e in exc.errors()]
-    problems += cross_checks(ours) + _plain_credentials(ours, secret_keys)
+    problems += cross_checks(ours) + _plain_credentials(ours, secret_keys) + _misspelt_namespaces(raw)
     if problems:
         raise ConfigError(sorted(dict.fromkeys(problems)))
     assert config is not None
