@@ -10,10 +10,10 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.aws.account import AwsAccount
-from components.aws.datastore import PrivateDatastoreArgs, nodes_only_security_group
-from components.aws.policies import as_json, service_trust_policy
-from components.contracts import MysqlEndpoint
+from ..contracts import MysqlEndpoint
+from .account import AwsAccount
+from .datastore import PrivateDatastoreArgs, nodes_only_security_group
+from .policies import as_json, service_trust_policy
 
 TOKEN = "wandb-platform:index:AuroraMysql"
 PORT = 3306

@@ -11,11 +11,11 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.aws.account import AwsAccount
-from components.aws.irsa import irsa_role
-from components.aws.policies import as_json, key_user_policy, service_trust_policy
-from components.contracts import ClusterInfo
-from components.k8s.kubeconfig import exec_kubeconfig
+from ..contracts import ClusterInfo
+from ..k8s.kubeconfig import exec_kubeconfig
+from .account import AwsAccount
+from .irsa import irsa_role
+from .policies import as_json, key_user_policy, service_trust_policy
 
 TOKEN = "wandb-platform:index:EksCluster"
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]

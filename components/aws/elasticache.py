@@ -9,8 +9,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
-from components.aws.datastore import PrivateDatastoreArgs, nodes_only_security_group
-from components.contracts import RedisEndpoint
+from ..contracts import RedisEndpoint
+from .datastore import PrivateDatastoreArgs, nodes_only_security_group
 
 TOKEN = "wandb-platform:index:ElastiCacheRedis"
 PORT = 6379

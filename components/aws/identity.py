@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.irsa import irsa_role
-from components.aws.policies import as_json, bucket_access_policy
-from components.contracts import WorkloadIdentity
+from ..contracts import WorkloadIdentity
+from .irsa import irsa_role
+from .policies import as_json, bucket_access_policy
 
 TOKEN = "wandb-platform:index:AwsWandbIdentity"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"

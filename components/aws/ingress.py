@@ -15,8 +15,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.aws.irsa import irsa_role
-from components.contracts import IngressSettings
+from ..contracts import IngressSettings
+from .irsa import irsa_role
 
 TOKEN = "wandb-platform:index:AlbIngress"
 CHART_REPO = "https://aws.github.io/eks-charts"

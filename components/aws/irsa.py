@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.policies import irsa_trust_policy, service_account_subject
+from .policies import irsa_trust_policy, service_account_subject
 
 
 def irsa_role(

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.account import AwsAccount
-from components.aws.policies import KeyUse, as_json, key_policy
+from .account import AwsAccount
+from .policies import KeyUse, as_json, key_policy
 
 TOKEN = "wandb-platform:index:AwsKms"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.policies import as_json, log_delivery_policy, service_trust_policy
+from .policies import as_json, log_delivery_policy, service_trust_policy
 
 TOKEN = "wandb-platform:index:AwsNetwork"
 TIERS = ("public", "private", "database")

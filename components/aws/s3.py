@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.aws.policies import as_json, tls_only_bucket_policy
-from components.contracts import BucketInfo
+from ..contracts import BucketInfo
+from .policies import as_json, tls_only_bucket_policy
 
 TOKEN = "wandb-platform:index:S3Bucket"
 CORS_METHODS = ["GET", "HEAD", "PUT"]  # what browser uploads need (W&B's own modules set the same)

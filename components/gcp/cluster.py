@@ -9,9 +9,9 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from components.contracts import ClusterInfo
-from components.gcp.network import PODS_RANGE, SERVICES_RANGE
-from components.k8s.kubeconfig import exec_kubeconfig
+from ..contracts import ClusterInfo
+from ..k8s.kubeconfig import exec_kubeconfig
+from .network import PODS_RANGE, SERVICES_RANGE
 
 TOKEN = "wandb-platform:index:GkeCluster"
 NODE_ROLE = "roles/container.defaultNodeServiceAccount"  # logs, metrics, nothing else

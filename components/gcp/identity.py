@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.contracts import WorkloadIdentity
+from ..contracts import WorkloadIdentity
 
 TOKEN = "wandb-platform:index:GcpWandbIdentity"
 GKE_SA_ANNOTATION = "iam.gke.io/gcp-service-account"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from components.contracts import IngressSettings
+from ..contracts import IngressSettings
 
 TOKEN = "wandb-platform:index:GkeIngress"
 

@@ -8,8 +8,8 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
-from components.contracts import MysqlEndpoint
-from components.gcp.private_service import PrivateServiceArgs
+from ..contracts import MysqlEndpoint
+from .private_service import PrivateServiceArgs
 
 TOKEN = "wandb-platform:index:CloudSqlMysql"
 MAX_LOG_RETENTION_DAYS = 7  # Cloud SQL Enterprise keeps binary logs (point-in-time recovery) 1-7 days

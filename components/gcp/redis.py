@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components.contracts import RedisEndpoint
-from components.gcp.private_service import PrivateServiceArgs
+from ..contracts import RedisEndpoint
+from .private_service import PrivateServiceArgs
 
 TOKEN = "wandb-platform:index:MemorystoreRedis"
 REDIS_VERSION = "REDIS_7_2"

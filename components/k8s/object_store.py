@@ -14,8 +14,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from components.contracts import BucketInfo
-from components.k8s.namespace import MANAGED_BY, baseline_namespace
+from ..contracts import BucketInfo
+from .namespace import MANAGED_BY, baseline_namespace
 
 TOKEN = "wandb-platform:index:InClusterObjectStore"
 CHART_REPO = "https://seaweedfs.github.io/seaweedfs/helm"

@@ -13,8 +13,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from components.k8s.namespace import MANAGED_BY, baseline_namespace
-from components.k8s.wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values
+from .namespace import MANAGED_BY, baseline_namespace
+from .wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values
 
 TOKEN = "wandb-platform:index:WandbRelease"
 OPERATOR_REPO = "https://charts.wandb.ai"
