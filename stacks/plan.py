@@ -1,4 +1,4 @@
-"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>]`.
+"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>]`; `python -m stacks.plan diff OLD NEW`.
 
 Runs the real program for `Pulumi.<name>.yaml` under Pulumi's mocks (no cloud account, no Pulumi CLI),
 prints the resource tree and optionally writes the JSON described in docs/architecture.md. Secret config values
@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from components.naming import normalized_stack_note
+from stacks import plandiff
 from stacks.config import PROJECT
 from stacks.offline import ROOT, Run, run_program
 
@@ -194,7 +195,35 @@ def plan(name: str, stack: StackFile) -> Run:
         raise PlanError(str(exc)) from None
 
 
+def _load_plan(path: str) -> dict[str, Any]:
+    try:
+        plan = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PlanError(f"{path}: not a plan JSON ({exc})") from None
+    if not isinstance(plan, dict) or not isinstance(plan.get("resources"), list):
+        raise PlanError(f"{path}: not a plan JSON (no 'resources' list); write one with --json")
+    return plan
+
+
+def diff_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stacks.plan diff", description=plandiff.__doc__.splitlines()[0])
+    parser.add_argument("old", help="the plan JSON before the change")
+    parser.add_argument("new", help="the plan JSON after it")
+    parser.add_argument("--markdown", action="store_true", help="write a pull-request comment")
+    args = parser.parse_args(argv)
+    try:
+        found = plandiff.diff_plans(_load_plan(args.old), _load_plan(args.new))
+    except PlanError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(plandiff.render_markdown(found) if args.markdown else plandiff.render_text(found))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:
+        return diff_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m stacks.plan", description=__doc__.splitlines()[0])
     parser.add_argument("--stack", required=True, help="stack name: plans Pulumi.<stack>.yaml")
     parser.add_argument("--json", metavar="PATH", help="also write the plan as JSON to PATH")
