@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from components.platform.sizes import AWS_SIZES, GCP_SIZES, SIZES
 from stacks.config import AURORA_VERSIONS, ConfigError, credential_keys, load_config
-from stacks.sizes import AWS_SIZES, GCP_SIZES, SIZES
 from tests.conftest import LICENSE, TEST_CERTIFICATE_ARN, base_aws_config, base_gcp_config
 
 
@@ -131,7 +131,7 @@ def test_each_invalid_aws_input_names_its_key(raw, key, words):
 
 def test_aws_defaults_follow_the_environment():
     prod = load(valid_aws())
-    assert (prod.az_count, prod.flow_logs, prod.mysql_backup_days, prod.bucket_provider) == (3, True, 14, "s3")
+    assert (prod.az_count, prod.flow_logs, prod.bucket_provider) == (3, True, "s3")
     assert prod.cluster_size == AWS_SIZES["small"]
     dev = load(valid_aws(environment="dev"))
     assert (dev.az_count, dev.flow_logs) == (2, False)
@@ -142,7 +142,6 @@ def test_aws_defaults_follow_the_environment():
     )
     assert (sized.cluster_size.node_type, sized.cluster_size.redis_node_type) == ("m7i.4xlarge", "cache.r7g.large")
     assert sized.cluster_size.mysql_tier == AWS_SIZES["medium"].mysql_tier
-    assert load(valid()).mysql_backup_days == 7
 
 
 def valid_existing(**overrides):

@@ -9,11 +9,12 @@ Modules by concern: `base` (namespace, error, section base), `datastores` and `t
 `platform` (the root model), `checks` (across keys), `loading` (raw config in, problems or a model out).
 """
 
+from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import CLOUD_TARGETS, PROJECT, TARGETS, ConfigError
 from stacks.config.datastores import BucketConfig, MysqlConfig, RedisConfig
 from stacks.config.loading import credential_keys, load_config, pulumi_config
 from stacks.config.platform import PlatformConfig
-from stacks.config.targets import AURORA_VERSIONS, AwsConfig, ExistingConfig, GcpConfig
+from stacks.config.targets import AwsConfig, ExistingConfig, GcpConfig
 
 __all__ = [
     "AURORA_VERSIONS",

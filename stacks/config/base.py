@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
-import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+
+from components.platform.validation import kubernetes_version_problem
 
 PROJECT = "wandb-platform"
 TARGETS = ("gcp", "aws", "existing")
 CLOUD_TARGETS = ("gcp", "aws")  # the targets that can create managed datastores
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
-MIN_KUBERNETES_MINOR = 34  # W&B supports Kubernetes 1.34 and newer
 
 
 class ConfigError(Exception):
@@ -39,13 +40,22 @@ def _not_the_internet(v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
 ControlPlaneCidr = Annotated[ipaddress.IPv4Network, AfterValidator(_not_the_internet)]
 
 
-def _supported_kubernetes(v: str) -> str:
-    match = re.fullmatch(r"1\.([0-9]{2})", v)
-    if not match:
-        raise ValueError("must be a Kubernetes minor version such as '1.35' (quoted: unquoted, 1.30 reads as 1.3)")
-    if int(match.group(1)) < MIN_KUBERNETES_MINOR:
-        raise ValueError(f"W&B supports Kubernetes 1.{MIN_KUBERNETES_MINOR} or newer")
-    return v
+def checked(problem: Callable[..., str | None]) -> Callable[..., Any]:
+    """A pydantic validator from one of the platform's shared checks (components.platform.validation)."""
+
+    def validate(value: Any) -> Any:
+        found = problem(value)
+        if found:
+            raise ValueError(found)
+        return value
+
+    return validate
 
 
-KubernetesVersion = Annotated[str, AfterValidator(_supported_kubernetes)]
+def raise_if(problem: str | None) -> None:
+    """For model validators: a shared check's problem, raised the way pydantic reports it."""
+    if problem:
+        raise ValueError(problem)
+
+
+KubernetesVersion = Annotated[str, AfterValidator(checked(kubernetes_version_problem))]

@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 
 from pydantic.alias_generators import to_camel, to_snake
 
+from components.platform.sizes import SIZES, size_fields
+from components.platform.validation import node_range_problem
+from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import CLOUD_TARGETS, PROJECT, TARGETS
 from stacks.config.platform import BUCKET_PROVIDER, SizeOverrides
-from stacks.config.targets import AURORA_VERSIONS
-from stacks.sizes import SIZES, size_fields
 
 
 def section(raw: Mapping[str, Any], key: str) -> dict:
@@ -63,9 +64,8 @@ def _size_checks(raw: Mapping[str, Any], target: str) -> list[str]:
         return []  # the size's own error says what is allowed
     low = overrides.get("node_min_count", preset.node_min_count)
     high = overrides.get("node_max_count", preset.node_max_count)
-    if _whole(low) and _whole(high) and low > high:
-        return [f"{PROJECT}:sizeOverrides: nodeMinCount {low} exceeds nodeMaxCount {high}"]
-    return []
+    problem = node_range_problem(low, high) if _whole(low) and _whole(high) else None
+    return [f"{PROJECT}:sizeOverrides: {problem}"] if problem else []
 
 
 def _whole(value: Any) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 
-from stacks.config.base import Section
+from components.platform.validation import endpoint_problem
+from stacks.config.base import Section, raise_if
 
 
 class MysqlConfig(Section):
@@ -17,11 +18,11 @@ class MysqlConfig(Section):
     database: str = "wandb_local"
     user: str = "wandb"
     password: SecretStr | None = None
-    backup_retention_days: int | None = Field(None, ge=1, le=365)  # None = the target's default (BACKUP_DAYS)
+    backup_retention_days: int | None = Field(None, ge=1, le=365)  # None = the target's default (7 on GCP, 14 on AWS)
 
     @model_validator(mode="after")
     def _endpoint_only_when_external(self):
-        _check_external(self.mode, host=self.host, password=self.password)
+        raise_if(endpoint_problem(self.mode, host=self.host, password=self.password))
         if self.mode == "external" and "version" in self.model_fields_set:
             raise ValueError("version applies to modes 'managed' and 'in-cluster'; an external database's is yours")
         return self
@@ -37,7 +38,7 @@ class RedisConfig(Section):
 
     @model_validator(mode="after")
     def _endpoint_only_when_external(self):
-        _check_external(self.mode, host=self.host)
+        raise_if(endpoint_problem(self.mode, host=self.host))
         if self.mode != "external" and self.password:
             raise ValueError("password is only for mode 'external'")
         return self
@@ -59,7 +60,7 @@ class BucketConfig(Section):
 
     @model_validator(mode="after")
     def _name_only_when_external(self):
-        _check_external(self.mode, name=self.name)
+        raise_if(endpoint_problem(self.mode, name=self.name))
         if self.mode != "external" and (self.endpoint or self.access_key or self.secret_key):
             raise ValueError(f"endpoint, accessKey and secretKey only apply to mode 'external' (mode is '{self.mode}')")
         self._keys_fit_the_provider()
@@ -85,15 +86,3 @@ class BucketConfig(Section):
     @property
     def has_keys(self) -> bool:
         return self.access_key is not None
-
-
-def _check_external(mode: str, **endpoint: Any) -> None:
-    """External datastores need their endpoint; the others must not be given one."""
-    if mode == "external":
-        missing = [k for k, v in endpoint.items() if not v]
-        if missing:
-            raise ValueError(f"mode 'external' needs {', '.join(missing)}")
-    else:
-        given = [k for k, v in endpoint.items() if v]
-        if given:
-            raise ValueError(f"{', '.join(given)} only apply to mode 'external' (mode is '{mode}')")

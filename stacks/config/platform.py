@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section
+from components.platform.sizes import AwsSize, GcpSize, Size, resolve_size
+from components.platform.validation import host_problem
+from components.platform.versions import AURORA_VERSIONS
+from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section, raise_if
 from stacks.config.datastores import BucketConfig, MysqlConfig, RedisConfig
-from stacks.config.targets import AURORA_VERSIONS, AwsConfig, ExistingConfig, GcpConfig
-from stacks.sizes import AwsSize, GcpSize, Size, resolve_size
+from stacks.config.targets import AwsConfig, ExistingConfig, GcpConfig
 
 BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3"}  # the store each cloud's workload identity reaches
-BACKUP_DAYS = {"gcp": 7, "aws": 14}  # W&B's own modules' retention on each cloud
 GCP_LABEL_KEY = r"^[a-z][a-z0-9_-]{0,62}$"
 GCP_LABEL_VALUE = r"^[a-z0-9_-]{0,63}$"
 
@@ -116,11 +117,8 @@ class PlatformConfig(BaseModel):
     @field_validator("host")
     @classmethod
     def _host_is_a_url(cls, v: str) -> str:
+        raise_if(host_problem(v))
         parts = urlsplit(v)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be a URL with scheme, e.g. https://wandb.example.com")
-        if parts.path.strip("/") or parts.query or parts.fragment:
-            raise ValueError("must be scheme and host only, with no path or query")
         return f"{parts.scheme}://{parts.netloc}"
 
     @field_validator("labels")
@@ -147,10 +145,6 @@ class PlatformConfig(BaseModel):
     def cluster_size(self) -> GcpSize | AwsSize:
         """The target's preset for `size` with the stack's overrides applied."""
         return resolve_size(self.target, self.size, self.size_overrides.given())  # type: ignore[return-value]
-
-    @property
-    def mysql_backup_days(self) -> int:
-        return self.mysql.backup_retention_days or BACKUP_DAYS[self.target]
 
     @property
     def bucket_provider(self) -> str:

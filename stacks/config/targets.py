@@ -7,11 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from stacks.config.base import ControlPlaneCidr, KubernetesVersion, Section
+from components.platform.validation import overlap_problem
+from stacks.config.base import ControlPlaneCidr, KubernetesVersion, Section, raise_if
 
-# The engine version each `mysql.version` starts from on Aurora; AWS then applies minor upgrades itself.
-# 8.4.mysql_aurora.8.4.12: the newest Aurora MySQL 8.4 release in AWS's release notes (December 2026).
-AURORA_VERSIONS = {"8.4": "8.4.mysql_aurora.8.4.12", "8.0": "8.0.mysql_aurora.3.10.4"}
 AURORA_VERSION = r"^(8\.4\.mysql_aurora\.8\.4\.[0-9]+|8\.0\.mysql_aurora\.3\.[0-9]{2}\.[0-9]+)?$"
 
 
@@ -44,16 +42,12 @@ class GcpConfig(Section):
     @model_validator(mode="after")
     def _ranges_do_not_overlap(self):
         ranges = {
-            "subnetCidr": self.subnet_cidr,
-            "podsCidr": self.pods_cidr,
-            "servicesCidr": self.services_cidr,
-            "masterCidr": self.master_cidr,
+            "subnetCidr": str(self.subnet_cidr),
+            "podsCidr": str(self.pods_cidr),
+            "servicesCidr": str(self.services_cidr),
+            "masterCidr": str(self.master_cidr),
         }
-        names = list(ranges)
-        for i, a in enumerate(names):
-            for b in names[i + 1 :]:
-                if ranges[a].overlaps(ranges[b]):
-                    raise ValueError(f"{a} {ranges[a]} overlaps {b} {ranges[b]}")
+        raise_if(overlap_problem(ranges))
         return self
 
 
@@ -80,7 +74,7 @@ class AwsConfig(Section):
     ingress_cidrs: list[ipaddress.IPv4Network] = Field([ipaddress.IPv4Network("0.0.0.0/0")], min_length=1)
     load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
     kms_deletion_window_days: int = Field(30, ge=7, le=30)
-    aurora_version: str = Field("", pattern=AURORA_VERSION)  # "" = AURORA_VERSIONS[mysql.version]
+    aurora_version: str = Field("", pattern=AURORA_VERSION)  # "" = the pinned one for mysql.version
     redis_version: str = Field("7.1", pattern=r"^7\.[0-9]+$")
     lb_controller_chart_version: str = "3.5.0"
 

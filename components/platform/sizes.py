@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
+from .validation import node_range_problem
+
 Size = Literal["small", "medium", "large", "xlarge", "xxlarge"]
 
 
@@ -65,3 +67,17 @@ def size_fields(target: str) -> tuple[str, ...]:
 def resolve_size(target: str, size: str, overrides: dict[str, object]) -> ClusterSize:
     """The target's preset for `size` with each given override applied (keys are the preset's field names)."""
     return replace(SIZES[target][size], **overrides)
+
+
+def sized(target: str, size: str, overrides: dict[str, object]) -> tuple[ClusterSize | None, list[str]]:
+    """The target's preset with `overrides`, or None with the reasons it cannot be resolved."""
+    foreign = sorted(set(overrides) - set(size_fields(target)))
+    if foreign:
+        return None, [
+            f"{', '.join(foreign)} not sized by target '{target}' (allowed: {', '.join(size_fields(target))})"
+        ]
+    if size not in SIZES[target]:
+        return None, []  # the size's own check says what is allowed
+    resolved = resolve_size(target, size, overrides)
+    problem = node_range_problem(resolved.node_min_count, resolved.node_max_count)
+    return resolved, [problem] if problem else []

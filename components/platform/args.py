@@ -1,0 +1,211 @@
+"""The arguments every whole-platform component shares: W&B itself, its datastores and its ingress.
+
+Each is a dataclass whose optional fields are typed `T | None`, so that Pulumi infers an optional input for
+other languages; `None` (or leaving a field out) means the default written beside it. From other languages the
+provider hands nested arguments over as mappings: `Args.of` turns them into these classes. This module must
+not use `from __future__ import annotations`: Pulumi's schema inference reads the annotations as types.
+"""
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+
+@dataclass(kw_only=True, frozen=True)
+class Args:
+    """Base of every argument class: `None` becomes the field's default, mappings become argument classes."""
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value is None and f.default is not dataclasses.MISSING:
+                value = f.default
+            elif value is None and f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            object.__setattr__(self, f.name, _coerce(f.type, value))
+
+    @classmethod
+    def of(cls, value: Any) -> Any:
+        """`value` as this class: itself, or built from a mapping of its fields."""
+        if value is None or isinstance(value, cls):
+            return value
+        if not isinstance(value, dict):
+            raise ValueError(f"{cls.__name__}: expected a mapping of its fields, got {type(value).__name__}")
+        unknown = sorted(set(value) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            allowed = ", ".join(f.name for f in dataclasses.fields(cls))
+            raise ValueError(f"{cls.__name__}: unknown field(s) {', '.join(unknown)} (allowed: {allowed})")
+        return cls(**value)
+
+
+def _args_class(hint: Any) -> type[Args] | None:
+    for candidate in typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,):
+        if isinstance(candidate, type) and issubclass(candidate, Args):
+            return candidate
+    return None
+
+
+def _coerce(hint: Any, value: Any) -> Any:
+    """Mappings for argument classes (also inside lists) become instances of them."""
+    target = _args_class(hint)
+    if target is not None and isinstance(value, dict):
+        return target.of(value)
+    inner = [a for a in typing.get_args(hint) if typing.get_origin(a) is list] or (
+        [hint] if typing.get_origin(hint) is list else []
+    )
+    if inner and isinstance(value, list):
+        item = _args_class(typing.get_args(inner[0])[0])
+        if item is not None:
+            return [item.of(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+@dataclass(kw_only=True, frozen=True)
+class OidcArgs(Args):
+    """Single sign-on through an OIDC identity provider."""
+
+    client_id: str
+    """The client id registered with the identity provider."""
+    issuer: str
+    """The provider's `https://` issuer URL."""
+    auth_method: str | None = "implicit"
+    """`implicit` or `pkce`."""
+    secret: pulumi.Input[str] | None = None
+    """The client secret, if the client has one; written to a Secret only."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class WandbArgs(Args):
+    """W&B itself, the same on every target."""
+
+    host: str
+    """The URL users reach W&B at: scheme and host only, e.g. `https://wandb.example.com`."""
+    license: pulumi.Input[str]
+    """The W&B license; written to a Secret only."""
+    instance_name: str | None = "wandb"
+    """The `WeightsAndBiases` resource's name and the prefix of its Secrets (a DNS label)."""
+    namespace: str | None = "wandb"
+    """The namespace of the operator, the Secrets and the W&B resource."""
+    size: str | None = "small"
+    """`small`, `medium`, `large`, `xlarge` or `xxlarge`: W&B's `global.size` and the preset of cloud sizes."""
+    operator_chart_version: str | None = "1.4.8"
+    """Chart `operator` from https://charts.wandb.ai."""
+    operator_image_tag: str | None = "1.22.0"
+    """The operator's controller image."""
+    wandb_chart_version: str | None = ""
+    """A pin of chart `operator-wandb` for the operator to render; empty lets the operator choose."""
+    oidc: OidcArgs | None = None
+    """Single sign-on; none when unset."""
+    values: dict[str, Any] | None = field(default_factory=dict)
+    """Free-form operator-wandb values merged last into the W&B resource. Never credentials."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class MysqlArgs(Args):
+    """W&B's MySQL: `managed` by the cloud, `in-cluster` (the chart's, for dev) or `external` (yours)."""
+
+    mode: str | None = "managed"
+    """`managed`, `in-cluster` or `external`."""
+    version: str | None = "8.4"
+    """`8.4`; `8.0` only to adopt a database that runs it. Not for `external`."""
+    host: str | None = ""
+    """`external` only: the server's address."""
+    port: int | None = 3306
+    """`external` only."""
+    database: str | None = "wandb_local"
+    """The database W&B uses (created when managed)."""
+    user: str | None = "wandb"
+    """The user W&B connects as (created when managed)."""
+    password: pulumi.Input[str] | None = None
+    """`external` only: the user's password; written to a Secret only."""
+    backup_retention_days: int | None = None
+    """`managed` only: days of backups; unset takes the target's default (7 on GCP, 14 on AWS)."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class RedisArgs(Args):
+    """W&B's Redis: `managed`, `in-cluster` or `external`."""
+
+    mode: str | None = "managed"
+    """`managed`, `in-cluster` or `external`."""
+    host: str | None = ""
+    """`external` only: the server's address."""
+    port: int | None = 6379
+    """`external` only."""
+    password: pulumi.Input[str] | None = None
+    """`external` only: the AUTH password; written to a Secret only."""
+    tls: bool | None = True
+    """`external` only: connect with TLS."""
+    ca_cert: str | None = ""
+    """`external` only: the PEM of the server's CA."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class BucketArgs(Args):
+    """Where W&B keeps its objects: `managed` by the cloud, `in-cluster` (SeaweedFS) or `external` (yours)."""
+
+    mode: str | None = "managed"
+    """`managed`, `in-cluster` (target existing only) or `external`."""
+    provider: str | None = ""
+    """`gcs`, `s3` or `az`; empty takes the target's own store."""
+    name: str | None = ""
+    """`external` only: the bucket (for `az`, the storage account)."""
+    region: str | None = ""
+    """`external` only."""
+    path: str | None = ""
+    """`external` only: a prefix inside the bucket (for `az`, the container)."""
+    kms_key: str | None = ""
+    """`external` only: the bucket's key, which W&B's identity may then use."""
+    endpoint: str | None = ""
+    """`external` on an existing cluster: an S3-compatible store's `host[:port]`."""
+    tls: bool | None = True
+    """With `endpoint`: https."""
+    access_key: pulumi.Input[str] | None = None
+    """`external` on an existing cluster: a static access key (for `az`, the account key)."""
+    secret_key: pulumi.Input[str] | None = None
+    """`external` on an existing cluster: the static secret key (S3)."""
+    noncurrent_version_days: int | None = 30
+    """`managed` only: days before a noncurrent object version is deleted."""
+    storage_gb: int | None = 20
+    """`in-cluster` only: the store's volume."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class IngressArgs(Args):
+    """How W&B is reached."""
+
+    create: bool | None = True
+    """`false` (existing cluster only): no Ingress; reach W&B with `kubectl port-forward`."""
+    tls: bool | None = True
+    """HTTPS with a certificate for the host."""
+    static_ip_name: str | None = ""
+    """GCP only: an existing global address; empty creates one."""
+    annotations: dict[str, str] | None = field(default_factory=dict)
+    """Extra annotations on W&B's Ingress; they win over the generated ones."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class NodeSizeArgs(Args):
+    """Overrides of the size preset for the cluster's nodes and the managed datastores; unset keeps the preset."""
+
+    node_type: str | None = None
+    """A GCE machine type or an EC2 instance type."""
+    node_min_count: int | None = None
+    """Nodes at least, across the zones."""
+    node_max_count: int | None = None
+    """Nodes at most, across the zones."""
+    node_disk_gb: int | None = None
+    """Each node's disk."""
+    mysql_tier: str | None = None
+    """A Cloud SQL tier or an Aurora instance class."""
+    redis_memory_gb: int | None = None
+    """GCP only: Memorystore's capacity."""
+    redis_node_type: str | None = None
+    """AWS only: the ElastiCache node type."""
+
+    def given(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) is not None}

@@ -1,0 +1,391 @@
+"""The whole W&B platform on AWS as one component: network, EKS, Aurora, ElastiCache and S3 in parallel, then
+the load balancer controller and the W&B release.
+
+Aurora, ElastiCache and the bucket wait only for the network, the node security group and their keys; only the
+Kubernetes objects and the IRSA roles (which need the cluster's OIDC issuer) wait for EKS. No
+`from __future__ import annotations` here: Pulumi infers the component's schema from these annotations.
+"""
+
+import ipaddress
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from ..aws.account import current_account
+from ..aws.aurora import AuroraArgs, AuroraMysql
+from ..aws.eks import EksCluster, EksClusterArgs
+from ..aws.elasticache import ElastiCacheArgs, ElastiCacheRedis
+from ..aws.identity import AwsWandbIdentity, AwsWandbIdentityArgs
+from ..aws.ingress import AlbIngress, AlbIngressArgs
+from ..aws.kms import AwsKms, AwsKmsArgs
+from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
+from ..aws.policies import KeyUse
+from ..aws.s3 import S3Bucket, S3BucketArgs
+from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
+from ..k8s.wandb_values import service_account_names
+from ..naming import bounded_name
+from .args import Args, BucketArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
+from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
+from .sizes import AwsSize, resolve_size, sized
+from .validation import kubernetes_version_problem, raise_problems, wandb_problems
+from .versions import AURORA_VERSIONS
+
+TOKEN = "wandb-platform:index:AwsWandbPlatform"
+EKS_NAME_MAX = 100
+ALB_NAME_MAX = 32
+SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCache takes 255, RDS 255
+AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+BACKUP_DAYS = 14  # W&B's own AWS module's retention
+MAX_BACKUP_DAYS = 35  # Aurora's most
+BASE_TAGS = {"app": "wandb", "managed-by": "pulumi"}
+
+
+@dataclass(kw_only=True, frozen=True)
+class AwsWandbPlatformArgs(Args):
+    """Everything the AWS platform takes; the defaults are production's."""
+
+    region: str
+    """The AWS region of everything the platform creates."""
+    wandb: WandbArgs
+    """W&B itself."""
+    mysql: MysqlArgs | None = field(default_factory=MysqlArgs)
+    """`managed` is Aurora MySQL."""
+    redis: RedisArgs | None = field(default_factory=RedisArgs)
+    """`managed` is ElastiCache for Redis."""
+    bucket: BucketArgs | None = field(default_factory=BucketArgs)
+    """`managed` is an S3 bucket."""
+    ingress: IngressArgs | None = field(default_factory=IngressArgs)
+    """An ALB through the AWS Load Balancer Controller, HTTPS with an ACM certificate when `tls`."""
+    sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
+    """Overrides of the preset that `wandb.size` picks."""
+    protect: bool | None = True
+    """Deletion protection on the cluster, database, cache, bucket and keys."""
+    high_availability: bool | None = True
+    """Three zones, a NAT gateway per zone, an Aurora reader and an ElastiCache replica."""
+    tags: dict[str, str] | None = field(default_factory=dict)
+    """Tags on every resource that takes them."""
+    name_prefix: str | None = ""
+    """Prefix of names that must be unique in the account (EKS, ALB, KMS aliases, snapshots); empty uses the
+    component's name."""
+    availability_zones: list[str] | None = field(default_factory=list)
+    """Zone names; empty takes the region's first `az_count` zones."""
+    az_count: int | None = 0
+    """Zones to span; 0 means three with high availability, else two."""
+    vpc_cidr: str | None = "10.0.0.0/16"
+    """A private range from /16 to /19."""
+    vpc_id: str | None = ""
+    """A VPC of yours (with the subnet ids below); empty creates one."""
+    public_subnet_ids: list[str] | None = field(default_factory=list)
+    """With `vpc_id`: subnets for an internet-facing ALB."""
+    private_subnet_ids: list[str] | None = field(default_factory=list)
+    """With `vpc_id`: subnets for the nodes."""
+    database_subnet_ids: list[str] | None = field(default_factory=list)
+    """With `vpc_id`: subnets for Aurora and ElastiCache."""
+    flow_logs: bool | None = True
+    """VPC flow logs to a KMS-encrypted log group."""
+    log_retention_days: int | None = 365
+    """A CloudWatch retention period for flow logs and control-plane logs."""
+    kubernetes_version: str | None = "1.35"
+    """The EKS version, 1.34 or newer."""
+    api_access_cidrs: list[str] | None = field(default_factory=list)
+    """CIDRs allowed to reach the EKS public endpoint; empty keeps the endpoint private."""
+    admin_principal_arns: list[str] | None = field(default_factory=list)
+    """IAM roles or users made cluster admins, besides the deployer."""
+    certificate_arn: str | None = ""
+    """An ACM certificate for the host; or give `route53_zone_id`."""
+    route53_zone_id: str | None = ""
+    """The host's public hosted zone, to issue and validate a certificate in."""
+    ingress_cidrs: list[str] | None = field(default_factory=lambda: ["0.0.0.0/0"])
+    """CIDRs the ALB admits."""
+    load_balancer_scheme: str | None = "internet-facing"
+    """`internet-facing` or `internal`."""
+    kms_deletion_window_days: int | None = 30
+    """Days before a deleted key is gone (7 to 30)."""
+    aurora_version: str | None = ""
+    """The Aurora engine version to create; empty takes the pinned one for `mysql.version`."""
+    redis_version: str | None = "7.1"
+    """The ElastiCache Redis OSS engine."""
+    lb_controller_chart_version: str | None = "3.5.0"
+    """Chart `aws-load-balancer-controller`."""
+
+
+def aurora_version(args: AwsWandbPlatformArgs) -> str:
+    return args.aurora_version or AURORA_VERSIONS.get(args.mysql.version, "")
+
+
+def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
+    """Every problem with the arguments, by argument path; None where that argument is fine."""
+    _, size_problems = sized("aws", args.wandb.size, args.sizes.given())
+    version, days = args.mysql.version, args.mysql.backup_retention_days
+    problems = [
+        *wandb_problems(args.wandb, args.mysql, args.redis, args.ingress),
+        ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
+        *[("sizes", p) for p in size_problems],
+    ]
+    if not aurora_version(args).startswith(f"{version}."):
+        problems.append(("aurora_version", f"{aurora_version(args)} is not MySQL {version} (mysql.version)"))
+    if days and days > MAX_BACKUP_DAYS:
+        problems.append(("mysql.backup_retention_days", f"Aurora keeps at most {MAX_BACKUP_DAYS} days"))
+    if args.ingress.tls and not (args.certificate_arn or args.route53_zone_id):
+        problems.append(("certificate_arn", "the ALB needs a certificate while ingress.tls is on (or route53_zone_id)"))
+    if args.bucket.provider not in ("", "s3"):
+        problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
+    if any(ipaddress.ip_network(c).prefixlen == 0 for c in args.api_access_cidrs):
+        problems.append(("api_access_cidrs", "0.0.0.0/0 would open the control plane to the internet"))
+    return problems
+
+
+def _kms_keys(args: AwsWandbPlatformArgs) -> dict[str, KeyUse]:
+    """One key per consumer the platform creates, usable only through the service that stores data with it."""
+    keys = {
+        "eks": KeyUse(via_services=["eks"]),
+        # Node volumes: EC2 through the EBS CSI driver, and the Auto Scaling role that launches the nodes.
+        "ebs": KeyUse(via_services=["ec2"], roles=[AUTOSCALING_ROLE]),
+        "logs": KeyUse(service_principals=["logs"], log_groups=True),
+    }
+    managed = {"rds": args.mysql.mode, "elasticache": args.redis.mode, "s3": args.bucket.mode}
+    keys.update({svc: KeyUse(via_services=[svc]) for svc, mode in managed.items() if mode == "managed"})
+    return keys
+
+
+class AwsWandbPlatform(WandbPlatform):
+    """Self-managed W&B on AWS: a VPC, a private EKS cluster, Aurora MySQL, ElastiCache and S3 encrypted with
+    customer-managed keys, IRSA, an ALB, and the W&B operator with its `WeightsAndBiases` resource."""
+
+    kubeconfig: pulumi.Output[str]
+    """A kubeconfig for the EKS cluster (secret; uses `aws eks get-token`)."""
+    load_balancer_name: pulumi.Output[str]
+    """The ALB the controller creates for W&B's Ingress: point the host at it."""
+    certificate_arn: pulumi.Output[str]
+    """The ACM certificate the ALB serves."""
+    wandb_role_arn: pulumi.Output[str]
+    """The IRSA role W&B's service accounts take."""
+
+    def __init__(self, name: str, args: AwsWandbPlatformArgs, opts: pulumi.ResourceOptions | None = None):
+        args = AwsWandbPlatformArgs.of(args)
+        raise_problems("AwsWandbPlatform", aws_problems(args))
+        super().__init__(TOKEN, name, None, opts)
+        self._name, self._args = name, args
+        self._tags = {**BASE_TAGS, **args.tags}
+        provider = aws.Provider(f"{name}-aws", region=args.region, opts=pulumi.ResourceOptions(parent=self))
+        self._provider = provider
+        self._child = pulumi.ResourceOptions(parent=self, providers=[provider])
+        size: AwsSize = resolve_size("aws", args.wandb.size, args.sizes.given())  # type: ignore[assignment]
+        account = current_account(args.region, provider)
+        kms = AwsKms(
+            f"{name}-kms",
+            AwsKmsArgs(
+                account=account,
+                keys=_kms_keys(args),
+                alias_prefix=self._prefix,
+                deletion_window_days=args.kms_deletion_window_days,
+                protect=args.protect,
+            ),
+            self._child,
+        )
+        zones = self._zones(pulumi.InvokeOptions(provider=provider))
+        network = self._network(zones, kms)
+        eks = self._cluster(account, network, kms, size)
+        mysql, redis = self._datastores(account, network, kms, zones, size)
+        bucket = self._bucket(kms)
+        wandb = args.wandb
+        identity = AwsWandbIdentity(
+            f"{name}-identity",
+            AwsWandbIdentityArgs(
+                oidc_provider=eks.oidc_provider,
+                issuer=eks.issuer,
+                namespace=wandb.namespace,
+                service_accounts=service_account_names(wandb.instance_name),
+                bucket_arn=pulumi.Output.all(account.partition, bucket.name).apply(lambda a: f"arn:{a[0]}:s3:::{a[1]}"),
+                kms_key_arn=bucket.kms_key or None,
+                tags=self._tags,
+            ),
+            self._child,
+        )
+        internal = args.load_balancer_scheme == "internal"
+        load_balancer_name = bounded_name(self._prefix, "alb", ALB_NAME_MAX)
+        ingress = AlbIngress(
+            f"{name}-ingress",
+            AlbIngressArgs(
+                region=args.region,
+                cluster_name=eks.cluster.name,
+                vpc_id=network.vpc_id,
+                oidc_provider=eks.oidc_provider,
+                issuer=eks.issuer,
+                subnet_ids=network.private_subnet_ids if internal else network.public_subnet_ids,
+                host_name=host_name(wandb.host),
+                load_balancer_name=load_balancer_name,
+                scheme=args.load_balancer_scheme,
+                inbound_cidrs=list(args.ingress_cidrs),
+                tls=args.ingress.tls,
+                certificate_arn=args.certificate_arn,
+                route53_zone_id=args.route53_zone_id,
+                chart_version=args.lb_controller_chart_version,
+                extra_annotations=args.ingress.annotations,
+                tags=self._tags,
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[provider, eks.info.k8s_provider]),
+        )
+        release = install_wandb(
+            name,
+            wandb,
+            args.mysql,
+            args.redis,
+            TargetEndpoints(
+                cluster=eks.info,
+                cloud_provider="aws",
+                mysql=mysql,
+                redis=redis,
+                bucket=bucket,
+                identity=identity.workload_identity,
+                ingress=ingress.settings,
+                wait_for=[ingress.controller],
+            ),
+            self,
+        )
+        self._wandb_outputs(wandb.host, release, eks.info, bucket)
+        self.kubeconfig = eks.info.kubeconfig
+        self.load_balancer_name = pulumi.Output.from_input(load_balancer_name)
+        self.certificate_arn = pulumi.Output.from_input(ingress.certificate_arn)
+        self.wandb_role_arn = identity.role.arn
+        self.register_outputs(self.stack_outputs())
+
+    def stack_outputs(self) -> dict[str, pulumi.Input]:
+        """The outputs a stack of this platform exports, by their stack output names."""
+        return {
+            **super().stack_outputs(),
+            "kubeconfig": self.kubeconfig,
+            "loadBalancerName": self.load_balancer_name,
+            "certificateArn": self.certificate_arn,
+            "wandbRoleArn": self.wandb_role_arn,
+        }
+
+    @property
+    def _prefix(self) -> str:
+        return self._args.name_prefix or self._name
+
+    def _zones(self, invoke: pulumi.InvokeOptions) -> list[pulumi.Output[str]]:
+        """The zones the network spans: given, those of your database subnets, or the region's first ones."""
+        args = self._args
+        if args.vpc_id:
+            return [aws.ec2.get_subnet_output(id=s, opts=invoke).availability_zone for s in args.database_subnet_ids]
+        if args.availability_zones:
+            return [pulumi.Output.from_input(z) for z in args.availability_zones]
+        count = args.az_count or (3 if args.high_availability else 2)
+        names = aws.get_availability_zones_output(state="available", opts=invoke).names
+        return [names.apply(lambda n, i=i: n[i]) for i in range(count)]
+
+    def _network(self, zones: list, kms: AwsKms) -> AwsNetwork:
+        args = self._args
+        existing = None
+        if args.vpc_id:
+            existing = ExistingVpc(
+                args.vpc_id, args.public_subnet_ids, args.private_subnet_ids, args.database_subnet_ids
+            )
+        return AwsNetwork(
+            f"{self._name}-net",
+            AwsNetworkArgs(
+                region=args.region,
+                zones=zones,
+                zone_count=len(zones),
+                vpc_cidr=args.vpc_cidr,
+                nat_per_zone=args.high_availability,
+                flow_logs=args.flow_logs,
+                log_key_arn=kms.arn("logs"),
+                log_retention_days=args.log_retention_days,
+                log_group_name=f"/aws/vpc/{self._prefix}/flow-logs",
+                existing=existing,
+                tags=self._tags,
+            ),
+            self._child,
+        )
+
+    def _cluster(self, account, network: AwsNetwork, kms: AwsKms, size: AwsSize) -> EksCluster:
+        args = self._args
+        return EksCluster(
+            f"{self._name}-cluster",
+            EksClusterArgs(
+                account=account,
+                cluster_name=bounded_name(self._prefix, "eks", EKS_NAME_MAX),
+                kubernetes_version=args.kubernetes_version,
+                private_subnet_ids=network.private_subnet_ids,
+                node_security_group_id=network.node_security_group_id,
+                secrets_key_arn=kms.arn("eks"),
+                disk_key_arn=kms.arn("ebs"),
+                log_key_arn=kms.arn("logs"),
+                instance_type=size.node_type,
+                min_nodes=size.node_min_count,
+                max_nodes=size.node_max_count,
+                disk_size_gb=size.node_disk_gb,
+                api_access_cidrs=list(args.api_access_cidrs),
+                admin_principal_arns=list(args.admin_principal_arns),
+                log_retention_days=args.log_retention_days,
+                deletion_protection=args.protect,
+                tags=self._tags,
+            ),
+            self._child,
+        )
+
+    def _datastores(
+        self, account, network: AwsNetwork, kms: AwsKms, zones: list, size: AwsSize
+    ) -> tuple[MysqlEndpoint | None, RedisEndpoint | None]:
+        args = self._args
+
+        def datastore(key: str, what: str) -> dict:
+            """What Aurora and ElastiCache share: database subnets, the node group's security group, their key."""
+            return dict(
+                identifier=bounded_name(self._prefix, what, SNAPSHOT_PREFIX_MAX),
+                vpc_id=network.vpc_id,
+                subnet_ids=network.database_subnet_ids,
+                zones=zones,
+                node_security_group_id=network.node_security_group_id,
+                kms_key_arn=kms.arn(key),
+                high_availability=args.high_availability,
+                deletion_protection=args.protect,
+                tags=self._tags,
+            )
+
+        mysql = None
+        if args.mysql.mode == "managed":
+            mysql = AuroraMysql(
+                f"{self._name}-mysql",
+                AuroraArgs(
+                    **datastore("rds", "mysql"),
+                    account=account,
+                    engine_version=aurora_version(args),
+                    instance_class=size.mysql_tier,
+                    backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
+                    database=args.mysql.database,
+                    user=args.mysql.user,
+                ),
+                self._child,
+            ).endpoint
+        redis = None
+        if args.redis.mode == "managed":
+            redis = ElastiCacheRedis(
+                f"{self._name}-redis",
+                ElastiCacheArgs(
+                    **datastore("elasticache", "redis"),
+                    engine_version=args.redis_version,
+                    node_type=size.redis_node_type,
+                ),
+                self._child,
+            ).endpoint
+        return mysql, redis
+
+    def _bucket(self, kms: AwsKms) -> BucketInfo:
+        args = self._args
+        if args.bucket.mode != "managed":
+            return external_bucket(args.bucket, "s3")
+        return S3Bucket(
+            f"{self._name}-objects",
+            S3BucketArgs(
+                region=args.region,
+                kms_key_arn=kms.arn("s3"),
+                noncurrent_version_days=args.bucket.noncurrent_version_days,
+                protect=args.protect,
+                tags=self._tags,
+            ),
+            self._child,
+        ).info

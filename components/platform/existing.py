@@ -1,0 +1,114 @@
+"""W&B on a Kubernetes cluster you already run, as one component: nothing outside the cluster. Datastores run
+in the cluster or are yours (`external`); the object store is SeaweedFS in the cluster or your bucket. No
+`from __future__ import annotations` here: Pulumi infers the component's schema from these annotations.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from ..contracts import BucketInfo, ClusterInfo, IngressSettings
+from ..k8s.object_store import InClusterObjectStore, InClusterObjectStoreArgs
+from .args import Args, BucketArgs, IngressArgs, MysqlArgs, RedisArgs, WandbArgs
+from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
+from .validation import raise_problems, wandb_problems
+
+TOKEN = "wandb-platform:index:ExistingClusterWandb"
+BUCKET_PROVIDERS = ("s3", "gcs", "az")
+
+
+@dataclass(kw_only=True, frozen=True)
+class ExistingClusterWandbArgs(Args):
+    """Everything W&B on your cluster takes; by default every datastore runs in the cluster."""
+
+    wandb: WandbArgs
+    """W&B itself."""
+    mysql: MysqlArgs | None = field(default_factory=lambda: MysqlArgs(mode="in-cluster"))
+    """`in-cluster` (the chart's MySQL) or `external`."""
+    redis: RedisArgs | None = field(default_factory=lambda: RedisArgs(mode="in-cluster"))
+    """`in-cluster` (the chart's Redis) or `external`."""
+    bucket: BucketArgs | None = field(default_factory=lambda: BucketArgs(mode="in-cluster", provider="s3"))
+    """`in-cluster` (SeaweedFS) or `external` (with its `provider`)."""
+    ingress: IngressArgs | None = field(default_factory=IngressArgs)
+    """An Ingress of `ingress_class` with the TLS Secret `tls_secret_name`, or none (`create: false`)."""
+    kubeconfig: str | None = ""
+    """A kubeconfig file; empty uses $KUBECONFIG, else ~/.kube/config."""
+    context: str | None = ""
+    """The kubeconfig's context; empty uses its current context."""
+    ingress_class: str | None = ""
+    """The IngressClass of W&B's Ingress; empty uses the cluster's default."""
+    tls_secret_name: str | None = ""
+    """A `kubernetes.io/tls` Secret for the host in W&B's namespace; required while `ingress.tls` is on."""
+    oidc_issuer: str | None = ""
+    """The cluster's service-account token issuer, for W&B's internal JWTs; empty sets none."""
+    storage_class: str | None = ""
+    """The in-cluster store's StorageClass; empty uses the cluster's default."""
+    object_store_chart_version: str | None = "4.44.0"
+    """Chart `seaweedfs` from https://seaweedfs.github.io/seaweedfs/helm."""
+
+
+def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | None]]:
+    """Every problem with the arguments, by argument path; None where that argument is fine."""
+    problems = wandb_problems(args.wandb, args.mysql, args.redis, args.ingress)
+    for key, mode in (("mysql", args.mysql.mode), ("redis", args.redis.mode), ("bucket", args.bucket.mode)):
+        if mode == "managed":
+            problems.append((f"{key}.mode", "'managed' needs a cloud; here: 'in-cluster' or 'external'"))
+    if args.bucket.mode == "external" and args.bucket.provider not in BUCKET_PROVIDERS:
+        problems.append(("bucket.provider", f"an external bucket needs one of {', '.join(BUCKET_PROVIDERS)}"))
+    if args.ingress.create and args.ingress.tls and not args.tls_secret_name:
+        problems.append(("tls_secret_name", "required while ingress.tls is on (or set ingress.tls false)"))
+    return problems
+
+
+class ExistingClusterWandb(WandbPlatform):
+    """W&B on a Kubernetes cluster you already run: the W&B operator and its `WeightsAndBiases` resource, with
+    MySQL, Redis and an S3-compatible store in the cluster or your own, and nothing created outside it."""
+
+    def __init__(self, name: str, args: ExistingClusterWandbArgs, opts: pulumi.ResourceOptions | None = None):
+        args = ExistingClusterWandbArgs.of(args)
+        raise_problems("ExistingClusterWandb", existing_problems(args))
+        super().__init__(TOKEN, name, None, opts)
+        provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=os.path.expanduser(args.kubeconfig) if args.kubeconfig else None,  # None: $KUBECONFIG
+            context=args.context or None,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        cluster = ClusterInfo(
+            name=args.context or "current-context", kubeconfig=None, k8s_provider=provider, oidc_issuer=args.oidc_issuer
+        )
+        bucket: BucketInfo
+        wait_for: list[pulumi.Resource] = []
+        if args.bucket.mode == "in-cluster":
+            store = InClusterObjectStore(
+                f"{name}-objects",
+                InClusterObjectStoreArgs(
+                    namespace=f"{args.wandb.namespace}-objects",
+                    size_gb=args.bucket.storage_gb,
+                    storage_class=args.storage_class,
+                    chart_version=args.object_store_chart_version,
+                ),
+                pulumi.ResourceOptions(parent=self, providers=[provider]),
+            )
+            bucket, wait_for = store.info, [store.release]
+        else:
+            bucket = external_bucket(args.bucket, args.bucket.provider)
+        tls = [{"hosts": [host_name(args.wandb.host)], "secretName": args.tls_secret_name}] if args.ingress.tls else []
+        ingress = IngressSettings(
+            ingress_class=args.ingress_class,
+            annotations=dict(args.ingress.annotations),
+            tls=tls,
+            create=args.ingress.create,
+        )
+        release = install_wandb(
+            name,
+            args.wandb,
+            args.mysql,
+            args.redis,
+            TargetEndpoints(cluster=cluster, cloud_provider="", bucket=bucket, ingress=ingress, wait_for=wait_for),
+            self,
+        )
+        self._wandb_outputs(args.wandb.host, release, cluster, bucket)
+        self.register_outputs(self.stack_outputs())

@@ -1,0 +1,344 @@
+"""The whole W&B platform on GCP as one component: network, GKE, Cloud SQL, Memorystore, a bucket and keys in
+parallel, then the W&B release.
+
+Only the Kubernetes objects wait for the cluster; Cloud SQL, Memorystore, the bucket and the ingress's cloud
+pieces wait only for the network, their key grants and their APIs. No `from __future__ import annotations`
+here: Pulumi infers the component's schema from these annotations.
+"""
+
+from dataclasses import dataclass, field
+
+import pulumi
+
+from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
+from ..gcp.bucket import GcsBucket, GcsBucketArgs
+from ..gcp.cluster import AuthorizedNetwork, GkeCluster, GkeClusterArgs
+from ..gcp.identity import GcpWandbIdentity, GcpWandbIdentityArgs
+from ..gcp.ingress import GkeIngress, GkeIngressArgs
+from ..gcp.kms import GcpKms, KmsArgs
+from ..gcp.mysql import CloudSqlArgs, CloudSqlMysql
+from ..gcp.network import GcpNetwork, NetworkArgs
+from ..gcp.project import GcpProjectServices, ProjectServicesArgs
+from ..gcp.redis import MemorystoreArgs, MemorystoreRedis
+from ..k8s.wandb_values import service_account_names
+from ..naming import bounded_name
+from .args import Args, BucketArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
+from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
+from .sizes import GcpSize, resolve_size, sized
+from .validation import (
+    kubernetes_version_problem,
+    overlap_problem,
+    raise_problems,
+    wandb_problems,
+)
+
+TOKEN = "wandb-platform:index:GcpWandbPlatform"
+GCP_ACCOUNT_ID_MAX = 30
+BACKUP_DAYS = 7  # W&B's own GCP module's retention
+BASE_LABELS = {"app": "wandb", "managed-by": "pulumi"}
+
+
+@dataclass(kw_only=True, frozen=True)
+class AuthorizedNetworkArgs(Args):
+    """A network allowed to reach the GKE control plane."""
+
+    cidr: str
+    """An IPv4 CIDR; never 0.0.0.0/0."""
+    name: str | None = ""
+    """A label for it; empty uses the CIDR."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class GcpWandbPlatformArgs(Args):
+    """Everything the GCP platform takes; the defaults are production's."""
+
+    project: str
+    """The GCP project id."""
+    wandb: WandbArgs
+    """W&B itself."""
+    region: str | None = "us-central1"
+    """Where the cluster, datastores, bucket and keys live."""
+    mysql: MysqlArgs | None = field(default_factory=MysqlArgs)
+    """`managed` is Cloud SQL for MySQL."""
+    redis: RedisArgs | None = field(default_factory=RedisArgs)
+    """`managed` is Memorystore for Redis."""
+    bucket: BucketArgs | None = field(default_factory=BucketArgs)
+    """`managed` is a GCS bucket."""
+    ingress: IngressArgs | None = field(default_factory=IngressArgs)
+    """The GKE Ingress, with a Google-managed certificate when `tls`."""
+    sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
+    """Overrides of the preset that `wandb.size` picks."""
+    protect: bool | None = True
+    """Deletion protection on the cluster, database, bucket and keys."""
+    high_availability: bool | None = True
+    """Regional Cloud SQL and Memorystore STANDARD_HA."""
+    labels: dict[str, str] | None = field(default_factory=dict)
+    """Labels on every resource that takes them."""
+    name_prefix: str | None = ""
+    """Prefix of names that must be unique in the project (service accounts); empty uses the component's name."""
+    subnet_cidr: str | None = "10.10.0.0/20"
+    """The nodes' range."""
+    pods_cidr: str | None = "10.16.0.0/14"
+    """The pods' secondary range."""
+    services_cidr: str | None = "10.20.0.0/20"
+    """The services' secondary range."""
+    master_cidr: str | None = "172.16.0.32/28"
+    """The control plane's /28."""
+    private_services_prefix_length: int | None = 16
+    """The range reserved for private service access (Cloud SQL, Memorystore)."""
+    authorized_networks: list[AuthorizedNetworkArgs] | None = field(default_factory=list)
+    """Networks allowed to reach the control plane; none by default."""
+    private_endpoint: bool | None = False
+    """A private control-plane endpoint only."""
+    release_channel: str | None = "REGULAR"
+    """`RAPID`, `REGULAR`, `STABLE` or `EXTENDED`."""
+    kubernetes_version: str | None = "1.35"
+    """The control plane's minimum version (1.34 or newer); the channel upgrades it from there."""
+    rbac_security_group: str | None = ""
+    """`gke-security-groups@<domain>` for Google Groups RBAC."""
+    kms_rotation_days: int | None = 90
+    """Rotation period of every key."""
+    enable_apis: bool | None = True
+    """Enable the APIs the platform uses (never disabled on destroy)."""
+
+
+def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
+    """Every problem with the arguments, by argument path; None where that argument is fine."""
+    _, size_problems = sized("gcp", args.wandb.size, args.sizes.given())
+    ranges = {
+        "subnet_cidr": args.subnet_cidr,
+        "pods_cidr": args.pods_cidr,
+        "services_cidr": args.services_cidr,
+        "master_cidr": args.master_cidr,
+    }
+    return [
+        *wandb_problems(args.wandb, args.mysql, args.redis, args.ingress),
+        ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
+        *[("sizes", p) for p in size_problems],
+        ("network", overlap_problem(ranges)),
+        ("bucket.provider", None if args.bucket.provider in ("", "gcs") else "GCP reaches only a gcs bucket"),
+    ]
+
+
+def _kms_keys(args: GcpWandbPlatformArgs, agents: dict[str, pulumi.Output[str]]) -> dict[str, list]:
+    """One key per consumer that this platform creates, trusted only by that consumer's service agent."""
+    keys = {"gke-secrets": [agents["container"]], "gke-disks": [agents["compute"]]}
+    managed = {
+        "mysql": ("sql", args.mysql.mode),
+        "redis": ("redis", args.redis.mode),
+        "bucket": ("storage", args.bucket.mode),
+    }
+    keys.update({key: [agents[agent]] for key, (agent, mode) in managed.items() if mode == "managed"})
+    return keys
+
+
+class GcpWandbPlatform(WandbPlatform):
+    """Self-managed W&B on GCP: a private GKE cluster, Cloud SQL, Memorystore and a GCS bucket encrypted with
+    customer-managed keys, workload identity, and the W&B operator with its `WeightsAndBiases` resource."""
+
+    kubeconfig: pulumi.Output[str]
+    """A kubeconfig for the GKE cluster (secret; uses gke-gcloud-auth-plugin)."""
+    ingress_address: pulumi.Output[str]
+    """The global address to point the host's DNS A record at."""
+    wandb_service_account: pulumi.Output[str]
+    """The Google service account W&B's pods act as."""
+
+    def __init__(self, name: str, args: GcpWandbPlatformArgs, opts: pulumi.ResourceOptions | None = None):
+        args = GcpWandbPlatformArgs.of(args)
+        raise_problems("GcpWandbPlatform", gcp_problems(args))
+        super().__init__(TOKEN, name, None, opts)
+        self._name, self._args = name, args
+        self._child = pulumi.ResourceOptions(parent=self)
+        size: GcpSize = resolve_size("gcp", args.wandb.size, args.sizes.given())  # type: ignore[assignment]
+        labels = {**BASE_LABELS, **args.labels}
+        services = GcpProjectServices(
+            name, ProjectServicesArgs(project=args.project, enable_apis=args.enable_apis), self._child
+        )
+        kms = GcpKms(
+            f"{name}-kms",
+            KmsArgs(
+                project=args.project,
+                location=args.region,
+                keys=_kms_keys(args, services.agents),
+                rotation_days=args.kms_rotation_days,
+                protect=args.protect,
+                labels=labels,
+                depends_on=services.api("cloudkms.googleapis.com"),
+            ),
+            self._child,
+        )
+        network = GcpNetwork(
+            f"{name}-net",
+            NetworkArgs(
+                project=args.project,
+                region=args.region,
+                subnet_cidr=args.subnet_cidr,
+                pods_cidr=args.pods_cidr,
+                services_cidr=args.services_cidr,
+                private_services_prefix_length=args.private_services_prefix_length,
+                depends_on=services.api("compute.googleapis.com", "servicenetworking.googleapis.com"),
+                labels=labels,
+            ),
+            self._child,
+        )
+        cluster = self._cluster(services, kms, network, size, labels)
+        mysql, redis = self._datastores(services, kms, network, size, labels)
+        bucket = self._bucket(services, kms, labels)
+        wandb = args.wandb
+        identity = GcpWandbIdentity(
+            f"{name}-identity",
+            GcpWandbIdentityArgs(
+                project=args.project,
+                account_id=self._cloud_name("app"),
+                bucket_name=bucket.name,
+                workload_pool=cluster.workload_pool,
+                namespace=wandb.namespace,
+                service_accounts=service_account_names(wandb.instance_name),
+                kms_key_id=bucket.kms_key or None,
+                depends_on=services.api("iam.googleapis.com"),
+            ),
+            self._child,
+        )
+        ingress = GkeIngress(
+            f"{name}-ingress",
+            GkeIngressArgs(
+                project=args.project,
+                host_name=host_name(wandb.host),
+                frontend_config_name=f"{wandb.instance_name}-frontend",
+                tls=args.ingress.tls,
+                static_ip_name=args.ingress.static_ip_name,
+                extra_annotations=args.ingress.annotations,
+                depends_on=services.api("compute.googleapis.com"),
+            ),
+            self._child,
+        )
+        release = install_wandb(
+            name,
+            wandb,
+            args.mysql,
+            args.redis,
+            TargetEndpoints(
+                cluster=cluster.info,
+                cloud_provider="gcp",
+                mysql=mysql,
+                redis=redis,
+                bucket=bucket,
+                identity=identity.workload_identity,
+                ingress=ingress.settings,
+            ),
+            self,
+        )
+        self._wandb_outputs(wandb.host, release, cluster.info, bucket)
+        self.kubeconfig = cluster.info.kubeconfig
+        self.ingress_address = ingress.address
+        self.wandb_service_account = identity.account.email
+        self.register_outputs(self.stack_outputs())
+
+    def stack_outputs(self) -> dict[str, pulumi.Input]:
+        """The outputs a stack of this platform exports, by their stack output names."""
+        return {
+            **super().stack_outputs(),
+            "kubeconfig": self.kubeconfig,
+            "ingressAddress": self.ingress_address,
+            "wandbServiceAccount": self.wandb_service_account,
+        }
+
+    def _cloud_name(self, suffix: str) -> str:
+        return bounded_name(self._args.name_prefix or self._name, suffix, GCP_ACCOUNT_ID_MAX)
+
+    def _cluster(self, services, kms, network, size: GcpSize, labels: dict[str, str]) -> GkeCluster:
+        args = self._args
+        return GkeCluster(
+            f"{self._name}-cluster",
+            GkeClusterArgs(
+                project=args.project,
+                region=args.region,
+                network_id=network.network.id,
+                subnet_id=network.subnet.id,
+                secrets_key_id=kms.key_id("gke-secrets"),
+                node_disk_key_id=kms.key_id("gke-disks"),
+                node_account_id=self._cloud_name("nodes"),
+                machine_type=size.node_type,
+                min_nodes=size.node_min_count,
+                max_nodes=size.node_max_count,
+                disk_size_gb=size.node_disk_gb,
+                master_cidr=args.master_cidr,
+                authorized_networks=[AuthorizedNetwork(n.cidr, n.name) for n in args.authorized_networks],
+                private_endpoint=args.private_endpoint,
+                release_channel=args.release_channel,
+                kubernetes_version=args.kubernetes_version,
+                rbac_security_group=args.rbac_security_group,
+                deletion_protection=args.protect,
+                labels=labels,
+                depends_on=[
+                    *services.api(
+                        "container.googleapis.com", "iam.googleapis.com", "binaryauthorization.googleapis.com"
+                    ),
+                    *kms.ready("gke-secrets"),
+                    *kms.ready("gke-disks"),
+                ],
+            ),
+            self._child,
+        )
+
+    def _datastores(
+        self, services, kms, network, size: GcpSize, labels: dict[str, str]
+    ) -> tuple[MysqlEndpoint | None, RedisEndpoint | None]:
+        args = self._args
+
+        def private_service(key: str, api: str) -> dict:
+            """What Cloud SQL and Memorystore share: their own key and API, the peered network, HA, protection."""
+            return dict(
+                project=args.project,
+                region=args.region,
+                network_id=network.network.id,
+                kms_key_id=kms.key_id(key),
+                high_availability=args.high_availability,
+                deletion_protection=args.protect,
+                labels=labels,
+                depends_on=[network.private_services, *kms.ready(key), *services.api(api)],
+            )
+
+        mysql = None
+        if args.mysql.mode == "managed":
+            mysql = CloudSqlMysql(
+                f"{self._name}-mysql",
+                CloudSqlArgs(
+                    **private_service("mysql", "sqladmin.googleapis.com"),
+                    tier=size.mysql_tier,
+                    database_version=f"MYSQL_{args.mysql.version.replace('.', '_')}",
+                    backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
+                    database=args.mysql.database,
+                    user=args.mysql.user,
+                ),
+                self._child,
+            ).endpoint
+        redis = None
+        if args.redis.mode == "managed":
+            redis = MemorystoreRedis(
+                f"{self._name}-redis",
+                MemorystoreArgs(
+                    **private_service("redis", "redis.googleapis.com"), memory_size_gb=size.redis_memory_gb
+                ),
+                self._child,
+            ).endpoint
+        return mysql, redis
+
+    def _bucket(self, services, kms, labels: dict[str, str]) -> BucketInfo:
+        args = self._args
+        if args.bucket.mode != "managed":
+            return external_bucket(args.bucket, "gcs")
+        return GcsBucket(
+            f"{self._name}-objects",
+            GcsBucketArgs(
+                project=args.project,
+                location=args.region,
+                kms_key_id=kms.key_id("bucket"),
+                cors_origins=["*"],
+                noncurrent_version_days=args.bucket.noncurrent_version_days,
+                protect=args.protect,
+                labels=labels,
+                depends_on=[*kms.ready("bucket"), *services.api("storage.googleapis.com")],
+            ),
+            self._child,
+        ).info

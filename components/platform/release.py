@@ -1,0 +1,145 @@
+"""Where a target's endpoints meet W&B: the one place W&B's arguments and the endpoints a target made become
+the W&B release, on any target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pulumi
+
+from ..contracts import BucketInfo, ClusterInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
+from ..k8s.wandb_values import OidcSettings, ValuesInput
+from .args import BucketArgs, MysqlArgs, RedisArgs, WandbArgs
+
+
+@dataclass
+class TargetEndpoints:
+    """What a target provides; datastores left None fall back to the arguments' external or in-cluster mode."""
+
+    cluster: ClusterInfo
+    cloud_provider: str  # gcp | aws | azure | "" (no cloud-specific chart behaviour)
+    bucket: BucketInfo | None
+    mysql: MysqlEndpoint | None = None
+    redis: RedisEndpoint | None = None
+    identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
+    ingress: IngressSettings = field(default_factory=lambda: IngressSettings(ingress_class=""))
+    wait_for: list[pulumi.Resource] = field(default_factory=list)  # running before W&B: controllers, stores
+
+
+def host_name(host: str) -> str:
+    return urlsplit(host).hostname or ""
+
+
+def _secret(value: pulumi.Input[str]) -> pulumi.Output[str]:
+    return pulumi.Output.secret(value)
+
+
+def external_mysql(mysql: MysqlArgs) -> MysqlEndpoint | None:
+    if mysql.mode != "external":
+        return None
+    return MysqlEndpoint(
+        host=mysql.host,
+        port=mysql.port,
+        database=mysql.database,
+        user=mysql.user,
+        password=_secret(mysql.password),
+    )
+
+
+def external_redis(redis: RedisArgs) -> RedisEndpoint | None:
+    if redis.mode != "external":
+        return None
+    return RedisEndpoint(
+        host=redis.host,
+        port=redis.port,
+        password=_secret(redis.password) if redis.password else None,
+        tls=redis.tls,
+        ca_cert=pulumi.Output.secret(redis.ca_cert) if redis.ca_cert else None,
+    )
+
+
+def external_bucket(bucket: BucketArgs, provider: str) -> BucketInfo:
+    """Your bucket. With static keys and no endpoint, S3 is reached at AWS's regional endpoint."""
+    endpoint = bucket.endpoint
+    if bucket.access_key is not None and not endpoint and provider == "s3":
+        endpoint = f"s3.{bucket.region}.amazonaws.com"
+    return BucketInfo(
+        provider,
+        bucket.name,
+        bucket.region,
+        bucket.kms_key,
+        bucket.path,
+        endpoint=endpoint,
+        tls=bucket.tls,
+        access_key=_secret(bucket.access_key) if bucket.access_key else None,
+        secret_key=_secret(bucket.secret_key) if bucket.secret_key else None,
+    )
+
+
+class WandbPlatform(pulumi.ComponentResource):
+    """What every whole-platform component exposes; each target adds its own outputs."""
+
+    url: pulumi.Output[str]
+    """W&B's URL."""
+    namespace: pulumi.Output[str]
+    """The namespace of W&B's Secrets and resource."""
+    cluster_name: pulumi.Output[str]
+    """The cluster W&B runs on."""
+    bucket: pulumi.Output[str]
+    """The bucket W&B keeps its objects in."""
+
+    def _wandb_outputs(self, host: str, release: WandbRelease, cluster: ClusterInfo, bucket: BucketInfo) -> None:
+        self.url = pulumi.Output.from_input(host)
+        self.namespace = release.namespace
+        self.cluster_name = pulumi.Output.from_input(cluster.name)
+        self.bucket = pulumi.Output.from_input(bucket.name)
+
+    def stack_outputs(self) -> dict[str, pulumi.Input]:
+        """The outputs a stack of this platform exports, by their stack output names."""
+        return {"url": self.url, "namespace": self.namespace, "clusterName": self.cluster_name, "bucket": self.bucket}
+
+
+def install_wandb(
+    name: str,
+    wandb: WandbArgs,
+    mysql: MysqlArgs,
+    redis: RedisArgs,
+    target: TargetEndpoints,
+    parent: pulumi.Resource,
+) -> WandbRelease:
+    """The W&B release on the target's cluster, through the cluster's Kubernetes provider."""
+    oidc = None
+    if wandb.oidc is not None:
+        o = wandb.oidc
+        oidc = OidcSettings(o.client_id, o.issuer, o.auth_method, o.secret is not None)
+    values = ValuesInput(
+        host=wandb.host,
+        instance_name=wandb.instance_name,
+        namespace=wandb.namespace,
+        size=wandb.size,
+        cloud_provider=target.cloud_provider,
+        mysql=target.mysql or external_mysql(mysql),
+        redis=target.redis or external_redis(redis),
+        bucket=target.bucket,
+        identity=target.identity,
+        ingress=target.ingress,
+        oidc=oidc,
+        cluster_oidc_issuer=target.cluster.oidc_issuer,
+        extra_values=wandb.values,
+        mysql_version=mysql.version,
+    )
+    return WandbRelease(
+        f"{name}-wandb",
+        WandbReleaseArgs(
+            values=values,
+            license=_secret(wandb.license),
+            oidc_secret=_secret(wandb.oidc.secret) if wandb.oidc and wandb.oidc.secret else None,
+            operator_chart_version=wandb.operator_chart_version,
+            operator_image_tag=wandb.operator_image_tag,
+            wandb_chart_version=wandb.wandb_chart_version,
+            wait_for=target.wait_for,
+        ),
+        opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
+    )

@@ -1,0 +1,88 @@
+"""The rules a platform's inputs must meet, as pure functions: the stack config loader and the whole-platform
+components both call them, so a program that builds the components itself gets the same clear errors.
+
+Each returns a problem in words (without the key, which the caller knows in its own terms) or None.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+MIN_KUBERNETES_MINOR = 34  # W&B supports Kubernetes 1.34 and newer
+MYSQL_VERSIONS = ("8.4", "8.0")
+DATASTORE_MODES = ("managed", "in-cluster", "external")
+SIZES = ("small", "medium", "large", "xlarge", "xxlarge")
+
+
+def kubernetes_version_problem(version: str) -> str | None:
+    match = re.fullmatch(r"1\.([0-9]{2})", version)
+    if not match:
+        return "must be a Kubernetes minor version such as '1.35' (quoted: unquoted, 1.30 reads as 1.3)"
+    if int(match.group(1)) < MIN_KUBERNETES_MINOR:
+        return f"W&B supports Kubernetes 1.{MIN_KUBERNETES_MINOR} or newer"
+    return None
+
+
+def host_problem(host: str) -> str | None:
+    """W&B's URL: a scheme and a host, nothing else."""
+    parts = urlsplit(host)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be a URL with scheme, e.g. https://wandb.example.com"
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        return "must be scheme and host only, with no path or query"
+    return None
+
+
+def endpoint_problem(mode: str, **endpoint: Any) -> str | None:
+    """An external datastore needs its endpoint; the other modes must not be given one."""
+    if mode == "external":
+        missing = [k for k, v in endpoint.items() if not v]
+        return f"mode 'external' needs {', '.join(missing)}" if missing else None
+    given = [k for k, v in endpoint.items() if v]
+    return f"{', '.join(given)} only apply to mode 'external' (mode is '{mode}')" if given else None
+
+
+def node_range_problem(low: int, high: int) -> str | None:
+    return f"nodeMinCount {low} exceeds nodeMaxCount {high}" if low > high else None
+
+
+def overlap_problem(ranges: Mapping[str, str]) -> str | None:
+    """The first pair of named IPv4 ranges that overlap."""
+    networks = {name: ipaddress.IPv4Network(cidr) for name, cidr in ranges.items()}
+    names = list(networks)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if networks[a].overlaps(networks[b]):
+                return f"{a} {networks[a]} overlaps {b} {networks[b]}"
+    return None
+
+
+def one_of_problem(value: Any, allowed: tuple[str, ...]) -> str | None:
+    return None if value in allowed else f"must be one of {', '.join(allowed)} (got {value!r})"
+
+
+def raise_problems(component: str, problems: list[tuple[str, str | None]]) -> None:
+    """Raise one ValueError naming every argument whose problem is not None, before any resource exists."""
+    found = [f"{key}: {problem}" for key, problem in problems if problem]
+    if found:
+        raise ValueError(f"invalid {component} arguments:\n" + "\n".join(f"  - {p}" for p in found))
+
+
+def wandb_problems(wandb: Any, mysql: Any, redis: Any, ingress: Any) -> list[tuple[str, str | None]]:
+    """The checks every target makes on W&B's arguments (WandbArgs, MysqlArgs, RedisArgs, IngressArgs)."""
+    host = host_problem(wandb.host)
+    if host is None and ingress.tls and wandb.host.startswith("http://"):
+        host = "must start with https:// while ingress.tls is on"
+    return [
+        ("wandb.host", host),
+        ("wandb.size", one_of_problem(wandb.size, SIZES)),
+        ("mysql.mode", one_of_problem(mysql.mode, DATASTORE_MODES)),
+        ("mysql.version", one_of_problem(mysql.version, MYSQL_VERSIONS)),
+        ("mysql", endpoint_problem(mysql.mode, host=mysql.host, password=mysql.password)),
+        ("redis.mode", one_of_problem(redis.mode, DATASTORE_MODES)),
+        ("redis", endpoint_problem(redis.mode, host=redis.host)),
+    ]

@@ -1,0 +1,89 @@
+"""What every target's platform arguments share, from the validated config: W&B, datastores, ingress, sizes."""
+
+from __future__ import annotations
+
+import pulumi
+from pydantic import SecretStr
+
+from components.platform.args import BucketArgs, IngressArgs, MysqlArgs, NodeSizeArgs, OidcArgs, RedisArgs, WandbArgs
+from stacks.config import PlatformConfig
+
+
+def secret(value: SecretStr | None) -> pulumi.Output[str] | None:
+    return pulumi.Output.secret(value.get_secret_value()) if value is not None else None
+
+
+def wandb_args(cfg: PlatformConfig) -> WandbArgs:
+    oidc = None
+    if cfg.oidc is not None:
+        o = cfg.oidc
+        oidc = OidcArgs(client_id=o.client_id, issuer=o.issuer, auth_method=o.auth_method, secret=secret(o.secret))
+    return WandbArgs(
+        host=cfg.host,
+        license=secret(cfg.license),
+        instance_name=cfg.instance_name,
+        namespace=cfg.namespace,
+        size=cfg.size,
+        operator_chart_version=cfg.operator.chart_version,
+        operator_image_tag=cfg.operator.image_tag,
+        wandb_chart_version=cfg.operator.wandb_chart_version,
+        oidc=oidc,
+        values=cfg.values,
+    )
+
+
+def mysql_args(cfg: PlatformConfig) -> MysqlArgs:
+    m = cfg.mysql
+    return MysqlArgs(
+        mode=m.mode,
+        version=m.version,
+        host=m.host,
+        port=m.port,
+        database=m.database,
+        user=m.user,
+        password=secret(m.password),
+        backup_retention_days=m.backup_retention_days,
+    )
+
+
+def redis_args(cfg: PlatformConfig) -> RedisArgs:
+    r = cfg.redis
+    return RedisArgs(mode=r.mode, host=r.host, port=r.port, password=secret(r.password), tls=r.tls, ca_cert=r.ca_cert)
+
+
+def bucket_args(cfg: PlatformConfig) -> BucketArgs:
+    b = cfg.bucket
+    return BucketArgs(
+        mode=b.mode,
+        provider=cfg.bucket_provider,
+        name=b.name,
+        region=b.region,
+        path=b.path,
+        kms_key=b.kms_key,
+        endpoint=b.endpoint,
+        tls=b.tls,
+        access_key=secret(b.access_key),
+        secret_key=secret(b.secret_key),
+        noncurrent_version_days=b.noncurrent_version_days,
+        storage_gb=b.storage_gb,
+    )
+
+
+def ingress_args(cfg: PlatformConfig) -> IngressArgs:
+    i = cfg.ingress
+    return IngressArgs(create=i.create, tls=i.tls, static_ip_name=i.static_ip_name, annotations=dict(i.annotations))
+
+
+def common_args(cfg: PlatformConfig) -> dict:
+    """The arguments every platform component takes, by their names there."""
+    return dict(
+        wandb=wandb_args(cfg),
+        mysql=mysql_args(cfg),
+        redis=redis_args(cfg),
+        bucket=bucket_args(cfg),
+        ingress=ingress_args(cfg),
+    )
+
+
+def size_args(cfg: PlatformConfig) -> NodeSizeArgs:
+    return NodeSizeArgs(**cfg.size_overrides.given())

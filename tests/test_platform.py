@@ -1,0 +1,101 @@
+"""The whole-platform components, used from another program with typed arguments and no config loader."""
+
+import pytest
+
+from components.platform.args import MysqlArgs, WandbArgs
+from components.platform.aws import AwsWandbPlatform, AwsWandbPlatformArgs
+from components.platform.existing import ExistingClusterWandb, ExistingClusterWandbArgs
+from components.platform.gcp import GcpWandbPlatform, GcpWandbPlatformArgs
+from tests.conftest import TEST_CERTIFICATE_ARN, run_components, wandb_cr
+
+WANDB = {"host": "https://wandb.corp.example", "license": "license-0123456789"}
+CR = "kubernetes:apps.wandb.com/v1:WeightsAndBiases"
+
+
+def planned(make):
+    """Run `make` (which builds one component) under the mocks."""
+    return run_components(lambda: make() and None)
+
+
+def _names(run):
+    return sorted((r.type, r.name) for r in run.resources)
+
+
+def test_gcp_platform_from_typed_arguments_has_production_defaults():
+    run = planned(lambda: GcpWandbPlatform("w", GcpWandbPlatformArgs(project="p-123456", wandb=WandbArgs(**WANDB))))
+    sql = run.one("gcp:sql/databaseInstance:DatabaseInstance").plain_inputs
+    assert sql["databaseVersion"] == "MYSQL_8_4" and sql["settings"]["availabilityType"] == "REGIONAL"
+    assert run.one("gcp:container/cluster:Cluster").plain_inputs["minMasterVersion"] == "1.35"
+    accounts = {a.plain_inputs["accountId"] for a in run.of_type("gcp:serviceaccount/account:Account")}
+    assert accounts == {"w-nodes", "w-app"}  # named after the component when no name_prefix is given
+    values = wandb_cr(run).plain_inputs["spec"]["values"]
+    assert values["global"]["host"] == WANDB["host"] and values["global"]["cloudProvider"] == "gcp"
+    assert all(r.protect for r in run.of_type("gcp:storage/bucket:Bucket"))
+
+
+def test_mappings_as_another_language_sends_them_give_the_same_platform():
+    typed = planned(
+        lambda: GcpWandbPlatform(
+            "w", GcpWandbPlatformArgs(project="p-123456", wandb=WandbArgs(**WANDB), mysql=MysqlArgs(mode="in-cluster"))
+        )
+    )
+    mapped = planned(
+        lambda: GcpWandbPlatform(
+            "w",
+            {"project": "p-123456", "wandb": dict(WANDB), "mysql": {"mode": "in-cluster"}},  # type: ignore[arg-type]
+        )
+    )
+    assert _names(typed) == _names(mapped)
+    assert not typed.of_type("gcp:sql/databaseInstance:DatabaseInstance")
+
+
+def test_bad_arguments_are_all_named_before_any_resource():
+    args = GcpWandbPlatformArgs(
+        project="p-123456",
+        wandb=WandbArgs(host="wandb.corp.example", license="l"),
+        mysql=MysqlArgs(mode="external"),
+        kubernetes_version="1.33",
+        pods_cidr="10.10.0.0/16",
+        sizes={"redis_node_type": "cache.m6g.large"},  # type: ignore[arg-type]
+    )
+    with pytest.raises(ValueError) as err:
+        planned(lambda: GcpWandbPlatform("w", args))
+    message = str(err.value)
+    for words in (
+        "wandb.host: must be a URL",
+        "mysql: mode 'external' needs host, password",
+        "1.34 or newer",
+        "network: subnet_cidr 10.10.0.0/20 overlaps pods_cidr",
+        "sizes: redis_node_type not sized by target 'gcp'",
+    ):
+        assert words in message, message
+
+
+def test_an_unknown_argument_is_named_with_the_allowed_ones():
+    with pytest.raises(ValueError, match=r"MysqlArgs: unknown field\(s\) mdoe \(allowed: mode, version"):
+        GcpWandbPlatformArgs(project="p", wandb=WandbArgs(**WANDB), mysql={"mdoe": "managed"})  # type: ignore[arg-type]
+
+
+def test_aws_platform_from_typed_arguments():
+    args = AwsWandbPlatformArgs(region="eu-west-1", wandb=WandbArgs(**WANDB), certificate_arn=TEST_CERTIFICATE_ARN)
+    run = planned(lambda: AwsWandbPlatform("w", args))
+    assert run.one("aws:rds/cluster:Cluster").plain_inputs["engineVersion"].startswith("8.4.")
+    assert run.one("aws:eks/cluster:Cluster").plain_inputs["name"] == "w-eks"
+    assert wandb_cr(run).plain_inputs["spec"]["values"]["global"]["cloudProvider"] == "aws"
+    with pytest.raises(ValueError, match="certificate_arn: the ALB needs a certificate"):
+        AwsWandbPlatform("x", AwsWandbPlatformArgs(region="eu-west-1", wandb=WandbArgs(**WANDB)))
+
+
+def test_existing_cluster_component_defaults_every_datastore_into_the_cluster():
+    run = planned(
+        lambda: ExistingClusterWandb(
+            "w",
+            ExistingClusterWandbArgs(
+                wandb=WandbArgs(host="http://localhost:8080", license="l"), ingress={"create": False, "tls": False}
+            ),  # type: ignore[arg-type]
+        )
+    )
+    values = wandb_cr(run).plain_inputs["spec"]["values"]
+    assert values["mysql"]["install"] is True and values["redis"]["install"] is True
+    assert run.of_type("kubernetes:helm.sh/v3:Release")
+    assert not [r for r in run.resources if r.type.startswith(("gcp:", "aws:"))]
