@@ -22,6 +22,12 @@ def test_the_wheel_holds_only_wandb_platform_and_installs_apart_from_the_reposit
     assert {n.split("/")[0] for n in names} == {"wandb_platform", f"wandb_platform-{version}.dist-info"}
     assert "wandb_platform/aws/lb_controller_iam_policy.json" in names
     assert "wandb_platform/gcp/cluster.py" in names and "wandb_platform/k8s/wandb_release.py" in names
+    packages = {n.rsplit("/", 1)[0] for n in names if n.endswith("/__init__.py")}
+    source = {
+        f"wandb_platform/{p.parent.relative_to(ROOT / 'components')}".rstrip("/.")
+        for p in (ROOT / "components").rglob("__init__.py")
+    }
+    assert packages == source  # every subpackage of the library is in the wheel
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
