@@ -64,18 +64,14 @@ def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | N
 
 class ExistingClusterWandb(WandbPlatform):
     """W&B on a Kubernetes cluster you already run: the W&B operator and its `WeightsAndBiases` resource, with
-    MySQL, Redis and an S3-compatible store in the cluster or your own, and nothing created outside it."""
+    MySQL, Redis and an S3-compatible store in the cluster or your own, and nothing created outside it. Give the
+    cluster as a Kubernetes provider in the resource options, or name a kubeconfig and context."""
 
     def __init__(self, name: str, args: ExistingClusterWandbArgs, opts: pulumi.ResourceOptions | None = None):
         args = ExistingClusterWandbArgs.of(args)
         raise_problems("ExistingClusterWandb", existing_problems(args))
         super().__init__(TOKEN, name, None, opts)
-        provider = k8s.Provider(
-            f"{name}-k8s",
-            kubeconfig=os.path.expanduser(args.kubeconfig) if args.kubeconfig else None,  # None: $KUBECONFIG
-            context=args.context or None,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        provider = self._cluster_provider(name, args)
         cluster = ClusterInfo(
             name=args.context or "current-context", kubeconfig=None, k8s_provider=provider, oidc_issuer=args.oidc_issuer
         )
@@ -112,3 +108,16 @@ class ExistingClusterWandb(WandbPlatform):
         )
         self._wandb_outputs(args.wandb.host, release, cluster, bucket)
         self.register_outputs(self.stack_outputs())
+
+    def _cluster_provider(self, name: str, args: ExistingClusterWandbArgs) -> pulumi.ProviderResource:
+        """The Kubernetes provider given through `opts` (how another program hands over its cluster), unless a
+        kubeconfig or context is named; else one for the kubeconfig and context as they are."""
+        given = self.get_provider("kubernetes:core/v1:Namespace")
+        if given is not None and not (args.kubeconfig or args.context):
+            return given
+        return k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=os.path.expanduser(args.kubeconfig) if args.kubeconfig else None,  # None: $KUBECONFIG
+            context=args.context or None,
+            opts=pulumi.ResourceOptions(parent=self),
+        )

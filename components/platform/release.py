@@ -1,7 +1,6 @@
 """Where a target's endpoints meet W&B: the one place W&B's arguments and the endpoints a target made become
-the W&B release, on any target."""
-
-from __future__ import annotations
+the W&B release, on any target. No `from __future__ import annotations`: `WandbPlatform` outputs feed
+Pulumi's schema inference."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
