@@ -19,6 +19,16 @@ def fake_secret(seed: str, length: int = 32) -> str:
 
 
 FAKE_ACCOUNT = "123456789012"
+# What another stack of this project exports, as a StackReference to it reads it.
+FAKE_STACK_REFERENCE = {
+    "outputs": {
+        "url": "https://wandb.example.com",
+        "namespace": "wandb",
+        "clusterName": "wandb-prod-cluster",
+        "kubeconfig": "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
+    },
+    "secretOutputNames": ["kubeconfig"],
+}
 FAKE_ZONES = "abcdef"
 
 
@@ -168,6 +178,8 @@ class FakeCloud(pulumi.runtime.Mocks):
         return id_, state
 
     def _new_resource(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
+        if typ == "pulumi:pulumi:StackReference":
+            return inputs["name"], {"name": inputs["name"], **FAKE_STACK_REFERENCE}
         if typ == "random:index/randomPassword:RandomPassword":
             return f"{name}-id", {**inputs, "result": fake_secret(name, int(inputs.get("length", 32)))}
         if typ == "random:index/randomId:RandomId":
@@ -189,6 +201,20 @@ class FakeCloud(pulumi.runtime.Mocks):
         return result
 
     def _call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        if args.token == "gcp:container/getCluster:getCluster":
+            return {
+                "name": args.args["name"],
+                "location": args.args.get("location"),
+                "endpoint": "172.16.0.50",
+                "masterAuths": [
+                    {
+                        "clusterCaCertificate": base64.b64encode(FAKE_PEM.encode()).decode(),
+                        "clientCertificate": "",
+                        "clientCertificateConfigs": [],
+                        "clientKey": "",
+                    }
+                ],
+            }
         if args.token == "gcp:organizations/getProject:getProject":
             return {"number": FAKE_PROJECT_NUMBER, "projectId": args.args.get("projectId")}
         if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":

@@ -247,16 +247,18 @@ def record(
     config: Mapping[str, Any],
     program: Callable[[], Mapping[str, Any] | None],
     secret_keys: tuple[str, ...] = (),
+    project: str = PROJECT,
 ) -> Run:
     """Run `program` under the mocks with `config` (full `namespace:key` names) and record what it registers.
 
-    The stack outputs are what the program exported, or the mapping it returned.
+    The stack outputs are what the program exported, or the mapping it returned. `project` names the Pulumi
+    project the program belongs to (another program's, for the examples).
     """
     fake = FakeCloud(str(config.get("aws:region", "us-east-1")))
     monitor = RecordingMonitor(fake)
     settings.ROOT.set(None)
     runtime_config.set_all_config({k: _as_config_string(v) for k, v in config.items()}, list(secret_keys))
-    mocks.set_mocks(fake, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    mocks.set_mocks(fake, project=project, stack=stack, preview=False, monitor=monitor)
     returned = program() or {}
     _sync_await(runtime_stack.wait_for_rpcs())
     exported = getattr(settings.get_root_resource(), "outputs", {})
