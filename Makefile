@@ -23,6 +23,7 @@ plan: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/zizmor --offline --quiet .github/workflows
 
 test: lint
 	$(PY) -m pytest
