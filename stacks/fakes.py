@@ -19,13 +19,11 @@ def fake_secret(seed: str, length: int = 32) -> str:
 
 
 FAKE_ACCOUNT = "123456789012"
-# What another stack of this project exports, as a StackReference to it reads it.
+# What another stack exports, as a StackReference reads it: a cluster's kubeconfig (secret) and token issuer.
 FAKE_STACK_REFERENCE = {
     "outputs": {
-        "url": "https://wandb.example.com",
-        "namespace": "wandb",
-        "clusterName": "wandb-prod-cluster",
         "kubeconfig": "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n",
+        "oidcIssuer": "https://oidc.example.com/clusters/shared",
     },
     "secretOutputNames": ["kubeconfig"],
 }

@@ -105,14 +105,27 @@ def test_your_own_gke_with_the_individual_components_and_contracts():
     assert keys == {"keys-mysql", "keys-redis", "keys-bucket"}
 
 
-def test_a_stack_reference_reads_the_wandb_stack():
+def test_wandb_on_a_cluster_another_stack_owns():
     run = run_example(
         "stack-reference",
-        {"team": "vision", "wandbStack": "my-org/wandb-platform/prod", "wandbApiKey": "team-key-0123"},
-        secret=("wandbApiKey",),
+        {
+            "infraStack": "my-org/infra/prod",
+            "host": "https://wandb.example.com",
+            "tlsSecretName": "wandb-tls",
+            "team": "vision",
+            "license": LICENSE,
+        },
+        secret=("license",),
     )
-    config_map = run.one("kubernetes:core/v1:ConfigMap").plain_inputs
-    assert config_map["data"] == {"WANDB_BASE_URL": "https://wandb.example.com"}
-    assert run.one("kubernetes:core/v1:Secret").inputs["stringData"] == {"WANDB_API_KEY": REDACTED}
-    assert run.one("pulumi:providers:kubernetes").inputs["kubeconfig"] == REDACTED
-    assert run.outputs == {"namespace": "vision-training", "wandbUrl": "https://wandb.example.com"}
+    providers = run.of_type("pulumi:providers:kubernetes")
+    assert [p.name for p in providers] == ["shared-cluster"]  # the referenced cluster; no kubeconfig of its own
+    assert providers[0].inputs["kubeconfig"] == REDACTED
+    cr = run.one(CR)
+    assert cr.provider == providers[0].urn
+    values = cr.plain_inputs["spec"]["values"]
+    assert values["app"]["internalJWTMap"][0]["issuer"] == "https://oidc.example.com/clusters/shared"
+    assert values["ingress"]["class"] == "nginx" and values["ingress"]["tls"][0]["secretName"] == "wandb-tls"
+    assert run.one("kubernetes:core/v1:ConfigMap").plain_inputs["data"] == {
+        "WANDB_BASE_URL": "https://wandb.example.com"
+    }
+    assert run.outputs == {"url": "https://wandb.example.com", "trainingNamespace": "vision-training"}

@@ -1,33 +1,40 @@
-"""A team's program on the W&B platform's cluster: it reads the W&B stack's outputs through a StackReference
-and gives the team a namespace whose training jobs find W&B (its URL in a ConfigMap, the team's API key in a
-Secret)."""
+"""W&B on a Kubernetes cluster that another stack owns (a platform team's `infra` stack): this program reads
+that stack's kubeconfig (a secret) and OIDC issuer through a StackReference, hands the cluster to
+`ExistingClusterWandb` as its Kubernetes provider, and gives a training team a namespace whose jobs find W&B."""
 
 import pulumi
 import pulumi_kubernetes as k8s
+from wandb_platform.platform.args import IngressArgs, WandbArgs
+from wandb_platform.platform.existing import ExistingClusterWandb, ExistingClusterWandbArgs
 
 config = pulumi.Config()
-team = config.require("team")
-wandb = pulumi.StackReference(config.require("wandbStack"))  # e.g. my-org/wandb-platform/prod
+infra = pulumi.StackReference(config.require("infraStack"))  # e.g. my-org/infra/prod
+cluster = k8s.Provider("shared-cluster", kubeconfig=infra.require_output("kubeconfig"))
 
-cluster = k8s.Provider("wandb-cluster", kubeconfig=wandb.require_output("kubeconfig"))
-labels = {"team": team, "app.kubernetes.io/managed-by": "pulumi"}
+wandb = ExistingClusterWandb(
+    "wandb",
+    ExistingClusterWandbArgs(
+        wandb=WandbArgs(host=config.require("host"), license=config.require_secret("license")),
+        ingress=IngressArgs(tls=True),
+        ingress_class=config.get("ingressClass") or "nginx",
+        tls_secret_name=config.require("tlsSecretName"),  # e.g. made by the cluster's cert-manager
+        oidc_issuer=infra.require_output("oidcIssuer"),
+    ),
+    pulumi.ResourceOptions(providers=[cluster]),
+)
+
+team = config.require("team")
 namespace = k8s.core.v1.Namespace(
     "training",
-    metadata={"name": f"{team}-training", "labels": {**labels, "pod-security.kubernetes.io/enforce": "baseline"}},
+    metadata={"name": f"{team}-training", "labels": {"team": team, "pod-security.kubernetes.io/enforce": "baseline"}},
     opts=pulumi.ResourceOptions(provider=cluster),
 )
 k8s.core.v1.ConfigMap(
     "wandb",
-    metadata={"name": "wandb", "namespace": namespace.metadata.name, "labels": labels},
-    data={"WANDB_BASE_URL": wandb.require_output("url")},
-    opts=pulumi.ResourceOptions(provider=cluster),
-)
-k8s.core.v1.Secret(
-    "wandb-api-key",
-    metadata={"name": "wandb-api-key", "namespace": namespace.metadata.name, "labels": labels},
-    string_data={"WANDB_API_KEY": config.require_secret("wandbApiKey")},
+    metadata={"name": "wandb", "namespace": namespace.metadata.name},
+    data={"WANDB_BASE_URL": wandb.url},
     opts=pulumi.ResourceOptions(provider=cluster),
 )
 
-pulumi.export("namespace", namespace.metadata.name)
-pulumi.export("wandbUrl", wandb.require_output("url"))
+pulumi.export("url", wandb.url)
+pulumi.export("trainingNamespace", namespace.metadata.name)
