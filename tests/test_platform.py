@@ -1,5 +1,6 @@
 """The whole-platform components, used from another program with typed arguments and no config loader."""
 
+import pulumi
 import pytest
 
 from components.platform.args import MysqlArgs, WandbArgs
@@ -99,3 +100,31 @@ def test_existing_cluster_component_defaults_every_datastore_into_the_cluster():
     assert values["mysql"]["install"] is True and values["redis"]["install"] is True
     assert run.of_type("kubernetes:helm.sh/v3:Release")
     assert not [r for r in run.resources if r.type.startswith(("gcp:", "aws:"))]
+
+
+def test_the_release_on_your_cluster_takes_its_provider_identity_and_endpoints():
+    def build():
+        import pulumi_kubernetes as k8s
+
+        yours = k8s.Provider("yours", kubeconfig="apiVersion: v1\nkind: Config\n")
+        ExistingClusterWandb(
+            "w",
+            ExistingClusterWandbArgs(
+                wandb=WandbArgs(**WANDB),
+                mysql=MysqlArgs(mode="external", host="db.corp", password="p4ss"),
+                bucket={"mode": "external", "provider": "gcs", "name": "objects"},  # type: ignore[arg-type]
+                tls_secret_name="wandb-tls",
+                cloud_provider="gcp",
+                service_account_annotations={"iam.gke.io/gcp-service-account": "wandb@p.iam.gserviceaccount.com"},
+            ),
+            pulumi.ResourceOptions(providers=[yours]),
+        )
+
+    run = planned(build)
+    (provider,) = run.of_type("pulumi:providers:kubernetes")
+    assert provider.name == "yours" and wandb_cr(run).provider == provider.urn
+    values = wandb_cr(run).plain_inputs["spec"]["values"]
+    assert values["global"]["cloudProvider"] == "gcp" and values["global"]["mysql"]["host"] == "db.corp"
+    assert values["app"]["serviceAccount"]["annotations"] == {
+        "iam.gke.io/gcp-service-account": "wandb@p.iam.gserviceaccount.com"
+    }

@@ -22,7 +22,7 @@ def test_the_plugin_manifest_points_at_the_entry_point():
     assert manifest["runtime"]["name"] == "python" and (ROOT / manifest["main"]).is_file()
 
 
-def test_the_schema_exposes_the_platforms_and_wandb_on_any_cluster_with_their_required_inputs():
+def test_the_schema_exposes_the_platforms_and_the_wandb_release_with_their_required_inputs():
     s = schema()
     assert (s["name"], s["version"]) == (PACKAGE, (ROOT / "VERSION").read_text().strip())
     resources = s["resources"]
@@ -43,3 +43,6 @@ def test_the_schema_exposes_the_platforms_and_wandb_on_any_cluster_with_their_re
     assert set(wandb["required"]) == {"host", "license"}
     assert wandb["properties"]["license"]["description"].startswith("The W&B license")
     assert "mode" in s["types"][f"{PACKAGE}:index:MysqlArgs"]["properties"]
+    release = resources[f"{PACKAGE}:index:ExistingClusterWandb"]  # the W&B release, on the cluster you give it
+    assert {"mysql", "redis", "bucket", "serviceAccountAnnotations", "cloudProvider"} <= set(release["inputProperties"])
+    assert release["description"].startswith("The W&B release on a Kubernetes cluster you already run")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from ..contracts import BucketInfo, ClusterInfo, IngressSettings
+from ..contracts import BucketInfo, ClusterInfo, IngressSettings, WorkloadIdentity
 from ..k8s.object_store import InClusterObjectStore, InClusterObjectStoreArgs
 from .args import Args, BucketArgs, IngressArgs, MysqlArgs, RedisArgs, WandbArgs
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
@@ -47,6 +47,11 @@ class ExistingClusterWandbArgs(Args):
     """The in-cluster store's StorageClass; empty uses the cluster's default."""
     object_store_chart_version: str | None = "4.44.0"
     """Chart `seaweedfs` from https://seaweedfs.github.io/seaweedfs/helm."""
+    service_account_annotations: dict[str, str] | None = field(default_factory=dict)
+    """Annotations on every W&B service account, for the cluster's workload identity (e.g.
+    `iam.gke.io/gcp-service-account`, `eks.amazonaws.com/role-arn`) when the bucket is reached without keys."""
+    cloud_provider: str | None = ""
+    """`gcp`, `aws` or `azure` when the cluster runs there (W&B's cloud-specific chart settings); empty for none."""
 
 
 def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | None]]:
@@ -55,6 +60,8 @@ def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | N
     for key, mode in (("mysql", args.mysql.mode), ("redis", args.redis.mode), ("bucket", args.bucket.mode)):
         if mode == "managed":
             problems.append((f"{key}.mode", "'managed' needs a cloud; here: 'in-cluster' or 'external'"))
+    if args.cloud_provider not in ("", "gcp", "aws", "azure"):
+        problems.append(("cloud_provider", "must be gcp, aws, azure or empty"))
     if args.bucket.mode == "external" and args.bucket.provider not in BUCKET_PROVIDERS:
         problems.append(("bucket.provider", f"an external bucket needs one of {', '.join(BUCKET_PROVIDERS)}"))
     if args.ingress.create and args.ingress.tls and not args.tls_secret_name:
@@ -63,9 +70,10 @@ def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | N
 
 
 class ExistingClusterWandb(WandbPlatform):
-    """W&B on a Kubernetes cluster you already run: the W&B operator and its `WeightsAndBiases` resource, with
-    MySQL, Redis and an S3-compatible store in the cluster or your own, and nothing created outside it. Give the
-    cluster as a Kubernetes provider in the resource options, or name a kubeconfig and context."""
+    """The W&B release on a Kubernetes cluster you already run: Secrets, the W&B operator and its
+    `WeightsAndBiases` resource, with MySQL, Redis and an S3-compatible store in the cluster or your own endpoints
+    (and your cluster's workload identity through service account annotations), and nothing created outside the
+    cluster. Give the cluster as a Kubernetes provider in the resource options, or name a kubeconfig and context."""
 
     def __init__(self, name: str, args: ExistingClusterWandbArgs, opts: pulumi.ResourceOptions | None = None):
         args = ExistingClusterWandbArgs.of(args)
@@ -103,7 +111,14 @@ class ExistingClusterWandb(WandbPlatform):
             args.wandb,
             args.mysql,
             args.redis,
-            TargetEndpoints(cluster=cluster, cloud_provider="", bucket=bucket, ingress=ingress, wait_for=wait_for),
+            TargetEndpoints(
+                cluster=cluster,
+                cloud_provider=args.cloud_provider,
+                bucket=bucket,
+                identity=WorkloadIdentity(dict(args.service_account_annotations)),
+                ingress=ingress,
+                wait_for=wait_for,
+            ),
             self,
         )
         self._wandb_outputs(args.wandb.host, release, cluster, bucket)
