@@ -82,7 +82,3 @@ class BucketConfig(Section):
             raise ValueError("give accessKey and secretKey together")
         if self.access_key and not (self.endpoint or self.region):
             raise ValueError("S3 with keys needs region (AWS's regional endpoint) or endpoint (S3-compatible)")
-
-    @property
-    def has_keys(self) -> bool:
-        return self.access_key is not None

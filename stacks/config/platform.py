@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from components.platform.sizes import AwsSize, GcpSize, Size, resolve_size
+from components.platform.sizes import Size
 from components.platform.validation import host_problem
 from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section, raise_if
@@ -142,26 +142,12 @@ class PlatformConfig(BaseModel):
         return self.environment == "prod" if self.high_availability is None else self.high_availability
 
     @property
-    def cluster_size(self) -> GcpSize | AwsSize:
-        """The target's preset for `size` with the stack's overrides applied."""
-        return resolve_size(self.target, self.size, self.size_overrides.given())  # type: ignore[return-value]
-
-    @property
     def bucket_provider(self) -> str:
         return self.bucket.provider or BUCKET_PROVIDER.get(self.target, "s3")
 
     @property
-    def az_count(self) -> int:
-        """Zones the AWS network spans when it creates the VPC: three with high availability, two otherwise."""
-        return len(self.aws.availability_zones) or self.aws.az_count or (3 if self.ha else 2)
-
-    @property
     def flow_logs(self) -> bool:
         return self.environment == "prod" if self.aws.flow_logs is None else self.aws.flow_logs
-
-    @property
-    def host_name(self) -> str:
-        return urlsplit(self.host).hostname or ""
 
     @property
     def resource_labels(self) -> dict[str, str]:
