@@ -55,13 +55,31 @@ class BucketInfo:
 
 
 @dataclass(frozen=True)
+class ClickHouseEndpoint:
+    """Weave's ClickHouse, over HTTP: Weave turns TLS on exactly when `port` is 8443. `replicated` makes Weave
+    create replicated tables `ON CLUSTER cluster`; `ca_cert` is the PEM of a private CA the server's certificate
+    chains to."""
+
+    host: Str
+    password: pulumi.Output[str]
+    port: int = 8443
+    database: str = "weave_trace_db"
+    user: str = "default"
+    replicated: bool = False
+    cluster: str = ""
+    ca_cert: pulumi.Input[str] | None = None
+
+
+@dataclass(frozen=True)
 class ClusterInfo:
-    """`kubeconfig` is None for a cluster this project did not create: its users already have one."""
+    """`kubeconfig` is None for a cluster this project did not create: its users already have one.
+    `storage_class` is the class whose volumes the cluster encrypts with the platform's key ("" = the default)."""
 
     name: Str
     kubeconfig: pulumi.Output[str] | None
     k8s_provider: pulumi.ProviderResource
     oidc_issuer: Str
+    storage_class: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pulumi
 from pydantic import SecretStr
 
-from components.platform.args import BucketArgs, IngressArgs, MysqlArgs, NodeSizeArgs, OidcArgs, RedisArgs, WandbArgs
+from components.platform.args import (
+    BucketArgs,
+    ClickHouseArgs,
+    IngressArgs,
+    MysqlArgs,
+    NodeSizeArgs,
+    OidcArgs,
+    RedisArgs,
+    WandbArgs,
+)
 from stacks.config import PlatformConfig
 
 
@@ -74,6 +83,25 @@ def ingress_args(cfg: PlatformConfig) -> IngressArgs:
     return IngressArgs(create=i.create, tls=i.tls, static_ip_name=i.static_ip_name, annotations=dict(i.annotations))
 
 
+def clickhouse_args(cfg: PlatformConfig) -> ClickHouseArgs:
+    c = cfg.clickhouse
+    return ClickHouseArgs(
+        mode=c.mode,
+        version=c.version,
+        storage_gb=c.storage_gb,
+        storage_class=c.storage_class,
+        host=c.host,
+        port=c.port,
+        tls=c.tls,
+        database=c.database,
+        user=c.user,
+        password=secret(c.password),
+        ca_cert=c.ca_cert,
+        replicated=c.replicated,
+        cluster=c.cluster,
+    )
+
+
 def common_args(cfg: PlatformConfig) -> dict:
     """The arguments every platform component takes, by their names there."""
     return dict(
@@ -82,6 +110,7 @@ def common_args(cfg: PlatformConfig) -> dict:
         redis=redis_args(cfg),
         bucket=bucket_args(cfg),
         ingress=ingress_args(cfg),
+        clickhouse=clickhouse_args(cfg),
     )
 
 

@@ -347,6 +347,7 @@ def test_every_credential_of_the_config_is_known():
         "wandb-platform:bucket.accessKey",
         "wandb-platform:bucket.secretKey",
         "wandb-platform:oidc.secret",
+        "wandb-platform:clickhouse.password",
     }
 
 
@@ -392,3 +393,43 @@ def test_mysql_84_is_the_default_and_80_only_adopts():
 def test_gke_needs_kubernetes_134_or_newer():
     assert load(valid()).gcp.kubernetes_version == "1.35"
     assert any("1.34 or newer" in p for p in problems(valid(gcp={"kubernetesVersion": "1.33"})))
+
+
+@pytest.mark.parametrize(
+    ("clickhouse", "key", "words"),
+    [
+        (
+            {"version": "26.1"},
+            "wandb-platform:clickhouse.version",
+            "25.8 to 25.12 and 26.3 or newer (not 26.1 or 26.2)",
+        ),
+        ({"version": "25.7"}, "wandb-platform:clickhouse.version", "25.8 to 25.12"),
+        (
+            {"mode": "external", "host": "ch", "password": "p", "port": 9000},
+            "wandb-platform:clickhouse",
+            "TLS only on port 8443",
+        ),
+        (
+            {"mode": "external", "host": "ch", "password": "p", "tls": False},
+            "wandb-platform:clickhouse",
+            "always uses TLS on port 8443",
+        ),
+        ({"mode": "external", "host": "ch"}, "wandb-platform:clickhouse", "needs password"),
+        (
+            {"mode": "external", "host": "ch", "password": "p", "replicated": True},
+            "wandb-platform:clickhouse",
+            "needs cluster",
+        ),
+        ({"mode": "in-cluster", "host": "ch"}, "wandb-platform:clickhouse", "only apply to mode 'external'"),
+        ({"mode": "cluster"}, "wandb-platform:clickhouse.mode", "'none', 'in-cluster' or 'external'"),
+    ],
+)
+def test_each_invalid_clickhouse_input_names_its_key(clickhouse, key, words):
+    found = problems(valid(clickhouse=clickhouse))
+    assert any(p.startswith(f"{key}:") and words in p for p in found), found
+
+
+def test_clickhouse_versions_weave_supports_are_accepted():
+    for version in ("25.8", "25.12", "26.3", "26.10.2", "27.1"):
+        assert load(valid(clickhouse={"mode": "in-cluster", "version": version})).clickhouse.version == version
+    assert load(valid()).clickhouse.mode == "none"

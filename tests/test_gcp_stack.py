@@ -211,3 +211,27 @@ def test_kubernetes_provider_waits_for_the_node_pool(prod):
     assert prod.one(POOL).urn in provider.dependencies
     kubeconfig = provider.plain_inputs["kubeconfig"]
     assert "command: gke-gcloud-auth-plugin" in kubeconfig and "server: https://172.16.0.34" in kubeconfig
+
+
+def test_dev_runs_weave_on_an_in_cluster_clickhouse_with_encrypted_data(dev):
+    values = dev.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases").plain_inputs["spec"]["values"]
+    clickhouse = values["global"]["clickhouse"]
+    assert (
+        values["weave-trace"]["install"] is True
+        and clickhouse["host"] == "clickhouse.wandb-clickhouse.svc.cluster.local"
+    )
+    assert (clickhouse["port"], clickhouse["replicated"]) == ("8123", False)  # plain HTTP inside the cluster
+    server = dev.one("kubernetes:apps/v1:StatefulSet")
+    assert (
+        server.plain_inputs["spec"]["template"]["spec"]["containers"][0]["image"] == "clickhouse/clickhouse-server:25.8"
+    )
+    (claim,) = server.plain_inputs["spec"]["volumeClaimTemplates"]
+    storage_class = next(
+        c
+        for c in dev.of_type("kubernetes:storage.k8s.io/v1:StorageClass")
+        if c.plain_inputs["metadata"]["name"] == claim["spec"]["storageClassName"]
+    )
+    disks_key = next(k.id for k in dev.of_type(KEY) if k.name.endswith("gke-disks"))
+    assert storage_class.plain_inputs["parameters"]["disk-encryption-kms-key"] == disks_key
+    cr = dev.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
+    assert server.urn in cr.dependencies

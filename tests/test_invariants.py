@@ -102,6 +102,11 @@ def test_every_secret_reference_in_the_values_exists_with_its_key(stack_run):
     bucket_secret = g.get("bucket", {}).get("secret")
     if bucket_secret:
         referenced |= {(bucket_secret["secretName"], bucket_secret[k]) for k in ("accessKeyName", "secretKeyName")}
+    if "clickhouse" in g:  # Weave traces: the password by reference, and a private CA through a ConfigMap
+        referenced.add((g["clickhouse"]["passwordSecret"]["name"], g["clickhouse"]["passwordSecret"]["passwordKey"]))
+        if "caCertsConfigMap" in g:
+            maps = {m.plain_inputs["metadata"]["name"] for m in stack_run.of_type("kubernetes:core/v1:ConfigMap")}
+            assert g["caCertsConfigMap"] in maps
     if "caCertPath" in g["redis"].get("params", {}):
         referenced.add((secret_layout(cr.plain_inputs["metadata"]["name"]).redis_ca_cert.name, "REDIS_CA_CERT"))
     assert referenced <= created, referenced - created

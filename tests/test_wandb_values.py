@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.contracts import BucketInfo, IngressSettings, RedisEndpoint
+from components.contracts import BucketInfo, ClickHouseEndpoint, IngressSettings, RedisEndpoint
 from components.k8s.wandb_values import (
     WANDB_SERVICE_ACCOUNTS,
     OidcSettings,
@@ -145,3 +145,25 @@ def test_a_proxied_store_is_served_through_w_and_b_nginx_and_no_ingress_means_ng
         "additionalServices": {"wandb": {"host": "http://store:8333", "headers": {"Host": "store:8333"}}},
     }
     assert values["ingress"] == {"install": False, "create": False}
+
+
+def test_weave_traces_reference_the_clickhouse_secret_and_follow_the_endpoint():
+    without = wandb_values(spec())
+    assert without["weave-trace"]["install"] is False and "clickhouse" not in without["global"]
+    plain = ClickHouseEndpoint(host="ch.svc", password="pw-123", port=8123, user="weave")
+    values = wandb_values(spec(clickhouse=plain))
+    assert values["weave-trace"]["install"] is True and values["clickhouse"] == {"install": False}
+    assert values["global"]["clickhouse"] == {
+        "host": "ch.svc",
+        "port": "8123",
+        "database": "weave_trace_db",
+        "user": "weave",
+        "passwordSecret": {"name": "wandb-platform-clickhouse", "passwordKey": "CLICKHOUSE_PASSWORD"},
+        "replicated": False,
+    }
+    assert "pw-123" not in str(values) and "caCertsConfigMap" not in values["global"]
+    replicated = ClickHouseEndpoint(host="ch", password="p", replicated=True, cluster="weave", ca_cert="PEM")
+    g = wandb_values(spec(clickhouse=replicated))["global"]
+    assert g["clickhouse"]["port"] == "8443" and g["clickhouse"]["replicated"] is True
+    assert g["extraEnv"] == {"WF_CLICKHOUSE_REPLICATED_CLUSTER": "weave"}
+    assert g["caCertsConfigMap"] == "wandb-platform-ca-certs"

@@ -105,7 +105,11 @@ class EksCluster(pulumi.ComponentResource):
         self.cluster = cluster
         self.node_group = nodes
         self.info = ClusterInfo(
-            name=cluster.name, kubeconfig=kubeconfig, k8s_provider=provider, oidc_issuer=self.issuer
+            name=cluster.name,
+            kubeconfig=kubeconfig,
+            k8s_provider=provider,
+            oidc_issuer=self.issuer,
+            storage_class="gp3",
         )
         self.register_outputs({"name": cluster.name, "endpoint": cluster.endpoint, "kubeconfig": kubeconfig})
 

@@ -14,6 +14,7 @@ from ..k8s.kubeconfig import exec_kubeconfig
 from .network import PODS_RANGE, SERVICES_RANGE
 
 TOKEN = "wandb-platform:index:GkeCluster"
+ENCRYPTED_STORAGE_CLASS = "encrypted-rwo"  # PD volumes encrypted with the disks' key (GKE's own classes are not)
 NODE_ROLE = "roles/container.defaultNodeServiceAccount"  # logs, metrics, nothing else
 # The GKE default scopes without `cloud-platform`: IAM on the node account decides the rest.
 NODE_SCOPES = [
@@ -184,6 +185,17 @@ class GkeCluster(pulumi.ComponentResource):
             ).apply(lambda a: gke_kubeconfig(a[0], a[1], a[2]))
         )
         provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
+        k8s.storage.v1.StorageClass(
+            f"{name}-encrypted",
+            metadata={"name": ENCRYPTED_STORAGE_CLASS},
+            provisioner="pd.csi.storage.gke.io",
+            parameters={"type": "pd-balanced", "disk-encryption-kms-key": args.node_disk_key_id},
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            reclaim_policy="Retain" if args.deletion_protection else "Delete",
+            # Only an API object: volumes bind when a pod needs one, by which time the driver is running.
+            opts=pulumi.ResourceOptions(parent=self, provider=provider),
+        )
         self.cluster = cluster
         self.node_pool = pool
         self.node_account = nodes
@@ -193,5 +205,6 @@ class GkeCluster(pulumi.ComponentResource):
             kubeconfig=kubeconfig,
             k8s_provider=provider,
             oidc_issuer=cluster.name.apply(lambda n: oidc_issuer(args.project, args.region, n)),
+            storage_class=ENCRYPTED_STORAGE_CLASS,
         )
         self.register_outputs({"name": cluster.name, "endpoint": cluster.endpoint, "kubeconfig": kubeconfig})

@@ -73,6 +73,8 @@ class WandbRelease(pulumi.ComponentResource):
                 credentials.append((refs.redis_ca_cert, spec.redis.ca_cert))
         if args.oidc_secret is not None:
             credentials.append((refs.oidc_secret, args.oidc_secret))
+        if spec.clickhouse is not None:
+            credentials.append((refs.clickhouse_password, spec.clickhouse.password))
         bucket = spec.bucket
         if bucket is not None and bucket.access_key is not None:
             credentials.append((refs.bucket_access_key, bucket.access_key))
@@ -103,6 +105,18 @@ class WandbRelease(pulumi.ComponentResource):
             opts=child,
         )
 
+        ca_certs: list[k8s.core.v1.ConfigMap] = []
+        if spec.clickhouse is not None and spec.clickhouse.ca_cert is not None:
+            # Certificates only: the chart adds every `.crt` key of this ConfigMap to W&B's trusted roots.
+            ca_certs.append(
+                k8s.core.v1.ConfigMap(
+                    f"{name}-ca-certs",
+                    metadata={"name": refs.ca_certs.name, "namespace": ns, "labels": MANAGED_BY},
+                    data={refs.ca_certs.key: spec.clickhouse.ca_cert},
+                    opts=child,
+                )
+            )
+
         extras = [
             k8s.apiextensions.CustomResource(
                 f"{name}-{m['kind'].lower()}-{m['metadata']['name']}",
@@ -124,7 +138,9 @@ class WandbRelease(pulumi.ComponentResource):
             kind="WeightsAndBiases",
             metadata={"name": spec.instance_name, "namespace": ns, "labels": MANAGED_BY},
             spec=cr_spec,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, *self.secrets, *extras, *args.wait_for]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[operator, *self.secrets, *ca_certs, *extras, *args.wait_for]
+            ),
         )
         self.namespace = ns
         self.register_outputs({"namespace": ns, "instance": spec.instance_name})

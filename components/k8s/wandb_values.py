@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contracts import BucketInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+from ..contracts import BucketInfo, ClickHouseEndpoint, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
 
 # Chart value keys of the W&B components that talk to the bucket or the cloud, with the suffix of the service
 # account the chart gives each (`<cr-name>-<suffix>`). Workload identity binds exactly these names.
@@ -63,6 +63,8 @@ class SecretLayout:
     oidc_secret: SecretRef
     bucket_access_key: SecretRef
     bucket_secret_key: SecretRef
+    clickhouse_password: SecretRef
+    ca_certs: SecretRef  # a ConfigMap, not a Secret: the private CAs W&B trusts (public certificates only)
 
 
 def secret_layout(instance_name: str) -> SecretLayout:
@@ -76,6 +78,8 @@ def secret_layout(instance_name: str) -> SecretLayout:
         oidc_secret=SecretRef(f"{prefix}-oidc", "OIDC_SECRET"),
         bucket_access_key=SecretRef(f"{prefix}-bucket", "ACCESS_KEY"),
         bucket_secret_key=SecretRef(f"{prefix}-bucket", "SECRET_KEY"),
+        clickhouse_password=SecretRef(f"{prefix}-clickhouse", "CLICKHOUSE_PASSWORD"),
+        ca_certs=SecretRef(f"{prefix}-ca-certs", "clickhouse-ca.crt"),  # the chart reads keys ending in .crt
     )
 
 
@@ -105,6 +109,7 @@ class ValuesInput:
     cluster_oidc_issuer: Any = ""
     extra_values: Mapping[str, Any] = field(default_factory=dict)
     mysql_version: str = "8.4"  # the in-cluster MySQL's image tag
+    clickhouse: ClickHouseEndpoint | None = None  # None: no Weave traces
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -180,6 +185,31 @@ def _bucket_values(bucket: BucketInfo | None, secrets: SecretLayout) -> dict[str
     return {"bucket": {**fields, "secret": reference}}
 
 
+def _clickhouse_values(clickhouse: ClickHouseEndpoint | None, secrets: SecretLayout) -> dict[str, Any]:
+    """Weave traces on ClickHouse: the endpoint in `global.clickhouse` (the port as text: the chart prints it),
+    the password by reference, the cluster for replicated tables, and a private CA through a ConfigMap."""
+    if clickhouse is None:
+        return {"weave-trace": {"install": False}}
+    global_values: dict[str, Any] = {
+        "clickhouse": {
+            "host": clickhouse.host,
+            "port": str(clickhouse.port),
+            "database": clickhouse.database,
+            "user": clickhouse.user,
+            "passwordSecret": {
+                "name": secrets.clickhouse_password.name,
+                "passwordKey": secrets.clickhouse_password.key,
+            },
+            "replicated": clickhouse.replicated,
+        }
+    }
+    if clickhouse.replicated:
+        global_values["extraEnv"] = {"WF_CLICKHOUSE_REPLICATED_CLUSTER": clickhouse.cluster}
+    if clickhouse.ca_cert is not None:
+        global_values["caCertsConfigMap"] = secrets.ca_certs.name
+    return {"global": global_values, "weave-trace": {"install": True}}
+
+
 def _bucket_proxy_values(bucket: BucketInfo | None) -> dict[str, Any]:
     """W&B's nginx serves the store under W&B's own host, for browsers and SDKs that cannot reach it."""
     if bucket is None or not bucket.proxied:
@@ -253,7 +283,7 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
             "install": spec.redis is None,
             **({"auth": {"enabled": True}, "image": dict(IN_CLUSTER_REDIS_IMAGE)} if spec.redis is None else {}),
         },
-        "clickhouse": {"install": False},
+        "clickhouse": {"install": False},  # the chart's bundled ClickHouse is 25.7, older than Weave supports
         "kafka": {"install": False},
         **_identity_values(spec.identity),
     }
@@ -266,5 +296,6 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
             for sa in ("weave-trace", "weave-trace-worker")
         ]
         values = deep_merge(values, {"app": {"internalJWTMap": jwt_map}})
+    values = deep_merge(values, _clickhouse_values(spec.clickhouse, secrets))
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))
     return deep_merge(values, spec.extra_values)

@@ -175,6 +175,38 @@ class BucketArgs(Args):
 
 
 @dataclass(kw_only=True, frozen=True)
+class ClickHouseArgs(Args):
+    """Weave's ClickHouse: `none` (no Weave traces), `in-cluster` (one server, for dev) or `external` (yours)."""
+
+    mode: str | None = "none"
+    """`none`, `in-cluster` or `external`."""
+    version: str | None = "25.8"
+    """`in-cluster`: the server version (Weave supports 25.8 to 25.12 and 26.3 or newer)."""
+    storage_gb: int | None = 20
+    """`in-cluster`: the server's volume."""
+    storage_class: str | None = ""
+    """`in-cluster`: the volume's class; empty uses the cluster's encrypted class (or its default)."""
+    host: str | None = ""
+    """`external`: the server's address."""
+    port: int | None = 8443
+    """`external`: its HTTP port; Weave uses TLS exactly on 8443."""
+    tls: bool | None = True
+    """`external`: HTTPS (port 8443)."""
+    database: str | None = "weave_trace_db"
+    """`external`: the database Weave creates and uses."""
+    user: str | None = "default"
+    """`external`: a user that may create that database."""
+    password: pulumi.Input[str] | None = None
+    """`external`: the user's password; written to a Secret only."""
+    ca_cert: str | None = ""
+    """`external`: the PEM of a private CA the server's certificate chains to."""
+    replicated: bool | None = False
+    """`external`: the server is a replicated cluster (Keeper, shard and replica macros)."""
+    cluster: str | None = ""
+    """`external` with `replicated`: the cluster name Weave creates its tables on."""
+
+
+@dataclass(kw_only=True, frozen=True)
 class IngressArgs(Args):
     """How W&B is reached."""
 

@@ -25,10 +25,10 @@ from ..aws.s3 import S3Bucket, S3BucketArgs
 from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
-from .args import Args, BucketArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
+from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size, sized
-from .validation import kubernetes_version_problem, raise_problems, wandb_problems
+from .validation import common_problems, kubernetes_version_problem, raise_problems
 from .versions import AURORA_VERSIONS
 
 TOKEN = "wandb-platform:index:AwsWandbPlatform"
@@ -57,6 +57,8 @@ class AwsWandbPlatformArgs(Args):
     """`managed` is an S3 bucket."""
     ingress: IngressArgs | None = field(default_factory=IngressArgs)
     """An ALB through the AWS Load Balancer Controller, HTTPS with an ACM certificate when `tls`."""
+    clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
+    """Weave\'s ClickHouse: none, in the cluster, or yours."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True
@@ -119,7 +121,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
     _, size_problems = sized("aws", args.wandb.size, args.sizes.given())
     version, days = args.mysql.version, args.mysql.backup_retention_days
     problems = [
-        *wandb_problems(args.wandb, args.mysql, args.redis, args.ingress),
+        *common_problems(args),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
         *[("sizes", p) for p in size_problems],
     ]
@@ -232,6 +234,7 @@ class AwsWandbPlatform(WandbPlatform):
             wandb,
             args.mysql,
             args.redis,
+            args.clickhouse,
             TargetEndpoints(
                 cluster=eks.info,
                 cloud_provider="aws",

@@ -11,9 +11,9 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import BucketInfo, ClusterInfo, IngressSettings, WorkloadIdentity
 from ..k8s.object_store import InClusterObjectStore, InClusterObjectStoreArgs
-from .args import Args, BucketArgs, IngressArgs, MysqlArgs, RedisArgs, WandbArgs
+from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, MysqlArgs, RedisArgs, WandbArgs
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
-from .validation import raise_problems, wandb_problems
+from .validation import common_problems, raise_problems
 
 TOKEN = "wandb-platform:index:ExistingClusterWandb"
 BUCKET_PROVIDERS = ("s3", "gcs", "az")
@@ -33,6 +33,8 @@ class ExistingClusterWandbArgs(Args):
     """`in-cluster` (SeaweedFS) or `external` (with its `provider`)."""
     ingress: IngressArgs | None = field(default_factory=IngressArgs)
     """An Ingress of `ingress_class` with the TLS Secret `tls_secret_name`, or none (`create: false`)."""
+    clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
+    """Weave\'s ClickHouse: none, in the cluster, or yours."""
     kubeconfig: str | None = ""
     """A kubeconfig file; empty uses $KUBECONFIG, else ~/.kube/config."""
     context: str | None = ""
@@ -56,7 +58,7 @@ class ExistingClusterWandbArgs(Args):
 
 def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | None]]:
     """Every problem with the arguments, by argument path; None where that argument is fine."""
-    problems = wandb_problems(args.wandb, args.mysql, args.redis, args.ingress)
+    problems = common_problems(args)
     for key, mode in (("mysql", args.mysql.mode), ("redis", args.redis.mode), ("bucket", args.bucket.mode)):
         if mode == "managed":
             problems.append((f"{key}.mode", "'managed' needs a cloud; here: 'in-cluster' or 'external'"))
@@ -111,6 +113,7 @@ class ExistingClusterWandb(WandbPlatform):
             args.wandb,
             args.mysql,
             args.redis,
+            args.clickhouse,
             TargetEndpoints(
                 cluster=cluster,
                 cloud_provider=args.cloud_provider,

@@ -22,14 +22,14 @@ from ..gcp.project import GcpProjectServices, ProjectServicesArgs
 from ..gcp.redis import MemorystoreArgs, MemorystoreRedis
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
-from .args import Args, BucketArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
+from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import GcpSize, resolve_size, sized
 from .validation import (
+    common_problems,
     kubernetes_version_problem,
     overlap_problem,
     raise_problems,
-    wandb_problems,
 )
 
 TOKEN = "wandb-platform:index:GcpWandbPlatform"
@@ -66,6 +66,8 @@ class GcpWandbPlatformArgs(Args):
     """`managed` is a GCS bucket."""
     ingress: IngressArgs | None = field(default_factory=IngressArgs)
     """The GKE Ingress, with a Google-managed certificate when `tls`."""
+    clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
+    """Weave\'s ClickHouse: none, in the cluster, or yours."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True
@@ -112,7 +114,7 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
         "master_cidr": args.master_cidr,
     }
     return [
-        *wandb_problems(args.wandb, args.mysql, args.redis, args.ingress),
+        *common_problems(args),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
         *[("sizes", p) for p in size_problems],
         ("network", overlap_problem(ranges)),
@@ -217,6 +219,7 @@ class GcpWandbPlatform(WandbPlatform):
             wandb,
             args.mysql,
             args.redis,
+            args.clickhouse,
             TargetEndpoints(
                 cluster=cluster.info,
                 cloud_provider="gcp",

@@ -7,10 +7,19 @@ from urllib.parse import urlsplit
 
 import pulumi
 
-from ..contracts import BucketInfo, ClusterInfo, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+from ..contracts import (
+    BucketInfo,
+    ClickHouseEndpoint,
+    ClusterInfo,
+    IngressSettings,
+    MysqlEndpoint,
+    RedisEndpoint,
+    WorkloadIdentity,
+)
+from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput
-from .args import BucketArgs, MysqlArgs, RedisArgs, WandbArgs
+from .args import BucketArgs, ClickHouseArgs, MysqlArgs, RedisArgs, WandbArgs
 
 
 @dataclass
@@ -100,15 +109,49 @@ class WandbPlatform(pulumi.ComponentResource):
         return {"url": self.url, "namespace": self.namespace, "clusterName": self.cluster_name, "bucket": self.bucket}
 
 
+def clickhouse_endpoint(
+    name: str, wandb: WandbArgs, clickhouse: ClickHouseArgs, cluster: ClusterInfo, parent: pulumi.Resource
+) -> tuple[ClickHouseEndpoint | None, list[pulumi.Resource]]:
+    """Weave's ClickHouse for the arguments, and what W&B must wait for: a server in the cluster (on the
+    cluster's encrypted class unless told otherwise), yours, or none."""
+    if clickhouse.mode == "external":
+        endpoint = ClickHouseEndpoint(
+            host=clickhouse.host,
+            port=clickhouse.port,
+            database=clickhouse.database,
+            user=clickhouse.user,
+            password=_secret(clickhouse.password),
+            replicated=clickhouse.replicated,
+            cluster=clickhouse.cluster,
+            ca_cert=clickhouse.ca_cert or None,
+        )
+        return endpoint, []
+    if clickhouse.mode != "in-cluster":
+        return None, []
+    server = InClusterClickHouse(
+        f"{name}-clickhouse",
+        InClusterClickHouseArgs(
+            namespace=f"{wandb.namespace}-clickhouse",
+            version=clickhouse.version,
+            storage_gb=clickhouse.storage_gb,
+            storage_class=clickhouse.storage_class or cluster.storage_class,
+        ),
+        pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
+    )
+    return server.endpoint, [server.server]
+
+
 def install_wandb(
     name: str,
     wandb: WandbArgs,
     mysql: MysqlArgs,
     redis: RedisArgs,
+    clickhouse: ClickHouseArgs,
     target: TargetEndpoints,
     parent: pulumi.Resource,
 ) -> WandbRelease:
     """The W&B release on the target's cluster, through the cluster's Kubernetes provider."""
+    weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target.cluster, parent)
     oidc = None
     if wandb.oidc is not None:
         o = wandb.oidc
@@ -128,6 +171,7 @@ def install_wandb(
         cluster_oidc_issuer=target.cluster.oidc_issuer,
         extra_values=wandb.values,
         mysql_version=mysql.version,
+        clickhouse=weave,
     )
     return WandbRelease(
         f"{name}-wandb",
@@ -138,7 +182,7 @@ def install_wandb(
             operator_chart_version=wandb.operator_chart_version,
             operator_image_tag=wandb.operator_image_tag,
             wandb_chart_version=wandb.wandb_chart_version,
-            wait_for=target.wait_for,
+            wait_for=[*target.wait_for, *weave_ready],
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
     )

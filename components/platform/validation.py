@@ -16,6 +16,8 @@ MIN_KUBERNETES_MINOR = 34  # W&B supports Kubernetes 1.34 and newer
 MYSQL_VERSIONS = ("8.4", "8.0")
 DATASTORE_MODES = ("managed", "in-cluster", "external")
 SIZES = ("small", "medium", "large", "xlarge", "xxlarge")
+CLICKHOUSE_MODES = ("none", "in-cluster", "external")
+CLICKHOUSE_TLS_PORT = 8443
 
 
 def kubernetes_version_problem(version: str) -> str | None:
@@ -46,6 +48,26 @@ def endpoint_problem(mode: str, **endpoint: Any) -> str | None:
     return f"{', '.join(given)} only apply to mode 'external' (mode is '{mode}')" if given else None
 
 
+def clickhouse_version_problem(version: str) -> str | None:
+    """Weave supports ClickHouse 25.8 to 25.12 and 26.3 or newer, not 26.1 or 26.2 (W&B's upgrade note)."""
+    match = re.fullmatch(r"([0-9]+)\.([0-9]+)(\.[0-9]+)*", version)
+    if not match:
+        return "must be a ClickHouse version such as '25.8' (quoted)"
+    major, minor = int(match.group(1)), int(match.group(2))
+    if (major == 25 and 8 <= minor <= 12) or (major == 26 and minor >= 3) or major > 26:
+        return None
+    return "Weave supports ClickHouse 25.8 to 25.12 and 26.3 or newer (not 26.1 or 26.2)"
+
+
+def clickhouse_port_problem(port: int, tls: bool) -> str | None:
+    """Weave speaks HTTPS exactly when the port is 8443, and plain HTTP on any other."""
+    if tls and port != CLICKHOUSE_TLS_PORT:
+        return f"Weave uses TLS only on port {CLICKHOUSE_TLS_PORT}: give port {CLICKHOUSE_TLS_PORT}, or tls false"
+    if not tls and port == CLICKHOUSE_TLS_PORT:
+        return f"Weave always uses TLS on port {CLICKHOUSE_TLS_PORT}: set tls true, or give the HTTP port"
+    return None
+
+
 def node_range_problem(low: int, high: int) -> str | None:
     return f"nodeMinCount {low} exceeds nodeMaxCount {high}" if low > high else None
 
@@ -72,8 +94,25 @@ def raise_problems(component: str, problems: list[tuple[str, str | None]]) -> No
         raise ValueError(f"invalid {component} arguments:\n" + "\n".join(f"  - {p}" for p in found))
 
 
-def wandb_problems(wandb: Any, mysql: Any, redis: Any, ingress: Any) -> list[tuple[str, str | None]]:
-    """The checks every target makes on W&B's arguments (WandbArgs, MysqlArgs, RedisArgs, IngressArgs)."""
+def clickhouse_problems(clickhouse: Any) -> list[tuple[str, str | None]]:
+    """The checks on ClickHouseArgs, on every target."""
+    external = clickhouse.mode == "external"
+    return [
+        ("clickhouse.mode", one_of_problem(clickhouse.mode, CLICKHOUSE_MODES)),
+        ("clickhouse.version", clickhouse_version_problem(clickhouse.version)),
+        ("clickhouse", endpoint_problem(clickhouse.mode, host=clickhouse.host, password=clickhouse.password)),
+        ("clickhouse.port", clickhouse_port_problem(clickhouse.port, clickhouse.tls) if external else None),
+        (
+            "clickhouse.cluster",
+            "required with replicated" if clickhouse.replicated and not clickhouse.cluster else None,
+        ),
+    ]
+
+
+def common_problems(args: Any) -> list[tuple[str, str | None]]:
+    """The checks every target makes on the arguments it shares: `wandb`, `mysql`, `redis`, `ingress`,
+    `clickhouse`."""
+    wandb, mysql, redis, ingress = args.wandb, args.mysql, args.redis, args.ingress
     host = host_problem(wandb.host)
     if host is None and ingress.tls and wandb.host.startswith("http://"):
         host = "must start with https:// while ingress.tls is on"
@@ -85,4 +124,5 @@ def wandb_problems(wandb: Any, mysql: Any, redis: Any, ingress: Any) -> list[tup
         ("mysql", endpoint_problem(mysql.mode, host=mysql.host, password=mysql.password)),
         ("redis.mode", one_of_problem(redis.mode, DATASTORE_MODES)),
         ("redis", endpoint_problem(redis.mode, host=redis.host)),
+        *clickhouse_problems(args.clickhouse),
     ]

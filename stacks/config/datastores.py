@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AfterValidator, Field, SecretStr, model_validator
 
-from components.platform.validation import endpoint_problem
-from stacks.config.base import Section, raise_if
+from components.platform.validation import clickhouse_port_problem, clickhouse_version_problem, endpoint_problem
+from stacks.config.base import Section, checked, raise_if
 
 
 class MysqlConfig(Section):
@@ -82,3 +82,32 @@ class BucketConfig(Section):
             raise ValueError("give accessKey and secretKey together")
         if self.access_key and not (self.endpoint or self.region):
             raise ValueError("S3 with keys needs region (AWS's regional endpoint) or endpoint (S3-compatible)")
+
+
+class ClickHouseConfig(Section):
+    """Weave's ClickHouse: none, one server in the cluster (dev), or yours."""
+
+    mode: Literal["none", "in-cluster", "external"] = "none"
+    version: Annotated[str, AfterValidator(checked(clickhouse_version_problem))] = "25.8"
+    storage_gb: int = Field(20, ge=1, le=10000)
+    storage_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")
+    host: str = ""
+    port: int = Field(8443, ge=1, le=65535)
+    tls: bool = True
+    database: str = "weave_trace_db"
+    user: str = "default"
+    password: SecretStr | None = None
+    ca_cert: str = ""
+    replicated: bool = False
+    cluster: str = ""
+
+    @model_validator(mode="after")
+    def _endpoint_only_when_external(self):
+        raise_if(endpoint_problem(self.mode, host=self.host, password=self.password))
+        if self.mode == "external":
+            raise_if(clickhouse_port_problem(self.port, self.tls))
+        if self.replicated and not self.cluster:
+            raise ValueError("replicated needs cluster: the ClickHouse cluster Weave creates its tables on")
+        if self.mode != "external" and (self.replicated or self.cluster or self.ca_cert):
+            raise ValueError("replicated, cluster and caCert only apply to mode 'external'")
+        return self

@@ -1,0 +1,111 @@
+"""ClickHouse in the cluster for Weave traces, for dev and laptops: one server of ClickHouse's official image,
+its data on a PersistentVolumeClaim, its password generated and kept in a Secret of its own namespace.
+
+Weave reaches it over plain HTTP on 8123 inside the cluster; its user may create Weave's database (Weave runs
+`CREATE DATABASE IF NOT EXISTS`). For production, the replicated mode runs ClickHouse with Keeper and TLS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from ..contracts import ClickHouseEndpoint
+from .namespace import MANAGED_BY, baseline_namespace
+
+TOKEN = "wandb-platform:index:InClusterClickHouse"
+IMAGE = "clickhouse/clickhouse-server"
+HTTP_PORT = 8123
+NAME = "clickhouse"  # the StatefulSet, its Service and its Secret
+USER = "weave"
+DATABASE = "weave_trace_db"
+PASSWORD_KEY = "CLICKHOUSE_PASSWORD"
+SELECTOR = {"app.kubernetes.io/name": "clickhouse"}
+
+
+@dataclass
+class InClusterClickHouseArgs:
+    namespace: str
+    version: str = "25.8"  # an image tag of a version Weave supports (25.8 to 25.12, 26.3 or newer)
+    storage_gb: int = 20
+    storage_class: str = ""  # "" = the cluster's default class
+    cpu: str = "1"
+    memory: str = "4Gi"
+
+
+def server_container(args: InClusterClickHouseArgs) -> dict:
+    """The server: its user and database from the image's environment, ready once it answers `/ping`."""
+    probe = {"httpGet": {"path": "/ping", "port": HTTP_PORT}, "periodSeconds": 10}
+    return {
+        "name": "clickhouse",
+        "image": f"{IMAGE}:{args.version}",
+        "env": [
+            {"name": "CLICKHOUSE_USER", "value": USER},
+            {"name": "CLICKHOUSE_DB", "value": DATABASE},
+            {"name": "CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", "value": "1"},  # the user may create databases
+            {"name": "CLICKHOUSE_PASSWORD", "valueFrom": {"secretKeyRef": {"name": NAME, "key": PASSWORD_KEY}}},
+        ],
+        "ports": [{"name": "http", "containerPort": HTTP_PORT}],
+        "readinessProbe": {**probe, "initialDelaySeconds": 5},
+        "livenessProbe": {**probe, "initialDelaySeconds": 30, "failureThreshold": 6},
+        "resources": {"requests": {"cpu": args.cpu, "memory": args.memory}, "limits": {"memory": args.memory}},
+        "securityContext": {"allowPrivilegeEscalation": False},
+        "volumeMounts": [{"name": "data", "mountPath": "/var/lib/clickhouse"}],
+    }
+
+
+class InClusterClickHouse(pulumi.ComponentResource):
+    """Exposes `endpoint` (ClickHouseEndpoint) and `server`, the StatefulSet W&B waits for."""
+
+    def __init__(self, name: str, args: InClusterClickHouseArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        namespace = baseline_namespace(f"{name}-ns", args.namespace, child)
+        ns = namespace.metadata.name
+        labels = {**MANAGED_BY, **SELECTOR}
+        password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
+        secret = k8s.core.v1.Secret(
+            f"{name}-password",
+            metadata={"name": NAME, "namespace": ns, "labels": labels},
+            type="Opaque",
+            string_data={PASSWORD_KEY: pulumi.Output.secret(password.result)},
+            opts=child,
+        )
+        service = k8s.core.v1.Service(
+            f"{name}-svc",
+            metadata={"name": NAME, "namespace": ns, "labels": labels},
+            spec={"selector": SELECTOR, "ports": [{"name": "http", "port": HTTP_PORT, "targetPort": "http"}]},
+            opts=child,
+        )
+        claim = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": f"{args.storage_gb}Gi"}}}
+        if args.storage_class:
+            claim["storageClassName"] = args.storage_class
+        self.server = k8s.apps.v1.StatefulSet(
+            f"{name}-server",
+            metadata={"name": NAME, "namespace": ns, "labels": labels},
+            spec={
+                "serviceName": NAME,
+                "replicas": 1,
+                "selector": {"matchLabels": SELECTOR},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "securityContext": {"fsGroup": 101, "seccompProfile": {"type": "RuntimeDefault"}},
+                        "containers": [server_container(args)],
+                    },
+                },
+                "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": claim}],
+            },
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[secret]),
+        )
+        self.endpoint = ClickHouseEndpoint(
+            host=pulumi.Output.concat(service.metadata.name, ".", ns, ".svc.cluster.local"),
+            port=HTTP_PORT,
+            database=DATABASE,
+            user=USER,
+            password=pulumi.Output.secret(password.result),
+        )
+        self.register_outputs({"host": self.endpoint.host})
