@@ -88,6 +88,19 @@ def cmek_buckets(typ: str, props: Props, protect: bool) -> list[str]:
     return []
 
 
+VOLUME_KEYS = {"pd.csi.storage.gke.io": "disk-encryption-kms-key", "ebs.csi.aws.com": "kmsKeyId"}
+
+
+def cmek_volumes(typ: str, props: Props, protect: bool) -> list[str]:
+    """StorageClasses this platform makes for its datastores' volumes encrypt them with a customer-managed key."""
+    if typ != "kubernetes:storage.k8s.io/v1:StorageClass":
+        return []
+    key = VOLUME_KEYS.get(str(dig(props, "provisioner")))
+    if key and not _set(dig(props, "parameters", key)):
+        return [f"volumes of this StorageClass must be encrypted with a customer-managed key (parameters.{key})"]
+    return []
+
+
 # --- nothing public --------------------------------------------------------------------------------------
 
 
@@ -239,6 +252,12 @@ RULES = [
         "Buckets are encrypted with a customer-managed key.",
         "Pass the bucket its own KMS key (GcsBucketArgs kms_key_id, S3BucketArgs kms_key_arn).",
         cmek_buckets,
+    ),
+    Rule(
+        "cmek-volumes",
+        "Persistent volumes (GKE PD, EBS) are encrypted with a customer-managed key.",
+        "Give the StorageClass the platform's disk key (GKE disk-encryption-kms-key, EBS kmsKeyId).",
+        cmek_volumes,
     ),
     Rule(
         "no-public-address",

@@ -105,6 +105,7 @@ def test_core_addons_with_irsa_for_the_cni_and_the_ebs_driver(prod):
         ]
     assert prod.one(NODES).urn in addons["coredns"].dependencies
     assert addons["vpc-cni"].urn in prod.one(NODES).dependencies  # nodes turn Ready only with the CNI's role
+    assert json.loads(addons["vpc-cni"].plain_inputs["configurationValues"]) == {"enableNetworkPolicy": "true"}
     gp3 = prod.one("kubernetes:storage.k8s.io/v1:StorageClass").plain_inputs
     assert gp3["metadata"]["annotations"] == {"storageclass.kubernetes.io/is-default-class": "true"}
     assert gp3["parameters"] == {"type": "gp3", "encrypted": "true", "kmsKeyId": key_arn(prod, "ebs")}

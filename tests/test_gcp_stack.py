@@ -235,3 +235,8 @@ def test_dev_runs_weave_on_an_in_cluster_clickhouse_with_encrypted_data(dev):
     assert storage_class.plain_inputs["parameters"]["disk-encryption-kms-key"] == disks_key
     cr = dev.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
     assert server.urn in cr.dependencies
+    policy = dev.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").plain_inputs
+    assert policy["metadata"]["namespace"] == "wandb-clickhouse" and policy["spec"]["podSelector"] == {}
+    (rule,) = policy["spec"]["ingress"]
+    assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "wandb"}}}]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 8123}]

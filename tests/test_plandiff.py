@@ -56,7 +56,7 @@ def test_one_value_changed_in_a_stack_file_names_the_resource_and_input_path(tmp
     capsys.readouterr()
     assert main(["diff", str(old), str(new)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "plan diff of stack local: 0 to add, 0 to remove, 1 to change (27 → 27 resources)"
+    assert out.splitlines()[0] == "plan diff of stack local: 0 to add, 0 to remove, 1 to change (28 → 28 resources)"
     assert "~ kubernetes:apps.wandb.com/v1:WeightsAndBiases  wandb-wandb-wandb" in out
     assert '    spec.values.global.size: "small" → "large"' in out
 

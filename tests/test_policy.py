@@ -124,6 +124,21 @@ CASES = [
     ),
 ]
 
+CASES += [
+    (
+        "cmek-volumes",
+        "kubernetes:storage.k8s.io/v1:StorageClass",
+        {"provisioner": "pd.csi.storage.gke.io", "parameters": {"disk-encryption-kms-key": KEY}},
+        {"provisioner": "pd.csi.storage.gke.io", "parameters": {"type": "pd-balanced"}},
+    ),
+    (
+        "cmek-volumes",
+        "kubernetes:storage.k8s.io/v1:StorageClass",
+        {"provisioner": "ebs.csi.aws.com", "parameters": {"encrypted": "true", "kmsKeyId": ARN}},
+        {"provisioner": "ebs.csi.aws.com", "parameters": {"encrypted": "true"}},
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "typ", "good", "bad"), CASES, ids=[f"{c[0]}:{c[1].split(':')[-1]}" for c in CASES])
 def test_each_rule_passes_a_good_resource_and_fails_a_bad_one(rule, typ, good, bad):

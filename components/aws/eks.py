@@ -4,6 +4,7 @@ with IMDSv2 and encrypted gp3 disks, the core add-ons, a default encrypted gp3 S
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -67,7 +68,13 @@ class EksCluster(pulumi.ComponentResource):
         ]
         # The CNI's rights live in its IRSA role, not the node role: nodes turn Ready only once the managed
         # add-on has given aws-node that role, so the node group waits for it (DaemonSets need no nodes).
-        cni = self._addon(cluster, "vpc-cni", self._irsa("vpc-cni", VPC_CNI_SA, ["AmazonEKS_CNI_Policy"]))
+        # The VPC CNI enforces NetworkPolicy only when asked: the datastores in the cluster rely on it.
+        cni = self._addon(
+            cluster,
+            "vpc-cni",
+            self._irsa("vpc-cni", VPC_CNI_SA, ["AmazonEKS_CNI_Policy"]),
+            configuration={"enableNetworkPolicy": "true"},
+        )
         self._addon(cluster, "kube-proxy")
         nodes = self._node_group(cluster, after=[cni])
         self._addon(cluster, "coredns", after=[nodes])  # its pods need nodes before the add-on turns active
@@ -230,13 +237,19 @@ class EksCluster(pulumi.ComponentResource):
         )
 
     def _addon(
-        self, cluster: aws.eks.Cluster, addon: str, role: aws.iam.Role | None = None, after: Sequence = ()
+        self,
+        cluster: aws.eks.Cluster,
+        addon: str,
+        role: aws.iam.Role | None = None,
+        after: Sequence = (),
+        configuration: Mapping[str, str] | None = None,
     ) -> aws.eks.Addon:
         return aws.eks.Addon(
             f"{self._name}-{addon}",
             cluster_name=cluster.name,
             addon_name=addon,
             service_account_role_arn=role.arn if role else None,
+            configuration_values=json.dumps(dict(configuration)) if configuration else None,
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
             tags=self._tags,

@@ -1,8 +1,9 @@
 """ClickHouse in the cluster for Weave traces, for dev and laptops: one server of ClickHouse's official image,
 its data on a PersistentVolumeClaim, its password generated and kept in a Secret of its own namespace.
 
-Weave reaches it over plain HTTP on 8123 inside the cluster; its user may create Weave's database (Weave runs
-`CREATE DATABASE IF NOT EXISTS`). For production, the replicated mode runs ClickHouse with Keeper and TLS.
+Weave reaches it over plain HTTP on 8123 inside the cluster, and a NetworkPolicy admits W&B's namespace only.
+Its user may create Weave's database (Weave runs `CREATE DATABASE IF NOT EXISTS`). For production, a replicated
+ClickHouse with Keeper and TLS is the way.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from ..contracts import ClickHouseEndpoint
-from .namespace import MANAGED_BY, baseline_namespace
+from .namespace import MANAGED_BY, baseline_namespace, clients_only
 
 TOKEN = "wandb-platform:index:InClusterClickHouse"
 IMAGE = "clickhouse/clickhouse-server"
@@ -29,6 +30,7 @@ SELECTOR = {"app.kubernetes.io/name": "clickhouse"}
 @dataclass
 class InClusterClickHouseArgs:
     namespace: str
+    clients_namespace: str  # W&B's: the only namespace whose pods may reach the server
     version: str = "25.8"  # an image tag of a version Weave supports (25.8 to 25.12, 26.3 or newer)
     storage_gb: int = 20
     storage_class: str = ""  # "" = the cluster's default class
@@ -101,6 +103,7 @@ class InClusterClickHouse(pulumi.ComponentResource):
             },
             opts=pulumi.ResourceOptions(parent=self, depends_on=[secret]),
         )
+        clients_only(f"{name}-clients-only", ns, args.clients_namespace, [HTTP_PORT], child)
         self.endpoint = ClickHouseEndpoint(
             host=pulumi.Output.concat(service.metadata.name, ".", ns, ".svc.cluster.local"),
             port=HTTP_PORT,

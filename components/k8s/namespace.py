@@ -1,4 +1,5 @@
-"""What every Kubernetes object this project creates shares: its labels, and namespaces under PodSecurity."""
+"""What every Kubernetes object this project creates shares: its labels, namespaces under PodSecurity, and
+NetworkPolicies that keep a datastore's namespace closed to all but its clients."""
 
 from __future__ import annotations
 
@@ -12,3 +13,24 @@ def baseline_namespace(resource_name: str, name: str, opts: pulumi.ResourceOptio
     """A namespace whose pods must meet PodSecurity `baseline`: no host paths, ports or privileges."""
     labels = {**MANAGED_BY, "pod-security.kubernetes.io/enforce": "baseline"}
     return k8s.core.v1.Namespace(resource_name, metadata={"name": name, "labels": labels}, opts=opts)
+
+
+def clients_only(
+    resource_name: str, namespace: pulumi.Input[str], clients: str, ports: list[int], opts: pulumi.ResourceOptions
+) -> k8s.networking.v1.NetworkPolicy:
+    """Every pod of `namespace` admits traffic only from the pods of namespace `clients`, on `ports` only."""
+    return k8s.networking.v1.NetworkPolicy(
+        resource_name,
+        metadata={"name": f"from-{clients}-only", "namespace": namespace, "labels": MANAGED_BY},
+        spec={
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": clients}}}],
+                    "ports": [{"protocol": "TCP", "port": port} for port in ports],
+                }
+            ],
+        },
+        opts=opts,
+    )

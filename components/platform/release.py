@@ -132,6 +132,7 @@ def clickhouse_endpoint(
         f"{name}-clickhouse",
         InClusterClickHouseArgs(
             namespace=f"{wandb.namespace}-clickhouse",
+            clients_namespace=wandb.namespace,
             version=clickhouse.version,
             storage_gb=clickhouse.storage_gb,
             storage_class=clickhouse.storage_class or cluster.storage_class,
