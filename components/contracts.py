@@ -71,6 +71,15 @@ class ClickHouseEndpoint:
 
 
 @dataclass(frozen=True)
+class KafkaEndpoint:
+    """W&B's event stream: one broker host, plaintext on 9092 (the only protocol and port W&B's Kafka clients
+    use), and the partitions of W&B's run-updates topic."""
+
+    broker_host: Str
+    partitions: int = 100
+
+
+@dataclass(frozen=True)
 class ClusterInfo:
     """`kubeconfig` is None for a cluster this project did not create: its users already have one.
     `storage_class` is the class whose volumes the cluster encrypts with the platform's key ("" = the default)."""

@@ -130,6 +130,13 @@ def _aws_outputs(typ: str, name: str, inputs: dict, region: str) -> dict:
     if typ == "aws:s3/bucket:Bucket":
         bucket = f"{physical}-{_short(name, 7)}"
         return {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+    if typ == "aws:msk/cluster:Cluster":
+        brokers = ",".join(
+            f"b-{i}.{physical}.{_short(name, 6)}.c2.kafka.{region}.amazonaws.com:9092" for i in (1, 2, 3)
+        )
+        return {"arn": arn.format("kafka", f"cluster/{physical}/{_short(name, 36)}"), "bootstrapBrokers": brokers}
+    if typ == "aws:msk/configuration:Configuration":
+        return {"arn": arn.format("kafka", f"configuration/{physical}/{_short(name, 36)}"), "latestRevision": 1}
     if typ == "aws:ec2/launchTemplate:LaunchTemplate":
         return {"latestVersion": 1}
     if typ == "aws:acm/certificate:Certificate":

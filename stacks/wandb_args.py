@@ -9,6 +9,7 @@ from components.platform.args import (
     BucketArgs,
     ClickHouseArgs,
     IngressArgs,
+    KafkaArgs,
     MysqlArgs,
     NodeSizeArgs,
     OidcArgs,
@@ -102,6 +103,11 @@ def clickhouse_args(cfg: PlatformConfig) -> ClickHouseArgs:
     )
 
 
+def kafka_args(cfg: PlatformConfig) -> KafkaArgs:
+    k = cfg.kafka
+    return KafkaArgs(mode=k.mode, host=k.host, port=k.port, partitions=k.partitions)
+
+
 def common_args(cfg: PlatformConfig) -> dict:
     """The arguments every platform component takes, by their names there."""
     return dict(
@@ -111,6 +117,7 @@ def common_args(cfg: PlatformConfig) -> dict:
         bucket=bucket_args(cfg),
         ingress=ingress_args(cfg),
         clickhouse=clickhouse_args(cfg),
+        kafka=kafka_args(cfg),
     )
 
 

@@ -211,7 +211,7 @@ def test_s3_is_private_kms_encrypted_versioned_tls_only_with_cors(prod):
 
 def test_every_key_rotates_and_is_used_only_through_its_service(prod):
     keys = prod.of_type(KEY)
-    assert {k.name.rsplit("-", 1)[-1] for k in keys} == {"eks", "ebs", "logs", "rds", "elasticache", "s3"}
+    assert {k.name.rsplit("-", 1)[-1] for k in keys} == {"eks", "ebs", "logs", "rds", "elasticache", "s3", "kafka"}
     aliases = {a.plain_inputs["targetKeyId"] for a in prod.of_type("aws:kms/alias:Alias")}
     for k in keys:
         assert k.plain_inputs["enableKeyRotation"] is True and k.protect and k.outputs["keyId"] in aliases
@@ -358,3 +358,28 @@ def test_in_cluster_datastores_on_aws_create_no_aurora_or_elasticache_keys():
     assert {k.name.rsplit("-", 1)[-1] for k in run.of_type(KEY)} == {"eks", "ebs", "logs", "s3"}
     values = wandb_cr(run).plain_inputs["spec"]["values"]
     assert values["mysql"]["install"] is True and values["redis"]["install"] is True
+
+
+def test_msk_is_private_plaintext_inside_the_vpc_encrypted_with_its_key_and_independent_of_eks(prod):
+    msk = prod.one("aws:msk/cluster:Cluster")
+    m = msk.plain_inputs
+    assert m["numberOfBrokerNodes"] == 3 and len(m["brokerNodeGroupInfo"]["clientSubnets"]) == 3
+    assert m["encryptionInfo"]["encryptionAtRestKmsKeyArn"] == key_arn(prod, "kafka")
+    assert m["encryptionInfo"]["encryptionInTransit"] == {"clientBroker": "PLAINTEXT", "inCluster": True}
+    assert m["brokerNodeGroupInfo"]["connectivityInfo"]["publicAccess"]["type"] == "DISABLED"
+    assert m["clientAuthentication"] == {"unauthenticated": True} and msk.protect
+    (group_id,) = m["brokerNodeGroupInfo"]["securityGroups"]
+    rules = [r.plain_inputs for r in prod.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")]
+    admitted = [r for r in rules if r["securityGroupId"] == group_id]
+    nodes = named(prod, "aws:ec2/securityGroup:SecurityGroup", "-net-nodes")
+    assert len(admitted) == 1 and (admitted[0]["fromPort"], admitted[0]["toPort"]) == (9092, 9092)
+    assert admitted[0]["referencedSecurityGroupId"] == nodes.id and "cidrIpv4" not in admitted[0]
+    eks = prod.one("aws:eks/cluster:Cluster")
+    assert eks.urn not in msk.dependencies
+    topic = prod.one("aws:msk/topic:Topic").plain_inputs
+    assert (topic["name"], topic["partitionCount"], topic["replicationFactor"]) == ("wandb-run-updates-shadow", 100, 3)
+    values = prod.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases").plain_inputs["spec"]["values"]
+    assert (
+        values["global"]["kafka"]["brokerHost"].startswith("b-1.") and values["global"]["kafka"]["brokerPort"] == 9092
+    )
+    assert values["flat-run-fields-updater"]["install"] is True

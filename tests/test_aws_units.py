@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.aws.ingress import alb_annotations
+from components.aws.msk import broker_count, first_broker
 from components.aws.network import subnet_layout
 from components.aws.policies import KeyUse, bucket_access_policy, irsa_trust_policy, key_policy
 
@@ -73,3 +74,8 @@ def test_alb_without_tls_listens_on_http_only_and_never_redirects():
     assert ann["alb.ingress.kubernetes.io/listen-ports"] == '[{"HTTP": 80}]'
     assert not keys & {"certificate-arn", "ssl-redirect", "ssl-policy"}
     assert ann["alb.ingress.kubernetes.io/inbound-cidrs"] == "10.0.0.0/8"
+
+
+def test_msk_spreads_at_least_three_brokers_evenly_and_w_and_b_takes_one_host():
+    assert [broker_count(z) for z in (1, 2, 3, 4)] == [3, 4, 3, 4]
+    assert first_broker("b-1.x.kafka.aws:9092,b-2.x.kafka.aws:9092") == "b-1.x.kafka.aws"

@@ -433,3 +433,14 @@ def test_clickhouse_versions_weave_supports_are_accepted():
     for version in ("25.8", "25.12", "26.3", "26.10.2", "27.1"):
         assert load(valid(clickhouse={"mode": "in-cluster", "version": version})).clickhouse.version == version
     assert load(valid()).clickhouse.mode == "none"
+
+
+def test_kafka_needs_port_9092_and_managed_only_on_aws():
+    assert any(
+        p.startswith("wandb-platform:kafka.port:") and "always connect to port 9092" in p
+        for p in problems(valid(kafka={"mode": "external", "host": "kafka.corp", "port": 9093}))
+    )
+    managed = problems(valid(kafka={"mode": "managed"}))
+    assert any(p.startswith("wandb-platform:kafka.mode:") and "Amazon MSK, on target aws only" in p for p in managed)
+    assert any("needs host" in p for p in problems(valid(kafka={"mode": "external"})))
+    assert load(valid_aws(kafka={"mode": "managed"})).kafka.mode == "managed"

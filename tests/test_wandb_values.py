@@ -2,7 +2,7 @@
 
 import pytest
 
-from components.contracts import BucketInfo, ClickHouseEndpoint, IngressSettings, RedisEndpoint
+from components.contracts import BucketInfo, ClickHouseEndpoint, IngressSettings, KafkaEndpoint, RedisEndpoint
 from components.k8s.wandb_values import (
     WANDB_SERVICE_ACCOUNTS,
     OidcSettings,
@@ -167,3 +167,16 @@ def test_weave_traces_reference_the_clickhouse_secret_and_follow_the_endpoint():
     assert g["clickhouse"]["port"] == "8443" and g["clickhouse"]["replicated"] is True
     assert g["extraEnv"] == {"WF_CLICKHOUSE_REPLICATED_CLUSTER": "weave"}
     assert g["caCertsConfigMap"] == "wandb-platform-ca-certs"
+
+
+def test_kafka_turns_on_runs_v2_with_the_broker_and_no_credentials():
+    assert "kafka" not in wandb_values(spec())["global"]
+    values = wandb_values(spec(kafka=KafkaEndpoint(broker_host="b-1.msk", partitions=50)))
+    assert values["global"]["kafka"] == {
+        "brokerHost": "b-1.msk",
+        "brokerPort": 9092,
+        "runUpdatesShadowNumPartitions": 50,
+    }
+    assert values["global"]["env"]["GORILLA_RUN_STORE_ONPREM_MIGRATE_SHADOW_RUN_UPDATES"] == "true"
+    assert values["flat-run-fields-updater"]["install"] is True and values["kafka"] == {"install": False}
+    assert "passwordSecret" not in values["global"]["kafka"]

@@ -25,6 +25,14 @@ USER = "weave"
 DATABASE = "weave_trace_db"
 PASSWORD_KEY = "CLICKHOUSE_PASSWORD"
 SELECTOR = {"app.kubernetes.io/name": "clickhouse"}
+UID = 10101  # any unprivileged uid: the image lets an arbitrary user write its data and configuration
+POD_SECURITY = {
+    "runAsNonRoot": True,
+    "runAsUser": UID,
+    "runAsGroup": UID,
+    "fsGroup": UID,
+    "seccompProfile": {"type": "RuntimeDefault"},
+}
 
 
 @dataclass
@@ -35,6 +43,7 @@ class InClusterClickHouseArgs:
     storage_gb: int = 20
     storage_class: str = ""  # "" = the cluster's default class
     cpu: str = "1"
+    cpu_limit: str = "2"
     memory: str = "4Gi"
 
 
@@ -44,6 +53,7 @@ def server_container(args: InClusterClickHouseArgs) -> dict:
     return {
         "name": "clickhouse",
         "image": f"{IMAGE}:{args.version}",
+        "imagePullPolicy": "Always",  # the tag follows the version's patch releases
         "env": [
             {"name": "CLICKHOUSE_USER", "value": USER},
             {"name": "CLICKHOUSE_DB", "value": DATABASE},
@@ -53,8 +63,11 @@ def server_container(args: InClusterClickHouseArgs) -> dict:
         "ports": [{"name": "http", "containerPort": HTTP_PORT}],
         "readinessProbe": {**probe, "initialDelaySeconds": 5},
         "livenessProbe": {**probe, "initialDelaySeconds": 30, "failureThreshold": 6},
-        "resources": {"requests": {"cpu": args.cpu, "memory": args.memory}, "limits": {"memory": args.memory}},
-        "securityContext": {"allowPrivilegeEscalation": False},
+        "resources": {
+            "requests": {"cpu": args.cpu, "memory": args.memory},
+            "limits": {"cpu": args.cpu_limit, "memory": args.memory},
+        },
+        "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}},
         "volumeMounts": [{"name": "data", "mountPath": "/var/lib/clickhouse"}],
     }
 
@@ -95,7 +108,8 @@ class InClusterClickHouse(pulumi.ComponentResource):
                 "template": {
                     "metadata": {"labels": labels},
                     "spec": {
-                        "securityContext": {"fsGroup": 101, "seccompProfile": {"type": "RuntimeDefault"}},
+                        "securityContext": POD_SECURITY,
+                        "automountServiceAccountToken": False,
                         "containers": [server_container(args)],
                     },
                 },

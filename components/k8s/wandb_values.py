@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..contracts import BucketInfo, ClickHouseEndpoint, IngressSettings, MysqlEndpoint, RedisEndpoint, WorkloadIdentity
+from ..contracts import (
+    BucketInfo,
+    ClickHouseEndpoint,
+    IngressSettings,
+    KafkaEndpoint,
+    MysqlEndpoint,
+    RedisEndpoint,
+    WorkloadIdentity,
+)
 
 # Chart value keys of the W&B components that talk to the bucket or the cloud, with the suffix of the service
 # account the chart gives each (`<cr-name>-<suffix>`). Workload identity binds exactly these names.
@@ -110,6 +118,7 @@ class ValuesInput:
     extra_values: Mapping[str, Any] = field(default_factory=dict)
     mysql_version: str = "8.4"  # the in-cluster MySQL's image tag
     clickhouse: ClickHouseEndpoint | None = None  # None: no Weave traces
+    kafka: KafkaEndpoint | None = None  # None: no event stream (no Runs V2 run store)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -210,6 +219,39 @@ def _clickhouse_values(clickhouse: ClickHouseEndpoint | None, secrets: SecretLay
     return {"global": global_values, "weave-trace": {"install": True}}
 
 
+KAFKA_PORT = 9092
+# What W&B's own Runs V2 configuration turns on with Kafka: the run store tables and the shadowing of run updates
+# into the run-updates topic (GORILLA_RUN_STORE_ONPREM_MIGRATE_*), and the consumer that keeps runs' flat fields.
+RUNS_V2_ENV = {
+    "GORILLA_RUN_STORE_ONPREM_MIGRATE_CREATE_RUN_TABLES": "true",
+    "GORILLA_RUN_STORE_ONPREM_MIGRATE_CREATE_RUN_STORE": "true",
+    "GORILLA_RUN_STORE_ONPREM_MIGRATE_SHADOW_RUN_UPDATES": "true",
+    "GORILLA_RUN_STORE_ONPREM_MIGRATE_FLAT_RUNS_MIGRATOR": "true",
+    "GORILLA_RUN_STORE_ONPREM_MIGRATE_DISABLE_READS": "false",
+}
+
+
+def run_updates_topic(instance_name: str) -> str:
+    """The topic W&B's chart always names `<release>-run-updates-shadow` (63 characters at most)."""
+    return f"{instance_name}-run-updates-shadow"[:63]
+
+
+def _kafka_values(kafka: KafkaEndpoint | None) -> dict[str, Any]:
+    """The broker (no credentials: with a broker it does not install, the chart passes none), the topic's
+    partitions, and the Runs V2 pieces that use it."""
+    if kafka is None:
+        return {}
+    broker = {
+        "brokerHost": kafka.broker_host,
+        "brokerPort": KAFKA_PORT,
+        "runUpdatesShadowNumPartitions": kafka.partitions,
+    }
+    return {
+        "global": {"kafka": broker, "env": dict(RUNS_V2_ENV)},
+        "flat-run-fields-updater": {"install": True},
+    }
+
+
 def _bucket_proxy_values(bucket: BucketInfo | None) -> dict[str, Any]:
     """W&B's nginx serves the store under W&B's own host, for browsers and SDKs that cannot reach it."""
     if bucket is None or not bucket.proxied:
@@ -297,5 +339,6 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
         ]
         values = deep_merge(values, {"app": {"internalJWTMap": jwt_map}})
     values = deep_merge(values, _clickhouse_values(spec.clickhouse, secrets))
+    values = deep_merge(values, _kafka_values(spec.kafka))
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))
     return deep_merge(values, spec.extra_values)

@@ -207,6 +207,21 @@ class ClickHouseArgs(Args):
 
 
 @dataclass(kw_only=True, frozen=True)
+class KafkaArgs(Args):
+    """W&B's event stream for Runs V2: `none`, `managed` (Amazon MSK, on AWS) or `external` (yours). W&B's Kafka
+    clients speak only plaintext on port 9092, without credentials for a broker the chart does not install."""
+
+    mode: str | None = "none"
+    """`none`, `managed` (AWS only) or `external`."""
+    host: str | None = ""
+    """`external`: one broker's host (W&B bootstraps from it)."""
+    port: int | None = 9092
+    """`external`: must be 9092, the only port W&B's consumers use."""
+    partitions: int | None = 100
+    """Partitions of W&B's run-updates topic (set when the topic is created)."""
+
+
+@dataclass(kw_only=True, frozen=True)
 class IngressArgs(Args):
     """How W&B is reached."""
 

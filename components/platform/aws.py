@@ -19,16 +19,27 @@ from ..aws.elasticache import ElastiCacheArgs, ElastiCacheRedis
 from ..aws.identity import AwsWandbIdentity, AwsWandbIdentityArgs
 from ..aws.ingress import AlbIngress, AlbIngressArgs
 from ..aws.kms import AwsKms, AwsKmsArgs
+from ..aws.msk import MskArgs, MskKafka
 from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
 from ..aws.policies import KeyUse
 from ..aws.s3 import S3Bucket, S3BucketArgs
-from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
-from ..k8s.wandb_values import service_account_names
+from ..contracts import BucketInfo, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
+from ..k8s.wandb_values import run_updates_topic, service_account_names
 from ..naming import bounded_name
-from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
+from .args import (
+    Args,
+    BucketArgs,
+    ClickHouseArgs,
+    IngressArgs,
+    KafkaArgs,
+    MysqlArgs,
+    NodeSizeArgs,
+    RedisArgs,
+    WandbArgs,
+)
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size, sized
-from .validation import common_problems, kubernetes_version_problem, raise_problems
+from .validation import common_problems, kafka_problems, kubernetes_version_problem, raise_problems
 from .versions import AURORA_VERSIONS
 
 TOKEN = "wandb-platform:index:AwsWandbPlatform"
@@ -59,6 +70,8 @@ class AwsWandbPlatformArgs(Args):
     """An ALB through the AWS Load Balancer Controller, HTTPS with an ACM certificate when `tls`."""
     clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
     """Weave\'s ClickHouse: none, in the cluster, or yours."""
+    kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
+    """W&B\'s event stream: Amazon MSK (`managed`), yours, or none."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True
@@ -110,6 +123,12 @@ class AwsWandbPlatformArgs(Args):
     """The ElastiCache Redis OSS engine."""
     lb_controller_chart_version: str | None = "3.5.0"
     """Chart `aws-load-balancer-controller`."""
+    msk_version: str | None = "3.9.x"
+    """`kafka.mode` managed: the MSK Kafka version."""
+    msk_instance_type: str | None = "kafka.m7g.large"
+    """`kafka.mode` managed: the brokers' instance type."""
+    msk_volume_gb: int | None = 500
+    """`kafka.mode` managed: each broker's storage."""
 
 
 def aurora_version(args: AwsWandbPlatformArgs) -> str:
@@ -122,6 +141,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
     version, days = args.mysql.version, args.mysql.backup_retention_days
     problems = [
         *common_problems(args),
+        *kafka_problems(args.kafka, managed_here=True),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
         *[("sizes", p) for p in size_problems],
     ]
@@ -146,7 +166,7 @@ def _kms_keys(args: AwsWandbPlatformArgs) -> dict[str, KeyUse]:
         "ebs": KeyUse(via_services=["ec2"], roles=[AUTOSCALING_ROLE]),
         "logs": KeyUse(service_principals=["logs"], log_groups=True),
     }
-    managed = {"rds": args.mysql.mode, "elasticache": args.redis.mode, "s3": args.bucket.mode}
+    managed = {"rds": args.mysql.mode, "elasticache": args.redis.mode, "s3": args.bucket.mode, "kafka": args.kafka.mode}
     keys.update({svc: KeyUse(via_services=[svc]) for svc, mode in managed.items() if mode == "managed"})
     return keys
 
@@ -190,6 +210,7 @@ class AwsWandbPlatform(WandbPlatform):
         network = self._network(zones, kms)
         eks = self._cluster(account, network, kms, size)
         mysql, redis = self._datastores(account, network, kms, zones, size)
+        kafka = self._kafka(network, kms, zones)
         bucket = self._bucket(kms)
         wandb = args.wandb
         identity = AwsWandbIdentity(
@@ -235,11 +256,13 @@ class AwsWandbPlatform(WandbPlatform):
             args.mysql,
             args.redis,
             args.clickhouse,
+            args.kafka,
             TargetEndpoints(
                 cluster=eks.info,
                 cloud_provider="aws",
                 mysql=mysql,
                 redis=redis,
+                kafka=kafka,
                 bucket=bucket,
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
@@ -376,6 +399,34 @@ class AwsWandbPlatform(WandbPlatform):
                 self._child,
             ).endpoint
         return mysql, redis
+
+    def _kafka(self, network: AwsNetwork, kms: AwsKms, zones: list) -> KafkaEndpoint | None:
+        """Amazon MSK in the database subnets, admitted only from the nodes; like the other datastores it waits
+        for the network and its key, never for EKS."""
+        args = self._args
+        if args.kafka.mode != "managed":
+            return None
+        return MskKafka(
+            f"{self._name}-kafka",
+            MskArgs(
+                identifier=bounded_name(self._prefix, "kafka", SNAPSHOT_PREFIX_MAX),
+                vpc_id=network.vpc_id,
+                subnet_ids=network.database_subnet_ids,
+                zones=zones,
+                node_security_group_id=network.node_security_group_id,
+                kms_key_arn=kms.arn("kafka"),
+                deletion_protection=args.protect,
+                tags=self._tags,
+                kafka_version=args.msk_version,
+                instance_type=args.msk_instance_type,
+                volume_gb=args.msk_volume_gb,
+                log_key_arn=kms.arn("logs"),
+                log_retention_days=args.log_retention_days,
+                topic=run_updates_topic(args.wandb.instance_name),
+                partitions=args.kafka.partitions,
+            ),
+            self._child,
+        ).endpoint
 
     def _bucket(self, kms: AwsKms) -> BucketInfo:
         args = self._args

@@ -11,9 +11,9 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import BucketInfo, ClusterInfo, IngressSettings, WorkloadIdentity
 from ..k8s.object_store import InClusterObjectStore, InClusterObjectStoreArgs
-from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, MysqlArgs, RedisArgs, WandbArgs
+from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
-from .validation import common_problems, raise_problems
+from .validation import common_problems, kafka_problems, raise_problems
 
 TOKEN = "wandb-platform:index:ExistingClusterWandb"
 BUCKET_PROVIDERS = ("s3", "gcs", "az")
@@ -35,6 +35,8 @@ class ExistingClusterWandbArgs(Args):
     """An Ingress of `ingress_class` with the TLS Secret `tls_secret_name`, or none (`create: false`)."""
     clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
     """Weave\'s ClickHouse: none, in the cluster, or yours."""
+    kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
+    """W&B\'s event stream: yours, or none."""
     kubeconfig: str | None = ""
     """A kubeconfig file; empty uses $KUBECONFIG, else ~/.kube/config."""
     context: str | None = ""
@@ -58,7 +60,7 @@ class ExistingClusterWandbArgs(Args):
 
 def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | None]]:
     """Every problem with the arguments, by argument path; None where that argument is fine."""
-    problems = common_problems(args)
+    problems = [*common_problems(args), *kafka_problems(args.kafka, managed_here=False)]
     for key, mode in (("mysql", args.mysql.mode), ("redis", args.redis.mode), ("bucket", args.bucket.mode)):
         if mode == "managed":
             problems.append((f"{key}.mode", "'managed' needs a cloud; here: 'in-cluster' or 'external'"))
@@ -114,6 +116,7 @@ class ExistingClusterWandb(WandbPlatform):
             args.mysql,
             args.redis,
             args.clickhouse,
+            args.kafka,
             TargetEndpoints(
                 cluster=cluster,
                 cloud_provider=args.cloud_provider,

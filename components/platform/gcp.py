@@ -22,11 +22,22 @@ from ..gcp.project import GcpProjectServices, ProjectServicesArgs
 from ..gcp.redis import MemorystoreArgs, MemorystoreRedis
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
-from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, MysqlArgs, NodeSizeArgs, RedisArgs, WandbArgs
+from .args import (
+    Args,
+    BucketArgs,
+    ClickHouseArgs,
+    IngressArgs,
+    KafkaArgs,
+    MysqlArgs,
+    NodeSizeArgs,
+    RedisArgs,
+    WandbArgs,
+)
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import GcpSize, resolve_size, sized
 from .validation import (
     common_problems,
+    kafka_problems,
     kubernetes_version_problem,
     overlap_problem,
     raise_problems,
@@ -68,6 +79,8 @@ class GcpWandbPlatformArgs(Args):
     """The GKE Ingress, with a Google-managed certificate when `tls`."""
     clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
     """Weave\'s ClickHouse: none, in the cluster, or yours."""
+    kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
+    """W&B\'s event stream: yours, or none."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True
@@ -115,6 +128,7 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
     }
     return [
         *common_problems(args),
+        *kafka_problems(args.kafka, managed_here=False),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
         *[("sizes", p) for p in size_problems],
         ("network", overlap_problem(ranges)),
@@ -220,6 +234,7 @@ class GcpWandbPlatform(WandbPlatform):
             args.mysql,
             args.redis,
             args.clickhouse,
+            args.kafka,
             TargetEndpoints(
                 cluster=cluster.info,
                 cloud_provider="gcp",

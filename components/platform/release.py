@@ -12,6 +12,7 @@ from ..contracts import (
     ClickHouseEndpoint,
     ClusterInfo,
     IngressSettings,
+    KafkaEndpoint,
     MysqlEndpoint,
     RedisEndpoint,
     WorkloadIdentity,
@@ -19,7 +20,7 @@ from ..contracts import (
 from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput
-from .args import BucketArgs, ClickHouseArgs, MysqlArgs, RedisArgs, WandbArgs
+from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
 
 
 @dataclass
@@ -31,6 +32,7 @@ class TargetEndpoints:
     bucket: BucketInfo | None
     mysql: MysqlEndpoint | None = None
     redis: RedisEndpoint | None = None
+    kafka: KafkaEndpoint | None = None
     identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
     ingress: IngressSettings = field(default_factory=lambda: IngressSettings(ingress_class=""))
     wait_for: list[pulumi.Resource] = field(default_factory=list)  # running before W&B: controllers, stores
@@ -66,6 +68,10 @@ def external_redis(redis: RedisArgs) -> RedisEndpoint | None:
         tls=redis.tls,
         ca_cert=pulumi.Output.secret(redis.ca_cert) if redis.ca_cert else None,
     )
+
+
+def external_kafka(kafka: KafkaArgs) -> KafkaEndpoint | None:
+    return KafkaEndpoint(broker_host=kafka.host, partitions=kafka.partitions) if kafka.mode == "external" else None
 
 
 def external_bucket(bucket: BucketArgs, provider: str) -> BucketInfo:
@@ -148,6 +154,7 @@ def install_wandb(
     mysql: MysqlArgs,
     redis: RedisArgs,
     clickhouse: ClickHouseArgs,
+    kafka: KafkaArgs,
     target: TargetEndpoints,
     parent: pulumi.Resource,
 ) -> WandbRelease:
@@ -173,6 +180,7 @@ def install_wandb(
         extra_values=wandb.values,
         mysql_version=mysql.version,
         clickhouse=weave,
+        kafka=target.kafka or external_kafka(kafka),
     )
     return WandbRelease(
         f"{name}-wandb",

@@ -17,6 +17,12 @@ MYSQL_VERSIONS = ("8.4", "8.0")
 DATASTORE_MODES = ("managed", "in-cluster", "external")
 SIZES = ("small", "medium", "large", "xlarge", "xxlarge")
 CLICKHOUSE_MODES = ("none", "in-cluster", "external")
+KAFKA_MODES = ("none", "managed", "external")
+KAFKA_PORT = 9092
+MANAGED_KAFKA_ONLY_ON_AWS = (
+    "'managed' is Amazon MSK, on target aws only: the other clouds' managed Kafka (Google Managed Kafka, "
+    "Azure Event Hubs) speaks only TLS with SASL, which W&B's Kafka clients cannot"
+)
 CLICKHOUSE_TLS_PORT = 8443
 
 
@@ -106,6 +112,22 @@ def clickhouse_problems(clickhouse: Any) -> list[tuple[str, str | None]]:
             "clickhouse.cluster",
             "required with replicated" if clickhouse.replicated and not clickhouse.cluster else None,
         ),
+    ]
+
+
+def kafka_port_problem(port: int) -> str | None:
+    if port != KAFKA_PORT:
+        return f"must be {KAFKA_PORT}: W&B's Kafka consumers always connect to port {KAFKA_PORT}"
+    return None
+
+
+def kafka_problems(kafka: Any, managed_here: bool) -> list[tuple[str, str | None]]:
+    """The checks on KafkaArgs; `managed_here` says whether the target has a managed Kafka W&B can speak to."""
+    managed = MANAGED_KAFKA_ONLY_ON_AWS if kafka.mode == "managed" and not managed_here else None
+    return [
+        ("kafka.mode", one_of_problem(kafka.mode, KAFKA_MODES) or managed),
+        ("kafka", endpoint_problem(kafka.mode, host=kafka.host)),
+        ("kafka.port", kafka_port_problem(kafka.port)),
     ]
 
 

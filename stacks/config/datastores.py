@@ -6,7 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, SecretStr, model_validator
 
-from components.platform.validation import clickhouse_port_problem, clickhouse_version_problem, endpoint_problem
+from components.platform.validation import (
+    clickhouse_port_problem,
+    clickhouse_version_problem,
+    endpoint_problem,
+    kafka_port_problem,
+)
 from stacks.config.base import Section, checked, raise_if
 
 
@@ -110,4 +115,18 @@ class ClickHouseConfig(Section):
             raise ValueError("replicated needs cluster: the ClickHouse cluster Weave creates its tables on")
         if self.mode != "external" and (self.replicated or self.cluster or self.ca_cert):
             raise ValueError("replicated, cluster and caCert only apply to mode 'external'")
+        return self
+
+
+class KafkaConfig(Section):
+    """W&B's event stream for Runs V2: none, Amazon MSK (`managed`, target aws), or yours."""
+
+    mode: Literal["none", "managed", "external"] = "none"
+    host: str = ""
+    port: Annotated[int, AfterValidator(checked(kafka_port_problem))] = 9092
+    partitions: int = Field(100, ge=1, le=10000)
+
+    @model_validator(mode="after")
+    def _endpoint_only_when_external(self):
+        raise_if(endpoint_problem(self.mode, host=self.host))
         return self

@@ -13,7 +13,7 @@ from components.platform.sizes import Size
 from components.platform.validation import host_problem
 from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section, raise_if
-from stacks.config.datastores import BucketConfig, ClickHouseConfig, MysqlConfig, RedisConfig
+from stacks.config.datastores import BucketConfig, ClickHouseConfig, KafkaConfig, MysqlConfig, RedisConfig
 from stacks.config.targets import AwsConfig, ExistingConfig, GcpConfig
 
 BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3"}  # the store each cloud's workload identity reaches
@@ -91,6 +91,7 @@ class PlatformConfig(BaseModel):
     redis: RedisConfig = RedisConfig()
     bucket: BucketConfig = BucketConfig()
     clickhouse: ClickHouseConfig = ClickHouseConfig()
+    kafka: KafkaConfig = KafkaConfig()
     operator: OperatorConfig = OperatorConfig()
     ingress: IngressConfig = IngressConfig()
     oidc: OidcConfig | None = None

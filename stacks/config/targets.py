@@ -77,6 +77,9 @@ class AwsConfig(Section):
     aurora_version: str = Field("", pattern=AURORA_VERSION)  # "" = the pinned one for mysql.version
     redis_version: str = Field("7.1", pattern=r"^7\.[0-9]+$")
     lb_controller_chart_version: str = "3.5.0"
+    msk_version: str = Field("3.9.x", pattern=r"^[0-9]+\.[0-9]+\.(x|[0-9]+)(\.kraft)?$")  # with kafka.mode managed
+    msk_instance_type: str = Field("kafka.m7g.large", pattern=r"^kafka\.[a-z0-9]+\.[a-z0-9]+$")
+    msk_volume_gb: int = Field(500, ge=1, le=16384)
 
     @field_validator("vpc_cidr")
     @classmethod
