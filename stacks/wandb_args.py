@@ -105,7 +105,15 @@ def clickhouse_args(cfg: PlatformConfig) -> ClickHouseArgs:
 
 def kafka_args(cfg: PlatformConfig) -> KafkaArgs:
     k = cfg.kafka
-    return KafkaArgs(mode=k.mode, host=k.host, port=k.port, partitions=k.partitions)
+    return KafkaArgs(
+        mode=k.mode,
+        host=k.host,
+        port=k.port,
+        partitions=k.partitions,
+        brokers=k.brokers,
+        storage_gb=k.storage_gb,
+        storage_class=k.storage_class,
+    )
 
 
 def common_args(cfg: PlatformConfig) -> dict:

@@ -190,8 +190,8 @@ def test_external_mysql_host_in_values_and_password_only_in_a_secret():
 
 
 def test_operator_chart_and_cr_are_pinned_and_ordered(prod):
-    release = prod.one("kubernetes:helm.sh/v3:Release")
-    assert release.plain_inputs["chart"] == "operator" and release.plain_inputs["version"] == "1.4.8"
+    release = next(r for r in prod.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["chart"] == "operator")
+    assert release.plain_inputs["version"] == "1.4.8"
     assert dig(release.plain_inputs, "repositoryOpts", "repo") == "https://charts.wandb.ai"
     assert dig(release.plain_inputs, "values", "image", "tag") == "1.22.0"
     cr = wandb_cr(prod)
@@ -237,6 +237,39 @@ def test_dev_runs_weave_on_an_in_cluster_clickhouse_with_encrypted_data(dev):
     assert server.urn in cr.dependencies
     policy = dev.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").plain_inputs
     assert policy["metadata"]["namespace"] == "wandb-clickhouse" and policy["spec"]["podSelector"] == {}
-    (rule,) = policy["spec"]["ingress"]
+    own, rule = policy["spec"]["ingress"]
+    assert own == {"from": [{"podSelector": {}}]}  # the namespace's own pods only
     assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "wandb"}}}]
     assert rule["ports"] == [{"protocol": "TCP", "port": 8123}]
+
+
+def test_prod_runs_kafka_in_the_cluster_with_three_brokers_w_and_b_alone_may_reach(prod):
+    cr = prod.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
+    kafka = prod.one("kubernetes:kafka.strimzi.io/v1:Kafka")
+    pool = prod.one("kubernetes:kafka.strimzi.io/v1:KafkaNodePool").plain_inputs
+    assert pool["spec"]["replicas"] == 3 and pool["metadata"]["labels"]["strimzi.io/cluster"] == "wandb"
+    (volume,) = pool["spec"]["storage"]["volumes"]
+    assert volume["class"] == "encrypted-rwo" and volume["deleteClaim"] is False
+    config = kafka.plain_inputs["spec"]["kafka"]["config"]
+    assert (config["default.replication.factor"], config["min.insync.replicas"]) == (3, 2)
+    (listener,) = kafka.plain_inputs["spec"]["kafka"]["listeners"]
+    assert (listener["port"], listener["tls"]) == (9092, False)
+    assert listener["networkPolicyPeers"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "wandb"}}}
+    ]
+    topic = prod.one("kubernetes:kafka.strimzi.io/v1:KafkaTopic").plain_inputs
+    assert topic["metadata"]["name"] == "wandb-run-updates-shadow" and topic["spec"] == {
+        "partitions": 100,
+        "replicas": 3,
+    }
+    assert kafka.urn in cr.dependencies
+    assert (
+        cr.plain_inputs["spec"]["values"]["global"]["kafka"]["brokerHost"]
+        == "wandb-kafka-bootstrap.wandb-kafka.svc.cluster.local"
+    )
+    policies = {
+        p.plain_inputs["metadata"]["namespace"] for p in prod.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    }
+    assert "wandb-kafka" in policies
+    operator = next(r for r in prod.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["name"] == "strimzi")
+    assert operator.plain_inputs["chart"].startswith("oci://") and operator.plain_inputs["version"] == "1.2.0"

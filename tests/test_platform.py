@@ -3,6 +3,7 @@
 import pulumi
 import pytest
 
+from components.k8s.kafka import replication
 from components.platform.args import MysqlArgs, WandbArgs
 from components.platform.aws import AwsWandbPlatform, AwsWandbPlatformArgs
 from components.platform.existing import ExistingClusterWandb, ExistingClusterWandbArgs
@@ -128,3 +129,7 @@ def test_the_release_on_your_cluster_takes_its_provider_identity_and_endpoints()
     assert values["app"]["serviceAccount"]["annotations"] == {
         "iam.gke.io/gcp-service-account": "wandb@p.iam.gserviceaccount.com"
     }
+
+
+def test_in_cluster_kafka_replicates_to_survive_one_broker_down():
+    assert [replication(n) for n in (1, 2, 3, 5)] == [(1, 1), (2, 1), (3, 2), (3, 2)]

@@ -18,7 +18,8 @@ def baseline_namespace(resource_name: str, name: str, opts: pulumi.ResourceOptio
 def clients_only(
     resource_name: str, namespace: pulumi.Input[str], clients: str, ports: list[int], opts: pulumi.ResourceOptions
 ) -> k8s.networking.v1.NetworkPolicy:
-    """Every pod of `namespace` admits traffic only from the pods of namespace `clients`, on `ports` only."""
+    """Every pod of `namespace` admits traffic only from its own namespace (the servers among themselves, and their
+    operator), and from the pods of namespace `clients` on `ports` only."""
     return k8s.networking.v1.NetworkPolicy(
         resource_name,
         metadata={"name": f"from-{clients}-only", "namespace": namespace, "labels": MANAGED_BY},
@@ -26,10 +27,11 @@ def clients_only(
             "podSelector": {},
             "policyTypes": ["Ingress"],
             "ingress": [
+                {"from": [{"podSelector": {}}]},
                 {
                     "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": clients}}}],
                     "ports": [{"protocol": "TCP", "port": port} for port in ports],
-                }
+                },
             ],
         },
         opts=opts,

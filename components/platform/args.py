@@ -208,11 +208,18 @@ class ClickHouseArgs(Args):
 
 @dataclass(kw_only=True, frozen=True)
 class KafkaArgs(Args):
-    """W&B's event stream for Runs V2: `none`, `managed` (Amazon MSK, on AWS) or `external` (yours). W&B's Kafka
-    clients speak only plaintext on port 9092, without credentials for a broker the chart does not install."""
+    """W&B's event stream for Runs V2: `none`, `in-cluster` (Strimzi), `managed` (Amazon MSK, on AWS) or
+    `external` (yours). W&B's Kafka clients speak only plaintext on port 9092, without credentials for a broker
+    the chart does not install."""
 
     mode: str | None = "none"
-    """`none`, `managed` (AWS only) or `external`."""
+    """`none`, `in-cluster`, `managed` (AWS only) or `external`."""
+    brokers: int | None = None
+    """`in-cluster`: brokers; unset takes the size's (1 for small, 3 from medium)."""
+    storage_gb: int | None = 100
+    """`in-cluster`: each broker's volume."""
+    storage_class: str | None = ""
+    """`in-cluster`: the volumes' class; empty uses the cluster's encrypted class (or its default)."""
     host: str | None = ""
     """`external`: one broker's host (W&B bootstraps from it)."""
     port: int | None = 9092

@@ -18,9 +18,11 @@ from ..contracts import (
     WorkloadIdentity,
 )
 from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
+from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
-from ..k8s.wandb_values import OidcSettings, ValuesInput
+from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
+from .sizes import KAFKA_BROKERS
 
 
 @dataclass
@@ -70,8 +72,31 @@ def external_redis(redis: RedisArgs) -> RedisEndpoint | None:
     )
 
 
-def external_kafka(kafka: KafkaArgs) -> KafkaEndpoint | None:
-    return KafkaEndpoint(broker_host=kafka.host, partitions=kafka.partitions) if kafka.mode == "external" else None
+def kafka_endpoint(
+    name: str, wandb: WandbArgs, kafka: KafkaArgs, target: TargetEndpoints, parent: pulumi.Resource
+) -> tuple[KafkaEndpoint | None, list[pulumi.Resource]]:
+    """W&B's Kafka for the arguments (a managed one comes from the target), and what W&B must wait for."""
+    cluster = target.cluster
+    if target.kafka is not None:
+        return target.kafka, []
+    if kafka.mode == "external":
+        return KafkaEndpoint(broker_host=kafka.host, partitions=kafka.partitions), []
+    if kafka.mode != "in-cluster":
+        return None, []
+    brokers = InClusterKafka(
+        f"{name}-kafka",
+        InClusterKafkaArgs(
+            namespace=f"{wandb.namespace}-kafka",
+            clients_namespace=wandb.namespace,
+            topic=run_updates_topic(wandb.instance_name),
+            brokers=kafka.brokers or KAFKA_BROKERS[wandb.size],
+            partitions=kafka.partitions,
+            storage_gb=kafka.storage_gb,
+            storage_class=kafka.storage_class or cluster.storage_class,
+        ),
+        pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
+    )
+    return brokers.endpoint, list(brokers.ready)
 
 
 def external_bucket(bucket: BucketArgs, provider: str) -> BucketInfo:
@@ -160,6 +185,7 @@ def install_wandb(
 ) -> WandbRelease:
     """The W&B release on the target's cluster, through the cluster's Kubernetes provider."""
     weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target.cluster, parent)
+    stream, stream_ready = kafka_endpoint(name, wandb, kafka, target, parent)
     oidc = None
     if wandb.oidc is not None:
         o = wandb.oidc
@@ -180,7 +206,7 @@ def install_wandb(
         extra_values=wandb.values,
         mysql_version=mysql.version,
         clickhouse=weave,
-        kafka=target.kafka or external_kafka(kafka),
+        kafka=stream,
     )
     return WandbRelease(
         f"{name}-wandb",
@@ -191,7 +217,7 @@ def install_wandb(
             operator_chart_version=wandb.operator_chart_version,
             operator_image_tag=wandb.operator_image_tag,
             wandb_chart_version=wandb.wandb_chart_version,
-            wait_for=[*target.wait_for, *weave_ready],
+            wait_for=[*target.wait_for, *weave_ready, *stream_ready],
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
     )

@@ -57,6 +57,9 @@ AWS_SIZES: dict[str, AwsSize] = {
 
 SIZES: dict[str, dict[str, ClusterSize]] = {"gcp": GCP_SIZES, "aws": AWS_SIZES}
 
+# Brokers of an in-cluster Kafka, on any target: one for a small (dev) install, three (one broker may fail) above.
+KAFKA_BROKERS: dict[str, int] = {"small": 1, "medium": 3, "large": 3, "xlarge": 3, "xxlarge": 3}
+
 
 def size_fields(target: str) -> tuple[str, ...]:
     """The override keys (snake_case) a target's preset takes; none for a target that sizes no cloud."""

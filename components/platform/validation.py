@@ -17,7 +17,7 @@ MYSQL_VERSIONS = ("8.4", "8.0")
 DATASTORE_MODES = ("managed", "in-cluster", "external")
 SIZES = ("small", "medium", "large", "xlarge", "xxlarge")
 CLICKHOUSE_MODES = ("none", "in-cluster", "external")
-KAFKA_MODES = ("none", "managed", "external")
+KAFKA_MODES = ("none", "in-cluster", "managed", "external")
 KAFKA_PORT = 9092
 MANAGED_KAFKA_ONLY_ON_AWS = (
     "'managed' is Amazon MSK, on target aws only: the other clouds' managed Kafka (Google Managed Kafka, "

@@ -119,9 +119,12 @@ class ClickHouseConfig(Section):
 
 
 class KafkaConfig(Section):
-    """W&B's event stream for Runs V2: none, Amazon MSK (`managed`, target aws), or yours."""
+    """W&B's event stream for Runs V2: none, Strimzi in the cluster, Amazon MSK (`managed`, target aws), or yours."""
 
-    mode: Literal["none", "managed", "external"] = "none"
+    mode: Literal["none", "in-cluster", "managed", "external"] = "none"
+    brokers: int | None = Field(None, ge=1, le=50)  # in-cluster; None = by size
+    storage_gb: int = Field(100, ge=1, le=16384)
+    storage_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")
     host: str = ""
     port: Annotated[int, AfterValidator(checked(kafka_port_problem))] = 9092
     partitions: int = Field(100, ge=1, le=10000)

@@ -1,0 +1,137 @@
+"""Kafka in the cluster for W&B's Runs V2, run by Strimzi (the CNCF operator for Apache Kafka on Kubernetes):
+KRaft brokers in one node pool, replication that survives one broker down, volumes on the cluster's encrypted
+class, a plaintext listener on 9092 (the only one W&B's clients speak) that admits W&B's namespace only, and
+W&B's run-updates topic created ahead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from ..contracts import KafkaEndpoint
+from .namespace import MANAGED_BY, baseline_namespace, clients_only
+
+TOKEN = "wandb-platform:index:InClusterKafka"
+OPERATOR_CHART = "oci://quay.io/strimzi-helm/strimzi-kafka-operator"
+API = "kafka.strimzi.io/v1"
+CLUSTER = "wandb"  # the Kafka resource; its bootstrap Service is `<cluster>-kafka-bootstrap`
+PORT = 9092
+READY = {"pulumi.com/waitFor": "condition=Ready"}  # Pulumi waits until Strimzi reports the resource Ready
+
+
+@dataclass
+class InClusterKafkaArgs:
+    namespace: str
+    clients_namespace: str  # W&B's: the only namespace whose pods may reach the brokers
+    topic: str  # W&B's run-updates topic: `<cr-name>-run-updates-shadow`
+    brokers: int = 3
+    partitions: int = 100
+    storage_gb: int = 100
+    storage_class: str = ""  # "" = the cluster's default class
+    operator_chart_version: str = "1.2.0"
+    kafka_version: str = "4.3.1"  # one the operator version supports
+
+
+def replication(brokers: int) -> tuple[int, int]:
+    """Replicas per partition and `min.insync.replicas`: three and two from three brokers, so writes go on with
+    one broker down; a single broker (dev) keeps one of each."""
+    factor = min(3, brokers)
+    return factor, max(1, factor - 1)
+
+
+def kafka_spec(args: InClusterKafkaArgs) -> dict:
+    factor, in_sync = replication(args.brokers)
+    listener = {
+        "name": "plain",
+        "port": PORT,
+        "type": "internal",
+        "tls": False,
+        "networkPolicyPeers": [
+            {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": args.clients_namespace}}}
+        ],
+    }
+    config = {
+        "default.replication.factor": factor,
+        "min.insync.replicas": in_sync,
+        "offsets.topic.replication.factor": factor,
+        "transaction.state.log.replication.factor": factor,
+        "transaction.state.log.min.isr": in_sync,
+        "auto.create.topics.enable": False,
+        "unclean.leader.election.enable": False,
+    }
+    return {
+        "kafka": {"version": args.kafka_version, "listeners": [listener], "config": config},
+        "entityOperator": {"topicOperator": {}},
+    }
+
+
+def node_pool_spec(args: InClusterKafkaArgs) -> dict:
+    volume = {
+        "id": 0,
+        "type": "persistent-claim",
+        "size": f"{args.storage_gb}Gi",
+        "deleteClaim": False,
+        "kraftMetadata": "shared",
+        **({"class": args.storage_class} if args.storage_class else {}),
+    }
+    return {
+        "replicas": args.brokers,
+        "roles": ["controller", "broker"],
+        "storage": {"type": "jbod", "volumes": [volume]},
+    }
+
+
+class InClusterKafka(pulumi.ComponentResource):
+    """Exposes `endpoint` (KafkaEndpoint) and `ready`, what W&B waits for: the cluster and its topic, Ready."""
+
+    def __init__(self, name: str, args: InClusterKafkaArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        ns = baseline_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        operator = k8s.helm.v3.Release(
+            f"{name}-operator",
+            name="strimzi",
+            chart=OPERATOR_CHART,
+            version=args.operator_chart_version,
+            namespace=ns,
+            values={"replicas": 1, "resources": {"requests": {"cpu": "200m", "memory": "384Mi"}}},
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=child,
+        )
+        after_operator = pulumi.ResourceOptions(parent=self, depends_on=[operator])
+        labels = {**MANAGED_BY, "strimzi.io/cluster": CLUSTER}
+        pool = k8s.apiextensions.CustomResource(
+            f"{name}-nodes",
+            api_version=API,
+            kind="KafkaNodePool",
+            metadata={"name": "nodes", "namespace": ns, "labels": labels},
+            spec=node_pool_spec(args),
+            opts=after_operator,
+        )
+        cluster = k8s.apiextensions.CustomResource(
+            f"{name}-cluster",
+            api_version=API,
+            kind="Kafka",
+            metadata={"name": CLUSTER, "namespace": ns, "labels": MANAGED_BY, "annotations": READY},
+            spec=kafka_spec(args),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, pool]),
+        )
+        topic = k8s.apiextensions.CustomResource(
+            f"{name}-run-updates",
+            api_version=API,
+            kind="KafkaTopic",
+            metadata={"name": args.topic, "namespace": ns, "labels": labels, "annotations": READY},
+            spec={"partitions": args.partitions, "replicas": replication(args.brokers)[0]},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster]),
+        )
+        clients_only(f"{name}-clients-only", ns, args.clients_namespace, [PORT], child)
+        self.ready = [cluster, topic]
+        self.endpoint = KafkaEndpoint(
+            broker_host=pulumi.Output.concat(CLUSTER, "-kafka-bootstrap.", ns, ".svc.cluster.local"),
+            partitions=args.partitions,
+        )
+        self.register_outputs({"brokerHost": self.endpoint.broker_host})
