@@ -161,6 +161,36 @@ def tls_redis(typ: str, props: Props, protect: bool) -> list[str]:
     return []
 
 
+def tls_clickhouse(typ: str, props: Props, protect: bool) -> list[str]:
+    """A replicated ClickHouse (Altinity) serves HTTPS on 8443 with a certificate: Weave uses TLS only there."""
+    if typ != "kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation":
+        return []
+    replicas = max(
+        (dig(c, "layout", "replicasCount") or 1 for c in dig(props, "spec", "configuration", "clusters") or []),
+        default=1,
+    )
+    configuration = dig(props, "spec", "configuration") or {}
+    if replicas > 1 and not (
+        dig(configuration, "settings", "https_port") == 8443 and "openssl.xml" in (dig(configuration, "files") or {})
+    ):
+        return [
+            "a replicated ClickHouse must serve HTTPS on 8443 with a certificate (https_port, files openssl.xml)"
+        ]
+    return []
+
+
+def kafka_clients_only(typ: str, props: Props, protect: bool) -> list[str]:
+    """Every listener of a Strimzi Kafka admits named peers only (W&B's namespace), never the whole cluster."""
+    if typ != "kubernetes:kafka.strimzi.io/v1:Kafka":
+        return []
+    open_listeners = [
+        str(dig(listener, "name"))
+        for listener in dig(props, "spec", "kafka", "listeners") or []
+        if not dig(listener, "networkPolicyPeers")
+    ]
+    return [f"Kafka listener {name} admits every pod: give it networkPolicyPeers" for name in open_listeners]
+
+
 # --- deletion protection ---------------------------------------------------------------------------------
 
 # Stateful resources, and the property that turns the cloud's own deletion protection on (None: only `protect`).
@@ -282,6 +312,18 @@ RULES = [
         "Redis accepts TLS connections only.",
         "Set Memorystore transitEncryptionMode SERVER_AUTHENTICATION; ElastiCache transit encryption required.",
         tls_redis,
+    ),
+    Rule(
+        "tls-clickhouse",
+        "A replicated ClickHouse serves Weave over HTTPS.",
+        "Serve HTTPS on 8443 with a certificate (wandb-platform's ReplicatedClickHouse does).",
+        tls_clickhouse,
+    ),
+    Rule(
+        "kafka-clients-only",
+        "Kafka in the cluster is reachable only from W&B's namespace.",
+        "Give every listener networkPolicyPeers naming W&B's namespace (InClusterKafka does).",
+        kafka_clients_only,
     ),
     Rule(
         "deletion-protection",

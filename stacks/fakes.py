@@ -34,6 +34,19 @@ def _short(seed: str, length: int = 17) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:length]
 
 
+def _tls_outputs(typ: str, name: str) -> dict:
+    """PEM-shaped stand-ins for what the TLS provider generates."""
+
+    def pem(kind: str) -> str:
+        return f"-----BEGIN {kind}-----\n{fake_secret(name + kind, 48)}\n-----END {kind}-----\n"
+
+    if typ == "tls:index/privateKey:PrivateKey":
+        return {"privateKeyPem": pem("PRIVATE KEY"), "publicKeyPem": pem("PUBLIC KEY")}
+    if typ == "tls:index/certRequest:CertRequest":
+        return {"certRequestPem": pem("CERTIFICATE REQUEST")}
+    return {"certPem": pem("CERTIFICATE")}
+
+
 def _gcp_outputs(typ: str, name: str, inputs: dict) -> dict:
     """Outputs the Google provider would compute that the program reads."""
     project = inputs.get("project", "project")
@@ -187,6 +200,8 @@ class FakeCloud(pulumi.runtime.Mocks):
             return inputs["name"], {"name": inputs["name"], **FAKE_STACK_REFERENCE}
         if typ == "random:index/randomPassword:RandomPassword":
             return f"{name}-id", {**inputs, "result": fake_secret(name, int(inputs.get("length", 32)))}
+        if typ.startswith("tls:"):
+            return f"{name}-id", {**inputs, **_tls_outputs(typ, name)}
         if typ == "random:index/randomId:RandomId":
             return f"{name}-id", {**inputs, "hex": _short(name, 2 * int(inputs.get("byteLength", 4)))}
         if typ.startswith("gcp:"):

@@ -89,6 +89,7 @@ def clickhouse_args(cfg: PlatformConfig) -> ClickHouseArgs:
     return ClickHouseArgs(
         mode=c.mode,
         version=c.version,
+        replicas=c.replicas,
         storage_gb=c.storage_gb,
         storage_class=c.storage_class,
         host=c.host,

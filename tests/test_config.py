@@ -421,7 +421,7 @@ def test_gke_needs_kubernetes_134_or_newer():
             "needs cluster",
         ),
         ({"mode": "in-cluster", "host": "ch"}, "wandb-platform:clickhouse", "only apply to mode 'external'"),
-        ({"mode": "cluster"}, "wandb-platform:clickhouse.mode", "'none', 'in-cluster' or 'external'"),
+        ({"mode": "cluster"}, "wandb-platform:clickhouse.mode", "'none', 'in-cluster', 'replicated' or 'external'"),
     ],
 )
 def test_each_invalid_clickhouse_input_names_its_key(clickhouse, key, words):

@@ -5,7 +5,7 @@ import pytest
 from components.gcp.cluster import NODE_SCOPES
 from components.gcp.mysql import WANDB_MYSQL_FLAGS
 from components.k8s.wandb_values import service_account_names
-from tests.conftest import base_gcp_config, dig, planned, run_config, wandb_cr
+from tests.conftest import REDACTED, base_gcp_config, dig, planned, run_config, wandb_cr
 
 CLUSTER = "gcp:container/cluster:Cluster"
 POOL = "gcp:container/nodePool:NodePool"
@@ -273,3 +273,45 @@ def test_prod_runs_kafka_in_the_cluster_with_three_brokers_w_and_b_alone_may_rea
     assert "wandb-kafka" in policies
     operator = next(r for r in prod.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["name"] == "strimzi")
     assert operator.plain_inputs["chart"].startswith("oci://") and operator.plain_inputs["version"] == "1.2.0"
+
+
+def test_prod_runs_a_replicated_clickhouse_with_keeper_tls_and_encrypted_volumes(prod):
+    keeper = prod.one("kubernetes:clickhouse-keeper.altinity.com/v1:ClickHouseKeeperInstallation").plain_inputs
+    servers = prod.one("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation")
+    spec = servers.plain_inputs["spec"]
+    assert keeper["spec"]["configuration"]["clusters"][0]["layout"]["replicasCount"] == 3
+    (cluster,) = spec["configuration"]["clusters"]
+    assert cluster["name"] == "weave" and cluster["layout"] == {"shardsCount": 1, "replicasCount": 5}  # size large
+    disks_key = next(k.id for k in prod.of_type(KEY) if k.name.endswith("gke-disks"))
+    classes = {c.plain_inputs["metadata"]["name"]: c for c in prod.of_type("kubernetes:storage.k8s.io/v1:StorageClass")}
+    claims = [c for installation in (keeper["spec"], spec) for c in installation["templates"]["volumeClaimTemplates"]]
+    assert len(claims) == 2
+    for claim in claims:
+        storage_class = classes[claim["spec"]["storageClassName"]].plain_inputs
+        assert storage_class["parameters"]["disk-encryption-kms-key"] == disks_key
+    assert spec["configuration"]["settings"]["https_port"] == 8443 and "openssl.xml" in spec["configuration"]["files"]
+    assert spec["configuration"]["users"]["weave/k8s_secret_password"] == "clickhouse-credentials/password"
+    g = prod.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases").plain_inputs["spec"]["values"]["global"]
+    assert (g["clickhouse"]["port"], g["clickhouse"]["replicated"]) == ("8443", True)
+    assert g["extraEnv"]["WF_CLICKHOUSE_REPLICATED_CLUSTER"] == "weave"
+    ca_maps = [
+        m
+        for m in prod.of_type("kubernetes:core/v1:ConfigMap")
+        if m.plain_inputs["metadata"]["name"] == g["caCertsConfigMap"]
+    ]
+    (ca_map,) = ca_maps
+    assert ca_map.plain_inputs["data"]["clickhouse-ca.crt"].startswith("-----BEGIN CERTIFICATE-----")
+    tls_secret = next(
+        s for s in prod.of_type("kubernetes:core/v1:Secret") if s.plain_inputs["metadata"]["name"] == "clickhouse-tls"
+    )
+    assert (
+        tls_secret.inputs["stringData"]["tls.key"] == REDACTED
+        and tls_secret.plain_inputs["type"] == "kubernetes.io/tls"
+    )
+    pdb = prod.one("kubernetes:policy/v1:PodDisruptionBudget").plain_inputs["spec"]
+    assert pdb["maxUnavailable"] == 1
+    namespaces = {
+        p.plain_inputs["metadata"]["namespace"] for p in prod.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    }
+    assert {"wandb-clickhouse", "wandb-kafka"} <= namespaces
+    assert servers.urn in prod.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases").dependencies

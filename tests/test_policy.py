@@ -139,6 +139,23 @@ CASES += [
     ),
 ]
 
+CHI = "kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation"
+REPLICATED = {"clusters": [{"name": "weave", "layout": {"replicasCount": 3}}]}
+CASES += [
+    (
+        "tls-clickhouse",
+        CHI,
+        {"spec": {"configuration": {**REPLICATED, "settings": {"https_port": 8443}, "files": {"openssl.xml": "<x/>"}}}},
+        {"spec": {"configuration": REPLICATED}},
+    ),
+    (
+        "kafka-clients-only",
+        "kubernetes:kafka.strimzi.io/v1:Kafka",
+        {"spec": {"kafka": {"listeners": [{"name": "plain", "networkPolicyPeers": [{"namespaceSelector": {}}]}]}}},
+        {"spec": {"kafka": {"listeners": [{"name": "plain"}]}}},
+    ),
+]
+
 
 @pytest.mark.parametrize(("rule", "typ", "good", "bad"), CASES, ids=[f"{c[0]}:{c[1].split(':')[-1]}" for c in CASES])
 def test_each_rule_passes_a_good_resource_and_fails_a_bad_one(rule, typ, good, bad):

@@ -176,10 +176,13 @@ class BucketArgs(Args):
 
 @dataclass(kw_only=True, frozen=True)
 class ClickHouseArgs(Args):
-    """Weave's ClickHouse: `none` (no Weave traces), `in-cluster` (one server, for dev) or `external` (yours)."""
+    """Weave's ClickHouse: `none` (no Weave traces), `in-cluster` (one server, for dev), `replicated` (Keeper and
+    replicas with TLS, run by the Altinity operator) or `external` (yours)."""
 
     mode: str | None = "none"
-    """`none`, `in-cluster` or `external`."""
+    """`none`, `in-cluster`, `replicated` or `external`."""
+    replicas: int | None = None
+    """`replicated`: the servers of its one shard; unset takes the size's (3, and 5 from large)."""
     version: str | None = "25.8"
     """`in-cluster`: the server version (Weave supports 25.8 to 25.12 and 26.3 or newer)."""
     storage_gb: int | None = 20

@@ -18,11 +18,12 @@ from ..contracts import (
     WorkloadIdentity,
 )
 from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
+from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHouseArgs
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
-from .sizes import KAFKA_BROKERS
+from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
 
 
 @dataclass
@@ -157,6 +158,23 @@ def clickhouse_endpoint(
             ca_cert=clickhouse.ca_cert or None,
         )
         return endpoint, []
+    if clickhouse.mode == "replicated":
+        size = CLICKHOUSE_SIZES[wandb.size]
+        replicated = ReplicatedClickHouse(
+            f"{name}-clickhouse",
+            ReplicatedClickHouseArgs(
+                namespace=f"{wandb.namespace}-clickhouse",
+                clients_namespace=wandb.namespace,
+                replicas=clickhouse.replicas or size.replicas,
+                version=clickhouse.version,
+                cpu=size.cpu,
+                memory=size.memory,
+                storage_gb=clickhouse.storage_gb,
+                storage_class=clickhouse.storage_class or cluster.storage_class,
+            ),
+            pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
+        )
+        return replicated.endpoint, list(replicated.ready)
     if clickhouse.mode != "in-cluster":
         return None, []
     server = InClusterClickHouse(

@@ -57,6 +57,24 @@ AWS_SIZES: dict[str, AwsSize] = {
 
 SIZES: dict[str, dict[str, ClusterSize]] = {"gcp": GCP_SIZES, "aws": AWS_SIZES}
 
+
+@dataclass(frozen=True)
+class ClickHouseSize:
+    replicas: int
+    cpu: str
+    memory: str
+
+
+# A replicated ClickHouse per size (the seed's reference architecture: 3 nodes of 4 vCPU/16 GB at medium, 5+ of
+# 8 vCPU/32 GB at large), on any target.
+CLICKHOUSE_SIZES: dict[str, ClickHouseSize] = {
+    "small": ClickHouseSize(3, "2", "8Gi"),
+    "medium": ClickHouseSize(3, "4", "16Gi"),
+    "large": ClickHouseSize(5, "8", "32Gi"),
+    "xlarge": ClickHouseSize(5, "8", "32Gi"),
+    "xxlarge": ClickHouseSize(5, "8", "32Gi"),
+}
+
 # Brokers of an in-cluster Kafka, on any target: one for a small (dev) install, three (one broker may fail) above.
 KAFKA_BROKERS: dict[str, int] = {"small": 1, "medium": 3, "large": 3, "xlarge": 3, "xxlarge": 3}
 

@@ -92,8 +92,9 @@ class BucketConfig(Section):
 class ClickHouseConfig(Section):
     """Weave's ClickHouse: none, one server in the cluster (dev), or yours."""
 
-    mode: Literal["none", "in-cluster", "external"] = "none"
+    mode: Literal["none", "in-cluster", "replicated", "external"] = "none"
     version: Annotated[str, AfterValidator(checked(clickhouse_version_problem))] = "25.8"
+    replicas: int | None = Field(None, ge=2, le=15)  # replicated; None = by size
     storage_gb: int = Field(20, ge=1, le=10000)
     storage_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")
     host: str = ""

@@ -1,0 +1,267 @@
+"""A replicated ClickHouse for Weave traces in production, run by the Altinity clickhouse-operator: a ClickHouse
+Keeper ensemble of three and one shard of N replicas, HTTPS on 8443 with a certificate from a private CA (which
+W&B trusts through a ConfigMap), replicas on separate nodes and spread over zones, a PodDisruptionBudget, data
+on the cluster's encrypted class, and a namespace W&B's pods alone may reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+import pulumi_tls as tls
+
+from ..contracts import ClickHouseEndpoint
+from .namespace import MANAGED_BY, baseline_namespace, clients_only
+
+TOKEN = "wandb-platform:index:ReplicatedClickHouse"
+OPERATOR_REPO = "https://helm.altinity.com"
+OPERATOR_CHART = "altinity-clickhouse-operator"
+CHI = "weave"  # the ClickHouseInstallation; its Service is `clickhouse-weave`
+CLUSTER = "weave"  # the cluster Weave creates its replicated tables on
+KEEPER = "keeper"  # the ClickHouseKeeperInstallation; its Service is `keeper-keeper`
+USER = "weave"
+DATABASE = "weave_trace_db"
+HTTPS_PORT = 8443
+CREDENTIALS = "clickhouse-credentials"
+CERTIFICATE = "clickhouse-tls"
+CERTS_DIR = "/etc/clickhouse-server/secrets.d"  # where the operator mounts `files` taken from Secrets
+COMPLETED = {"pulumi.com/waitFor": "jsonpath={.status.status}=Completed"}  # the operator's word for ready
+UID = 101  # the images' clickhouse user
+
+
+@dataclass
+class ReplicatedClickHouseArgs:
+    namespace: str
+    clients_namespace: str  # W&B's: the only namespace whose pods may reach the servers
+    replicas: int = 3
+    version: str = "25.8"
+    cpu: str = "4"
+    memory: str = "16Gi"
+    storage_gb: int = 200
+    keeper_storage_gb: int = 10
+    storage_class: str = ""
+    operator_chart_version: str = "0.25.6"
+
+
+def openssl_config() -> str:
+    """The server's certificate and key, as the operator mounts them from the Secret (`files` below)."""
+    return (
+        "<clickhouse><openSSL><server>"
+        f"<certificateFile>{CERTS_DIR}/server.crt/{CERTIFICATE}/tls.crt</certificateFile>"
+        f"<privateKeyFile>{CERTS_DIR}/server.key/{CERTIFICATE}/tls.key</privateKeyFile>"
+        "<verificationMode>none</verificationMode><loadDefaultCAFile>true</loadDefaultCAFile>"
+        "<cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3,tlsv1,tlsv1_1</disableProtocols>"
+        "<preferServerCiphers>true</preferServerCiphers>"
+        "</server></openSSL></clickhouse>"
+    )
+
+
+def server_names(namespace: str) -> list[str]:
+    """The names W&B and the replicas reach the servers by: the installation's Service, and every replica's."""
+    service = f"clickhouse-{CHI}.{namespace}.svc"
+    return [f"{service}.cluster.local", service, f"*.{namespace}.svc.cluster.local"]
+
+
+def _claim(name: str, size_gb: int, storage_class: str) -> dict:
+    spec: dict = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": f"{size_gb}Gi"}}}
+    if storage_class:
+        spec["storageClassName"] = storage_class
+    return {"name": name, "reclaimPolicy": "Retain", "spec": spec}
+
+
+def _spread(labels: dict) -> dict:
+    """One replica per node (required), and over the zones as evenly as they allow (preferred)."""
+    return {
+        "securityContext": {"runAsUser": UID, "runAsGroup": UID, "fsGroup": UID, "runAsNonRoot": True},
+        "topologySpreadConstraints": [
+            {
+                "maxSkew": 1,
+                "topologyKey": "topology.kubernetes.io/zone",
+                "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": labels},
+            }
+        ],
+    }
+
+
+def keeper_spec(args: ReplicatedClickHouseArgs) -> dict:
+    return {
+        "configuration": {"clusters": [{"name": KEEPER, "layout": {"replicasCount": 3}}]},
+        "defaults": {"templates": {"podTemplate": "keeper", "dataVolumeClaimTemplate": "data"}},
+        "templates": {
+            "podTemplates": [
+                {
+                    "name": "keeper",
+                    "podDistribution": [{"type": "ClickHouseAntiAffinity", "scope": "ClickHouseKeeperInstallation"}],
+                    "spec": {
+                        **_spread({"clickhouse-keeper.altinity.com/chk": KEEPER}),
+                        "containers": [
+                            {"name": "clickhouse-keeper", "image": f"clickhouse/clickhouse-keeper:{args.version}"}
+                        ],
+                    },
+                }
+            ],
+            "volumeClaimTemplates": [_claim("data", args.keeper_storage_gb, args.storage_class)],
+        },
+    }
+
+
+def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
+    server = {
+        "name": "clickhouse",
+        "image": f"clickhouse/clickhouse-server:{args.version}",
+        "resources": {
+            "requests": {"cpu": args.cpu, "memory": args.memory},
+            "limits": {"cpu": args.cpu, "memory": args.memory},
+        },
+    }
+    https = {"name": "https", "port": HTTPS_PORT}
+    return {
+        "configuration": {
+            "zookeeper": {"nodes": [{"host": f"keeper-{KEEPER}", "port": 2181}]},
+            "clusters": [{"name": CLUSTER, "layout": {"shardsCount": 1, "replicasCount": args.replicas}}],
+            "users": {
+                f"{USER}/k8s_secret_password": f"{CREDENTIALS}/password",
+                f"{USER}/networks/ip": ["::/0"],
+                f"{USER}/access_management": 1,
+            },
+            "settings": {"https_port": HTTPS_PORT},
+            "files": {
+                "openssl.xml": openssl_config(),
+                "server.crt": {"valueFrom": {"secretKeyRef": {"name": CERTIFICATE, "key": "tls.crt"}}},
+                "server.key": {"valueFrom": {"secretKeyRef": {"name": CERTIFICATE, "key": "tls.key"}}},
+            },
+        },
+        "defaults": {
+            "templates": {
+                "podTemplate": "server",
+                "dataVolumeClaimTemplate": "data",
+                "serviceTemplate": "https",
+            }
+        },
+        "templates": {
+            "podTemplates": [
+                {
+                    "name": "server",
+                    "podDistribution": [{"type": "ClickHouseAntiAffinity", "scope": "ClickHouseInstallation"}],
+                    "spec": {**_spread({"clickhouse.altinity.com/chi": CHI}), "containers": [server]},
+                }
+            ],
+            "volumeClaimTemplates": [_claim("data", args.storage_gb, args.storage_class)],
+            # The installation's Service, with HTTPS: the operator's default one carries 8123 and 9000 only.
+            "serviceTemplates": [
+                {"name": "https", "generateName": "clickhouse-{chi}", "spec": {"type": "ClusterIP", "ports": [https]}}
+            ],
+        },
+    }
+
+
+class ReplicatedClickHouse(pulumi.ComponentResource):
+    """Exposes `endpoint` (ClickHouseEndpoint: HTTPS on 8443, replicated, the CA) and `ready`, the installation
+    W&B waits for."""
+
+    def __init__(self, name: str, args: ReplicatedClickHouseArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        ns = baseline_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        operator = k8s.helm.v3.Release(
+            f"{name}-operator",
+            name="clickhouse-operator",
+            chart=OPERATOR_CHART,
+            version=args.operator_chart_version,
+            repository_opts={"repo": OPERATOR_REPO},
+            namespace=ns,  # the operator watches the namespace it runs in
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=child,
+        )
+        password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
+        credentials = k8s.core.v1.Secret(
+            f"{name}-credentials",
+            metadata={"name": CREDENTIALS, "namespace": ns, "labels": MANAGED_BY},
+            string_data={"password": pulumi.Output.secret(password.result)},
+            opts=child,
+        )
+        ca_certificate, certificate = self._certificate(name, ns, child)
+        after = pulumi.ResourceOptions(parent=self, depends_on=[operator])
+        keeper = k8s.apiextensions.CustomResource(
+            f"{name}-keeper",
+            api_version="clickhouse-keeper.altinity.com/v1",
+            kind="ClickHouseKeeperInstallation",
+            metadata={"name": KEEPER, "namespace": ns, "labels": MANAGED_BY, "annotations": COMPLETED},
+            spec=keeper_spec(args),
+            opts=after,
+        )
+        installation = k8s.apiextensions.CustomResource(
+            f"{name}-servers",
+            api_version="clickhouse.altinity.com/v1",
+            kind="ClickHouseInstallation",
+            metadata={"name": CHI, "namespace": ns, "labels": MANAGED_BY, "annotations": COMPLETED},
+            spec=installation_spec(args),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, keeper, credentials, certificate]),
+        )
+        k8s.policy.v1.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata={"name": "clickhouse", "namespace": ns, "labels": MANAGED_BY},
+            spec={"maxUnavailable": 1, "selector": {"matchLabels": {"clickhouse.altinity.com/chi": CHI}}},
+            opts=child,
+        )
+        clients_only(f"{name}-clients-only", ns, args.clients_namespace, [HTTPS_PORT], child)
+        self.ready = [installation]
+        self.endpoint = ClickHouseEndpoint(
+            host=pulumi.Output.concat("clickhouse-", CHI, ".", ns, ".svc.cluster.local"),
+            port=HTTPS_PORT,
+            database=DATABASE,
+            user=USER,
+            password=pulumi.Output.secret(password.result),
+            replicated=True,
+            cluster=CLUSTER,
+            ca_cert=ca_certificate,
+        )
+        self.register_outputs({"host": self.endpoint.host})
+
+    def _certificate(
+        self, name: str, ns: pulumi.Output[str], child: pulumi.ResourceOptions
+    ) -> tuple[pulumi.Output[str], k8s.core.v1.Secret]:
+        """A private CA (its certificate is public: W&B trusts it) and the servers' certificate it signs, for the
+        installation's Service and every replica's own Service in the namespace."""
+        ca_key = tls.PrivateKey(f"{name}-ca-key", algorithm="ECDSA", ecdsa_curve="P256", opts=child)
+        ca = tls.SelfSignedCert(
+            f"{name}-ca",
+            private_key_pem=ca_key.private_key_pem,
+            is_ca_certificate=True,
+            validity_period_hours=10 * 365 * 24,
+            early_renewal_hours=365 * 24,
+            allowed_uses=["cert_signing", "crl_signing"],
+            subject={"common_name": "wandb-platform ClickHouse CA", "organization": "wandb-platform"},
+            opts=child,
+        )
+        key = tls.PrivateKey(f"{name}-key", algorithm="ECDSA", ecdsa_curve="P256", opts=child)
+        request = tls.CertRequest(
+            f"{name}-request",
+            private_key_pem=key.private_key_pem,
+            subject={"common_name": f"clickhouse-{CHI}", "organization": "wandb-platform"},
+            dns_names=ns.apply(server_names),
+            opts=child,
+        )
+        cert = tls.LocallySignedCert(
+            f"{name}-cert",
+            cert_request_pem=request.cert_request_pem,
+            ca_private_key_pem=ca_key.private_key_pem,
+            ca_cert_pem=ca.cert_pem,
+            validity_period_hours=365 * 24,
+            early_renewal_hours=30 * 24,
+            allowed_uses=["digital_signature", "key_encipherment", "server_auth"],
+            opts=child,
+        )
+        secret = k8s.core.v1.Secret(
+            f"{name}-tls",
+            metadata={"name": CERTIFICATE, "namespace": ns, "labels": MANAGED_BY},
+            type="kubernetes.io/tls",
+            string_data={"tls.crt": cert.cert_pem, "tls.key": pulumi.Output.secret(key.private_key_pem)},
+            opts=child,
+        )
+        return ca.cert_pem, secret
