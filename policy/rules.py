@@ -173,9 +173,7 @@ def tls_clickhouse(typ: str, props: Props, protect: bool) -> list[str]:
     if replicas > 1 and not (
         dig(configuration, "settings", "https_port") == 8443 and "openssl.xml" in (dig(configuration, "files") or {})
     ):
-        return [
-            "a replicated ClickHouse must serve HTTPS on 8443 with a certificate (https_port, files openssl.xml)"
-        ]
+        return ["a replicated ClickHouse must serve HTTPS on 8443 with a certificate (https_port, files openssl.xml)"]
     return []
 
 
