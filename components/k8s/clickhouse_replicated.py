@@ -14,7 +14,7 @@ import pulumi_random as random
 import pulumi_tls as tls
 
 from ..contracts import ClickHouseEndpoint
-from .namespace import MANAGED_BY, baseline_namespace, clients_only
+from .namespace import MANAGED_BY, clients_only, operator_namespace
 
 TOKEN = "wandb-platform:index:ReplicatedClickHouse"
 OPERATOR_REPO = "https://helm.altinity.com"
@@ -166,17 +166,16 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
     def __init__(self, name: str, args: ReplicatedClickHouseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ns = baseline_namespace(f"{name}-ns", args.namespace, child).metadata.name
-        operator = k8s.helm.v3.Release(
-            f"{name}-operator",
-            name="clickhouse-operator",
-            chart=OPERATOR_CHART,
-            version=args.operator_chart_version,
-            repository_opts={"repo": OPERATOR_REPO},
-            namespace=ns,  # the operator watches the namespace it runs in
-            atomic=True,
-            cleanup_on_fail=True,
-            opts=child,
+        ns, operator = operator_namespace(
+            name,
+            args.namespace,
+            {
+                "name": "clickhouse-operator",
+                "chart": OPERATOR_CHART,
+                "version": args.operator_chart_version,
+                "repository_opts": {"repo": OPERATOR_REPO},
+            },
+            child,
         )
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
         credentials = k8s.core.v1.Secret(

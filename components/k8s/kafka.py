@@ -12,7 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ..contracts import KafkaEndpoint
-from .namespace import MANAGED_BY, baseline_namespace, clients_only
+from .namespace import MANAGED_BY, clients_only, operator_namespace
 
 TOKEN = "wandb-platform:index:InClusterKafka"
 OPERATOR_CHART = "oci://quay.io/strimzi-helm/strimzi-kafka-operator"
@@ -90,17 +90,16 @@ class InClusterKafka(pulumi.ComponentResource):
     def __init__(self, name: str, args: InClusterKafkaArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ns = baseline_namespace(f"{name}-ns", args.namespace, child).metadata.name
-        operator = k8s.helm.v3.Release(
-            f"{name}-operator",
-            name="strimzi",
-            chart=OPERATOR_CHART,
-            version=args.operator_chart_version,
-            namespace=ns,
-            values={"replicas": 1, "resources": {"requests": {"cpu": "200m", "memory": "384Mi"}}},
-            atomic=True,
-            cleanup_on_fail=True,
-            opts=child,
+        ns, operator = operator_namespace(
+            name,
+            args.namespace,
+            {
+                "name": "strimzi",
+                "chart": OPERATOR_CHART,
+                "version": args.operator_chart_version,
+                "values": {"replicas": 1, "resources": {"requests": {"cpu": "200m", "memory": "384Mi"}}},
+            },
+            child,
         )
         after_operator = pulumi.ResourceOptions(parent=self, depends_on=[operator])
         labels = {**MANAGED_BY, "strimzi.io/cluster": CLUSTER}

@@ -36,3 +36,16 @@ def clients_only(
         },
         opts=opts,
     )
+
+
+def operator_namespace(
+    name: str, namespace: str, release: dict, opts: pulumi.ResourceOptions
+) -> tuple[pulumi.Output[str], k8s.helm.v3.Release]:
+    """A datastore's namespace under PodSecurity `baseline`, with its operator's Helm release in it (the
+    operator then watches that namespace only). `release` holds the Release's own arguments: name, chart,
+    version, and repository_opts or values where needed."""
+    ns = baseline_namespace(f"{name}-ns", namespace, opts).metadata.name
+    operator = k8s.helm.v3.Release(
+        f"{name}-operator", namespace=ns, atomic=True, cleanup_on_fail=True, opts=opts, **release
+    )
+    return ns, operator
