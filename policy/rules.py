@@ -115,6 +115,8 @@ def no_public_address(typ: str, props: Props, protect: bool) -> list[str]:
         return ["database instances must not be publicly accessible (publiclyAccessible false)"]
     if typ == "aws:ec2/subnet:Subnet" and dig(props, "mapPublicIpOnLaunch"):
         return ["subnets must not give instances public addresses (mapPublicIpOnLaunch false)"]
+    if typ == "clickhouse:index/service:Service" and dig(props, "ipAccesses") != []:
+        return ["ClickHouse Cloud must admit no internet address, only private endpoints (ipAccesses [])"]
     return []
 
 
@@ -204,6 +206,7 @@ STATEFUL: dict[str, tuple[str, ...] | None] = {
     "aws:elasticache/replicationGroup:ReplicationGroup": None,
     "aws:s3/bucket:Bucket": None,
     "aws:kms/key:Key": None,
+    "clickhouse:index/service:Service": None,
 }
 LABEL_KEYS = (("labels",), ("resourceLabels",), ("userLabels",), ("settings", "userLabels"), ("tags",))
 
@@ -289,8 +292,9 @@ RULES = [
     ),
     Rule(
         "no-public-address",
-        "Databases, nodes and subnets have no public address.",
-        "Use private IP only, private nodes and private subnets; reach W&B through its load balancer.",
+        "Databases, nodes and subnets have no public address; ClickHouse Cloud admits no internet address.",
+        "Use private IP only, private nodes and private subnets, and private endpoints to ClickHouse Cloud; reach "
+        "W&B through its load balancer.",
         no_public_address,
     ),
     Rule(

@@ -88,7 +88,27 @@ def _gcp_outputs(typ: str, name: str, inputs: dict) -> dict:
         return {"name": physical, "address": address}
     if typ == "gcp:storage/bucket:Bucket":
         return {"name": physical, "url": f"gs://{physical}"}
+    if typ == "gcp:compute/address:Address":
+        return {"name": physical, "address": "10.10.0.50"}
+    if typ == "gcp:compute/forwardingRule:ForwardingRule":
+        return {"name": physical, "pscConnectionId": str(int(_short(name, 12), 16))}
     return {"name": physical}
+
+
+def _clickhouse_outputs(typ: str, name: str, inputs: dict) -> dict:
+    """ClickHouse Cloud's private endpoint service in the service's cloud and region, and its private name."""
+    if typ != "clickhouse:index/service:Service":
+        return {}
+    region, cloud = inputs.get("region", "region"), inputs.get("cloudProvider")
+    if cloud == "gcp":
+        attachment = (
+            f"projects/dataplane-production/regions/{region}/serviceAttachments/production-{region}-clickhouse-cloud"
+        )
+        host = f"{_short(name, 10)}.{region}.p.gcp.clickhouse.cloud"
+    else:
+        attachment = f"com.amazonaws.vpce.{region}.vpce-svc-{_short(name)}"
+        host = f"{_short(name, 10)}.{region}.vpce.aws.clickhouse.cloud"
+    return {"privateEndpointConfig": {"endpointServiceId": attachment, "privateDnsHostname": host}}
 
 
 def _gcp_id(typ: str, name: str, inputs: dict, outputs: dict) -> str:
@@ -213,6 +233,8 @@ class FakeCloud(pulumi.runtime.Mocks):
                 **inputs,
                 **_aws_outputs(typ, name, inputs, self.aws_region),
             }
+        if typ.startswith("clickhouse:"):
+            return f"{_short(name, 8)}-{_short(name + 'id', 4)}", {**inputs, **_clickhouse_outputs(typ, name, inputs)}
         return f"{name}-id", dict(inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs):

@@ -101,6 +101,11 @@ def clickhouse_args(cfg: PlatformConfig) -> ClickHouseArgs:
         ca_cert=c.ca_cert,
         replicated=c.replicated,
         cluster=c.cluster,
+        organization_id=c.organization_id,
+        api_key_id=c.api_key_id,
+        api_key_secret=secret(c.api_key_secret),
+        min_memory_gb=c.min_memory_gb,
+        max_memory_gb=c.max_memory_gb,
     )
 
 

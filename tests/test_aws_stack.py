@@ -383,3 +383,33 @@ def test_msk_is_private_plaintext_inside_the_vpc_encrypted_with_its_key_and_inde
         values["global"]["kafka"]["brokerHost"].startswith("b-1.") and values["global"]["kafka"]["brokerPort"] == 9092
     )
     assert values["flat-run-fields-updater"]["install"] is True
+
+
+def test_clickhouse_cloud_is_reached_over_privatelink_admitted_only_from_the_nodes():
+    cloud = {
+        "mode": "cloud",
+        "organizationId": "0d7a3c8e-1b2c-4d5e-8f90-0123456789ab",
+        "apiKeyId": "k",
+        "apiKeySecret": "s",
+    }
+    run = run_config(base_aws_config(size="large", clickhouse=cloud))
+    service = run.one("clickhouse:index/service:Service")
+    s = service.plain_inputs
+    assert (s["cloudProvider"], s["region"], s["ipAccesses"]) == ("aws", "eu-west-1", [])
+    assert (s["numReplicas"], s["minReplicaMemoryGb"], s["maxReplicaMemoryGb"]) == (5, 32, 64)
+    endpoint = named(run, "aws:ec2/vpcEndpoint:VpcEndpoint", "-clickhouse-link-endpoint")
+    e = endpoint.plain_inputs
+    assert e["serviceName"] == service.outputs["privateEndpointConfig"]["endpointServiceId"]
+    assert e["vpcEndpointType"] == "Interface" and e["privateDnsEnabled"] is True
+    assert sorted(e["subnetIds"]) == sorted(x.id for x in subnets(run, "database"))
+    rule = named(run, INGRESS_RULE, "-clickhouse-link-from-nodes").plain_inputs
+    assert rule["referencedSecurityGroupId"] == named(run, "aws:ec2/securityGroup:SecurityGroup", "-net-nodes").id
+    assert (rule["fromPort"], rule["toPort"]) == (8443, 8443) and "cidrIpv4" not in rule
+    group = named(run, "aws:ec2/securityGroup:SecurityGroup", "-clickhouse-link-sg")
+    assert e["securityGroupIds"] == [group.id] and group.plain_inputs["egress"] == []
+    attached = run.one("clickhouse:ServicePrivateEndpoints/attachment:Attachment").plain_inputs
+    assert attached == {"serviceId": service.id, "privateEndpointIds": [endpoint.id]}
+    eks = run.one(EKS).urn
+    assert eks not in service.dependencies and eks not in endpoint.dependencies
+    ch = wandb_cr(run).plain_inputs["spec"]["values"]["global"]["clickhouse"]
+    assert ch["host"] == service.outputs["privateEndpointConfig"]["privateDnsHostname"] and ch["port"] == "8443"

@@ -348,6 +348,7 @@ def test_every_credential_of_the_config_is_known():
         "wandb-platform:bucket.secretKey",
         "wandb-platform:oidc.secret",
         "wandb-platform:clickhouse.password",
+        "wandb-platform:clickhouse.apiKeySecret",
     }
 
 
@@ -421,7 +422,7 @@ def test_gke_needs_kubernetes_134_or_newer():
             "needs cluster",
         ),
         ({"mode": "in-cluster", "host": "ch"}, "wandb-platform:clickhouse", "only apply to mode 'external'"),
-        ({"mode": "cluster"}, "wandb-platform:clickhouse.mode", "'none', 'in-cluster', 'replicated' or 'external'"),
+        ({"mode": "cluster"}, "wandb-platform:clickhouse.mode", "'replicated', 'cloud' or 'external'"),
     ],
 )
 def test_each_invalid_clickhouse_input_names_its_key(clickhouse, key, words):
@@ -433,6 +434,51 @@ def test_clickhouse_versions_weave_supports_are_accepted():
     for version in ("25.8", "25.12", "26.3", "26.10.2", "27.1"):
         assert load(valid(clickhouse={"mode": "in-cluster", "version": version})).clickhouse.version == version
     assert load(valid()).clickhouse.mode == "none"
+
+
+CLICKHOUSE_CLOUD = {"mode": "cloud", "organizationId": "0d7a3c8e-1b2c-4d5e-8f90-0123456789ab", "apiKeyId": "K1"}
+
+
+@pytest.mark.parametrize(
+    ("clickhouse", "key", "words"),
+    [
+        ({"mode": "cloud"}, "wandb-platform:clickhouse", "mode 'cloud' needs organizationId, apiKeyId, apiKeySecret"),
+        ({**CLICKHOUSE_CLOUD, "minMemoryGb": 6}, "wandb-platform:clickhouse.minMemoryGb", "multiple of 4 from 8"),
+        ({**CLICKHOUSE_CLOUD, "maxMemoryGb": 400}, "wandb-platform:clickhouse.maxMemoryGb", "to 356"),
+        (
+            {**CLICKHOUSE_CLOUD, "apiKeySecret": "s", "minMemoryGb": 32, "maxMemoryGb": 16},
+            "wandb-platform:clickhouse",
+            "minMemoryGb 32 exceeds maxMemoryGb 16",
+        ),
+        (
+            {**CLICKHOUSE_CLOUD, "apiKeySecret": "s", "version": "25.8"},
+            "wandb-platform:clickhouse",
+            "ClickHouse Cloud upgrades the service itself",
+        ),
+        (
+            {"mode": "replicated", "organizationId": "o", "minMemoryGb": 16},
+            "wandb-platform:clickhouse",
+            "organizationId only apply to mode 'cloud'",
+        ),
+    ],
+)
+def test_each_invalid_clickhouse_cloud_input_names_its_key(clickhouse, key, words):
+    found = problems(valid(clickhouse=clickhouse))
+    assert any(p.startswith(f"{key}:") and words in p for p in found), found
+
+
+def test_clickhouse_cloud_needs_a_cloud_target_and_its_api_key_secret():
+    cloud = {**CLICKHOUSE_CLOUD, "apiKeySecret": "api-key-s3cret"}
+    assert load(valid(clickhouse=cloud)).clickhouse.api_key_secret.get_secret_value() == "api-key-s3cret"
+    assert load(valid_aws(clickhouse=cloud)).clickhouse.mode == "cloud"
+    on_yours = problems(valid_existing(clickhouse=cloud))
+    assert any(p.startswith("wandb-platform:clickhouse.mode:") and "use 'external'" in p for p in on_yours)
+    raw = valid(clickhouse=cloud)
+    plain = problems(raw, secret_keys=set(raw) - {"wandb-platform:clickhouse"})
+    assert plain == [
+        "wandb-platform:clickhouse.apiKeySecret: a credential must not be stored in plain text; set it encrypted: "
+        "pulumi config set --secret --path 'wandb-platform:clickhouse.apiKeySecret' <value>"
+    ]
 
 
 def test_kafka_needs_port_9092_and_managed_only_on_aws():

@@ -5,7 +5,7 @@ import pytest
 from components.gcp.cluster import NODE_SCOPES
 from components.gcp.mysql import WANDB_MYSQL_FLAGS
 from components.k8s.wandb_values import service_account_names
-from tests.conftest import REDACTED, base_gcp_config, dig, planned, run_config, wandb_cr
+from tests.conftest import REDACTED, base_gcp_config, dig, leaves, planned, run_config, wandb_cr
 
 CLUSTER = "gcp:container/cluster:Cluster"
 POOL = "gcp:container/nodePool:NodePool"
@@ -315,3 +315,69 @@ def test_prod_runs_a_replicated_clickhouse_with_keeper_tls_and_encrypted_volumes
     }
     assert {"wandb-clickhouse", "wandb-kafka"} <= namespaces
     assert servers.urn in prod.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases").dependencies
+
+
+CLICKHOUSE_CLOUD = {
+    "mode": "cloud",
+    "organizationId": "0d7a3c8e-1b2c-4d5e-8f90-0123456789ab",
+    "apiKeyId": "ck-key-id",
+    "apiKeySecret": "ck-api-key-s3cret",
+}
+
+
+@pytest.fixture(scope="module")
+def clickhouse_cloud():
+    return run_config(base_gcp_config(size="medium", clickhouse=CLICKHOUSE_CLOUD))
+
+
+def test_clickhouse_cloud_is_closed_to_the_internet_and_reached_over_private_service_connect(clickhouse_cloud):
+    run = clickhouse_cloud
+    service = run.one("clickhouse:index/service:Service")
+    s = service.plain_inputs
+    assert s["ipAccesses"] == [] and s["cloudProvider"] == "gcp" and s["region"] == "us-central1"
+    assert (s["numReplicas"], s["minReplicaMemoryGb"], s["maxReplicaMemoryGb"]) == (3, 16, 32)
+    assert s["idleScaling"] is False and service.protect
+    assert service.inputs["password"] == REDACTED
+    provider = run.one("pulumi:providers:clickhouse")
+    assert provider.inputs["tokenSecret"] == REDACTED and service.provider.startswith(provider.urn)
+    attachment = service.outputs["privateEndpointConfig"]
+    rule = run.one("gcp:compute/forwardingRule:ForwardingRule")
+    address = run.one("gcp:compute/address:Address").plain_inputs
+    network, subnet = run.one("gcp:compute/network:Network"), run.one("gcp:compute/subnetwork:Subnetwork")
+    assert rule.plain_inputs["target"].endswith(attachment["endpointServiceId"])
+    assert rule.plain_inputs["loadBalancingScheme"] == "" and rule.plain_inputs["network"] == network.id
+    assert address["addressType"] == "INTERNAL" and address["subnetwork"] == subnet.id
+    attached = run.one("clickhouse:ServicePrivateEndpoints/attachment:Attachment").plain_inputs
+    assert attached == {"serviceId": service.id, "privateEndpointIds": [rule.outputs["pscConnectionId"]]}
+    zone = run.one("gcp:dns/managedZone:ManagedZone").plain_inputs
+    host = attachment["privateDnsHostname"]
+    assert (
+        zone["visibility"] == "private" and zone["privateVisibilityConfig"]["networks"][0]["networkUrl"] == network.id
+    )
+    assert host.endswith("." + zone["dnsName"].rstrip("."))
+    record = run.one("gcp:dns/recordSet:RecordSet").plain_inputs
+    ip = run.one("gcp:compute/address:Address").outputs["address"]
+    assert record["name"] == f"*.{zone['dnsName']}" and record["rrdatas"] == [ip]
+    cluster = run.one(CLUSTER).urn
+    assert cluster not in service.dependencies and cluster not in rule.dependencies
+
+
+def test_weave_reaches_clickhouse_cloud_by_its_private_name_with_the_password_in_a_secret(clickhouse_cloud):
+    run = clickhouse_cloud
+    cr = wandb_cr(run)
+    values = cr.plain_inputs["spec"]["values"]
+    ch = values["global"]["clickhouse"]
+    host = run.one("clickhouse:index/service:Service").outputs["privateEndpointConfig"]["privateDnsHostname"]
+    assert (ch["host"], ch["port"], ch["user"], ch["replicated"]) == (host, "8443", "default", False)
+    assert values["weave-trace"]["install"] is True and "caCertsConfigMap" not in values["global"]
+    secret = next(
+        s
+        for s in run.of_type("kubernetes:core/v1:Secret")
+        if s.plain_inputs["metadata"]["name"] == ch["passwordSecret"]["name"]
+    )
+    password = run.one("clickhouse:index/service:Service").plain_inputs["password"]
+    assert secret.plain_inputs["stringData"][ch["passwordSecret"]["passwordKey"]] == password
+    waits = {run.by_urn(u).type for u in cr.dependencies}
+    assert {"clickhouse:ServicePrivateEndpoints/attachment:Attachment", "gcp:dns/recordSet:RecordSet"} <= waits
+    assert "dns.googleapis.com" in {a.plain_inputs["service"] for a in run.of_type("gcp:projects/service:Service")}
+    assert "ck-api-key-s3cret" not in set(leaves(cr.plain_inputs))

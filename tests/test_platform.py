@@ -88,6 +88,25 @@ def test_aws_platform_from_typed_arguments():
         AwsWandbPlatform("x", AwsWandbPlatformArgs(region="eu-west-1", wandb=WandbArgs(**WANDB)))
 
 
+def test_clickhouse_cloud_arguments_are_checked_on_every_target():
+    gcp = GcpWandbPlatformArgs(
+        project="p-123456",
+        wandb=WandbArgs(**WANDB, size="large"),
+        clickhouse={"mode": "cloud", "organization_id": "o", "max_memory_gb": 16},  # type: ignore[arg-type]
+    )
+    with pytest.raises(ValueError) as err:
+        planned(lambda: GcpWandbPlatform("w", gcp))
+    assert "clickhouse: mode 'cloud' needs api_key_id, api_key_secret" in str(err.value)
+    assert "clickhouse.memory_gb: the least memory 32 GB exceeds the most 16 GB" in str(err.value)
+    existing = ExistingClusterWandbArgs(
+        wandb=WandbArgs(**WANDB),
+        clickhouse={"mode": "cloud", "organization_id": "o", "api_key_id": "k", "api_key_secret": "s"},  # type: ignore[arg-type]
+        tls_secret_name="wandb-tls",
+    )
+    with pytest.raises(ValueError, match="clickhouse.mode: 'cloud' is ClickHouse Cloud behind a private endpoint"):
+        planned(lambda: ExistingClusterWandb("w", existing))
+
+
 def test_existing_cluster_component_defaults_every_datastore_into_the_cluster():
     run = planned(
         lambda: ExistingClusterWandb(

@@ -63,6 +63,12 @@ CASES = [
     ),
     ("no-public-address", "aws:ec2/subnet:Subnet", {"mapPublicIpOnLaunch": False}, {"mapPublicIpOnLaunch": True}),
     (
+        "no-public-address",
+        "clickhouse:index/service:Service",
+        {"ipAccesses": []},
+        {"ipAccesses": [{"source": "0.0.0.0/0", "description": "anywhere"}]},
+    ),
+    (
         "no-public-bucket",
         "gcp:storage/bucket:Bucket",
         {"publicAccessPrevention": "enforced", "uniformBucketLevelAccess": True},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
@@ -23,8 +24,16 @@ class PrivateDatastoreArgs:
     identifier: str = ""  # prefix of physical names unique in the account and region (final snapshots); "" = name
 
 
+class InTheVpc(Protocol):
+    """What a security group admitting only the nodes needs to know."""
+
+    vpc_id: pulumi.Input[str]
+    node_security_group_id: pulumi.Input[str]
+    tags: Mapping[str, str]
+
+
 def nodes_only_security_group(
-    name: str, args: PrivateDatastoreArgs, port: int, what: str, opts: pulumi.ResourceOptions
+    name: str, args: InTheVpc, port: int, what: str, opts: pulumi.ResourceOptions
 ) -> aws.ec2.SecurityGroup:
     """A security group admitting `port` from the node security group only, with no egress at all."""
     group = aws.ec2.SecurityGroup(

@@ -177,12 +177,24 @@ class BucketArgs(Args):
 @dataclass(kw_only=True, frozen=True)
 class ClickHouseArgs(Args):
     """Weave's ClickHouse: `none` (no Weave traces), `in-cluster` (one server, for dev), `replicated` (Keeper and
-    replicas with TLS, run by the Altinity operator) or `external` (yours)."""
+    replicas with TLS, run by the Altinity operator), `cloud` (ClickHouse Cloud behind a private endpoint, on GCP
+    and AWS) or `external` (yours)."""
 
     mode: str | None = "none"
-    """`none`, `in-cluster`, `replicated` or `external`."""
+    """`none`, `in-cluster`, `replicated`, `cloud` or `external`."""
     replicas: int | None = None
-    """`replicated`: the servers of its one shard; unset takes the size's (3, and 5 from large)."""
+    """`replicated` and `cloud`: the servers of its one shard; unset takes the size's (3, and 5 from large)."""
+    organization_id: str | None = ""
+    """`cloud`: the ClickHouse Cloud organization the service is created in."""
+    api_key_id: str | None = ""
+    """`cloud`: the id of an organization API key allowed to manage services."""
+    api_key_secret: pulumi.Input[str] | None = None
+    """`cloud`: that key's secret; reaches only the ClickHouse provider."""
+    min_memory_gb: int | None = None
+    """`cloud`: each replica's least memory while autoscaling (a multiple of 4, 8 to 356); unset takes the
+    size's."""
+    max_memory_gb: int | None = None
+    """`cloud`: each replica's most memory while autoscaling; unset takes twice the least."""
     version: str | None = "25.8"
     """`in-cluster`: the server version (Weave supports 25.8 to 25.12 and 26.3 or newer)."""
     storage_gb: int | None = 20

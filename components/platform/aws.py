@@ -18,12 +18,14 @@ from ..aws.eks import EksCluster, EksClusterArgs
 from ..aws.elasticache import ElastiCacheArgs, ElastiCacheRedis
 from ..aws.identity import AwsWandbIdentity, AwsWandbIdentityArgs
 from ..aws.ingress import AlbIngress, AlbIngressArgs
+from ..aws.interface_endpoint import InterfaceEndpoint, InterfaceEndpointArgs
 from ..aws.kms import AwsKms, AwsKmsArgs
 from ..aws.msk import MskArgs, MskKafka
 from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
 from ..aws.policies import KeyUse
 from ..aws.s3 import S3Bucket, S3BucketArgs
-from ..contracts import BucketInfo, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
+from ..clickhouse_cloud.service import HTTPS_PORT
+from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
 from ..k8s.wandb_values import run_updates_topic, service_account_names
 from ..naming import bounded_name
 from .args import (
@@ -37,6 +39,7 @@ from .args import (
     RedisArgs,
     WandbArgs,
 )
+from .clickhouse_cloud import clickhouse_cloud_service, memory_problems
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size, sized
 from .validation import common_problems, kafka_problems, kubernetes_version_problem, raise_problems
@@ -69,7 +72,7 @@ class AwsWandbPlatformArgs(Args):
     ingress: IngressArgs | None = field(default_factory=IngressArgs)
     """An ALB through the AWS Load Balancer Controller, HTTPS with an ACM certificate when `tls`."""
     clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
-    """Weave\'s ClickHouse: none, in the cluster, or yours."""
+    """Weave\'s ClickHouse: none, in the cluster, ClickHouse Cloud over PrivateLink, or yours."""
     kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
     """W&B\'s event stream: Amazon MSK (`managed`), yours, or none."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
@@ -140,7 +143,8 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
     _, size_problems = sized("aws", args.wandb.size, args.sizes.given())
     version, days = args.mysql.version, args.mysql.backup_retention_days
     problems = [
-        *common_problems(args),
+        *common_problems(args, cloud_here=True),
+        *memory_problems(args.wandb, args.clickhouse),
         *kafka_problems(args.kafka, managed_here=True),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
         *[("sizes", p) for p in size_problems],
@@ -211,6 +215,7 @@ class AwsWandbPlatform(WandbPlatform):
         eks = self._cluster(account, network, kms, size)
         mysql, redis = self._datastores(account, network, kms, zones, size)
         kafka = self._kafka(network, kms, zones)
+        weave, weave_ready = self._clickhouse(network)
         bucket = self._bucket(kms)
         wandb = args.wandb
         identity = AwsWandbIdentity(
@@ -262,11 +267,12 @@ class AwsWandbPlatform(WandbPlatform):
                 cloud_provider="aws",
                 mysql=mysql,
                 redis=redis,
+                clickhouse=weave,
                 kafka=kafka,
                 bucket=bucket,
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
-                wait_for=[ingress.controller],
+                wait_for=[ingress.controller, *weave_ready],
             ),
             self,
         )
@@ -427,6 +433,36 @@ class AwsWandbPlatform(WandbPlatform):
             ),
             self._child,
         ).endpoint
+
+    def _clickhouse(self, network: AwsNetwork) -> tuple[ClickHouseEndpoint | None, list[pulumi.Resource]]:
+        """ClickHouse Cloud in the platform's region, reached over an interface endpoint in the database subnets
+        that admits only the nodes; it never waits for EKS."""
+        args = self._args
+        if args.clickhouse.mode != "cloud":
+            return None, []
+        service = clickhouse_cloud_service(
+            self._name,
+            args,
+            cloud_provider="aws",
+            service_name=bounded_name(self._prefix, "weave", SNAPSHOT_PREFIX_MAX),
+            tags=self._tags,
+            opts=self._child,
+        )
+        link = InterfaceEndpoint(
+            f"{self._name}-clickhouse-link",
+            InterfaceEndpointArgs(
+                vpc_id=network.vpc_id,
+                subnet_ids=network.database_subnet_ids,
+                node_security_group_id=network.node_security_group_id,
+                service_name=service.service_attachment,
+                port=HTTPS_PORT,
+                what="ClickHouse Cloud (HTTPS)",
+                tags=self._tags,
+            ),
+            self._child,
+        )
+        weave, attachment = service.attach([link.endpoint.id])
+        return weave, [attachment, link.endpoint]
 
     def _bucket(self, kms: AwsKms) -> BucketInfo:
         args = self._args

@@ -60,7 +60,7 @@ class ExistingClusterWandbArgs(Args):
 
 def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | None]]:
     """Every problem with the arguments, by argument path; None where that argument is fine."""
-    problems = [*common_problems(args), *kafka_problems(args.kafka, managed_here=False)]
+    problems = [*common_problems(args, cloud_here=False), *kafka_problems(args.kafka, managed_here=False)]
     for key, mode in (("mysql", args.mysql.mode), ("redis", args.redis.mode), ("bucket", args.bucket.mode)):
         if mode == "managed":
             problems.append((f"{key}.mode", "'managed' needs a cloud; here: 'in-cluster' or 'external'"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
+from ..contracts import BucketInfo, ClickHouseEndpoint, MysqlEndpoint, RedisEndpoint
 from ..gcp.bucket import GcsBucket, GcsBucketArgs
 from ..gcp.cluster import AuthorizedNetwork, GkeCluster, GkeClusterArgs
 from ..gcp.identity import GcpWandbIdentity, GcpWandbIdentityArgs
@@ -18,7 +18,8 @@ from ..gcp.ingress import GkeIngress, GkeIngressArgs
 from ..gcp.kms import GcpKms, KmsArgs
 from ..gcp.mysql import CloudSqlArgs, CloudSqlMysql
 from ..gcp.network import GcpNetwork, NetworkArgs
-from ..gcp.project import GcpProjectServices, ProjectServicesArgs
+from ..gcp.private_endpoint import PrivateServiceConnectArgs, PrivateServiceConnectEndpoint
+from ..gcp.project import APIS, GcpProjectServices, ProjectServicesArgs
 from ..gcp.redis import MemorystoreArgs, MemorystoreRedis
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
@@ -33,6 +34,7 @@ from .args import (
     RedisArgs,
     WandbArgs,
 )
+from .clickhouse_cloud import clickhouse_cloud_service, memory_problems
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import GcpSize, resolve_size, sized
 from .validation import (
@@ -45,6 +47,8 @@ from .validation import (
 
 TOKEN = "wandb-platform:index:GcpWandbPlatform"
 GCP_ACCOUNT_ID_MAX = 30
+GCP_NAME_MAX = 63
+DNS_API = "dns.googleapis.com"  # ClickHouse Cloud's private zone
 BACKUP_DAYS = 7  # W&B's own GCP module's retention
 BASE_LABELS = {"app": "wandb", "managed-by": "pulumi"}
 
@@ -78,9 +82,9 @@ class GcpWandbPlatformArgs(Args):
     ingress: IngressArgs | None = field(default_factory=IngressArgs)
     """The GKE Ingress, with a Google-managed certificate when `tls`."""
     clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
-    """Weave\'s ClickHouse: none, in the cluster, or yours."""
+    """Weave\'s ClickHouse: none, in the cluster, ClickHouse Cloud over Private Service Connect, or yours."""
     kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
-    """W&B\'s event stream: yours, or none."""
+    """W&B\'s event stream: in the cluster, yours, or none."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True
@@ -127,7 +131,8 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
         "master_cidr": args.master_cidr,
     }
     return [
-        *common_problems(args),
+        *common_problems(args, cloud_here=True),
+        *memory_problems(args.wandb, args.clickhouse),
         *kafka_problems(args.kafka, managed_here=False),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
         *[("sizes", p) for p in size_problems],
@@ -167,8 +172,9 @@ class GcpWandbPlatform(WandbPlatform):
         self._child = pulumi.ResourceOptions(parent=self)
         size: GcpSize = resolve_size("gcp", args.wandb.size, args.sizes.given())  # type: ignore[assignment]
         labels = {**BASE_LABELS, **args.labels}
+        apis = (*APIS, DNS_API) if args.clickhouse.mode == "cloud" else APIS
         services = GcpProjectServices(
-            name, ProjectServicesArgs(project=args.project, enable_apis=args.enable_apis), self._child
+            name, ProjectServicesArgs(project=args.project, enable_apis=args.enable_apis, apis=apis), self._child
         )
         kms = GcpKms(
             f"{name}-kms",
@@ -199,6 +205,7 @@ class GcpWandbPlatform(WandbPlatform):
         )
         cluster = self._cluster(services, kms, network, size, labels)
         mysql, redis = self._datastores(services, kms, network, size, labels)
+        weave, weave_ready = self._clickhouse(services, network, labels)
         bucket = self._bucket(services, kms, labels)
         wandb = args.wandb
         identity = GcpWandbIdentity(
@@ -240,9 +247,11 @@ class GcpWandbPlatform(WandbPlatform):
                 cloud_provider="gcp",
                 mysql=mysql,
                 redis=redis,
+                clickhouse=weave,
                 bucket=bucket,
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
+                wait_for=weave_ready,
             ),
             self,
         )
@@ -341,6 +350,41 @@ class GcpWandbPlatform(WandbPlatform):
                 self._child,
             ).endpoint
         return mysql, redis
+
+    def _clickhouse(
+        self, services, network, labels: dict[str, str]
+    ) -> tuple[ClickHouseEndpoint | None, list[pulumi.Resource]]:
+        """ClickHouse Cloud in the platform's region, reached over a Private Service Connect endpoint in the
+        nodes' subnet; like the other datastores, it never waits for the cluster."""
+        args = self._args
+        if args.clickhouse.mode != "cloud":
+            return None, []
+        prefix = args.name_prefix or self._name
+        service = clickhouse_cloud_service(
+            self._name,
+            args,
+            cloud_provider="gcp",
+            service_name=bounded_name(prefix, "weave", GCP_NAME_MAX),
+            tags=labels,
+            opts=self._child,
+        )
+        endpoint = PrivateServiceConnectEndpoint(
+            f"{self._name}-clickhouse-psc",
+            PrivateServiceConnectArgs(
+                project=args.project,
+                region=args.region,
+                network_id=network.network.id,
+                subnet_id=network.subnet.id,
+                service_attachment=service.service_attachment,
+                host=service.private_host,
+                physical_name=bounded_name(prefix, "clickhouse-psc", GCP_NAME_MAX),
+                labels=labels,
+                depends_on=services.api("compute.googleapis.com", DNS_API),
+            ),
+            self._child,
+        )
+        weave, attachment = service.attach([endpoint.connection_id])
+        return weave, [attachment, *endpoint.ready]
 
     def _bucket(self, services, kms, labels: dict[str, str]) -> BucketInfo:
         args = self._args

@@ -35,6 +35,7 @@ class TargetEndpoints:
     bucket: BucketInfo | None
     mysql: MysqlEndpoint | None = None
     redis: RedisEndpoint | None = None
+    clickhouse: ClickHouseEndpoint | None = None
     kafka: KafkaEndpoint | None = None
     identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
     ingress: IngressSettings = field(default_factory=lambda: IngressSettings(ingress_class=""))
@@ -142,10 +143,13 @@ class WandbPlatform(pulumi.ComponentResource):
 
 
 def clickhouse_endpoint(
-    name: str, wandb: WandbArgs, clickhouse: ClickHouseArgs, cluster: ClusterInfo, parent: pulumi.Resource
+    name: str, wandb: WandbArgs, clickhouse: ClickHouseArgs, target: TargetEndpoints, parent: pulumi.Resource
 ) -> tuple[ClickHouseEndpoint | None, list[pulumi.Resource]]:
-    """Weave's ClickHouse for the arguments, and what W&B must wait for: a server in the cluster (on the
-    cluster's encrypted class unless told otherwise), yours, or none."""
+    """Weave's ClickHouse for the arguments, and what W&B must wait for: ClickHouse Cloud (from the target),
+    servers in the cluster (on the cluster's encrypted class unless told otherwise), yours, or none."""
+    cluster = target.cluster
+    if target.clickhouse is not None:
+        return target.clickhouse, []
     if clickhouse.mode == "external":
         endpoint = ClickHouseEndpoint(
             host=clickhouse.host,
@@ -202,7 +206,7 @@ def install_wandb(
     parent: pulumi.Resource,
 ) -> WandbRelease:
     """The W&B release on the target's cluster, through the cluster's Kubernetes provider."""
-    weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target.cluster, parent)
+    weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent)
     stream, stream_ready = kafka_endpoint(name, wandb, kafka, target, parent)
     oidc = None
     if wandb.oidc is not None:

@@ -64,6 +64,10 @@ class ClickHouseSize:
     cpu: str
     memory: str
 
+    @property
+    def memory_gb(self) -> int:
+        return int(self.memory.removesuffix("Gi"))
+
 
 # A replicated ClickHouse per size (the seed's reference architecture: 3 nodes of 4 vCPU/16 GB at medium, 5+ of
 # 8 vCPU/32 GB at large), on any target.

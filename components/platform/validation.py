@@ -16,7 +16,7 @@ MIN_KUBERNETES_MINOR = 34  # W&B supports Kubernetes 1.34 and newer
 MYSQL_VERSIONS = ("8.4", "8.0")
 DATASTORE_MODES = ("managed", "in-cluster", "external")
 SIZES = ("small", "medium", "large", "xlarge", "xxlarge")
-CLICKHOUSE_MODES = ("none", "in-cluster", "replicated", "external")
+CLICKHOUSE_MODES = ("none", "in-cluster", "replicated", "cloud", "external")
 KAFKA_MODES = ("none", "in-cluster", "managed", "external")
 KAFKA_PORT = 9092
 MANAGED_KAFKA_ONLY_ON_AWS = (
@@ -24,6 +24,11 @@ MANAGED_KAFKA_ONLY_ON_AWS = (
     "Azure Event Hubs) speaks only TLS with SASL, which W&B's Kafka clients cannot"
 )
 CLICKHOUSE_TLS_PORT = 8443
+CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS = (
+    "'cloud' is ClickHouse Cloud behind a private endpoint in the network the platform creates, on targets gcp "
+    "and aws; on a cluster of yours, open a private endpoint to your service and use 'external'"
+)
+CLOUD_MEMORY_GB = (8, 356)  # ClickHouse Cloud's bounds of a replica's memory, in steps of 4
 
 
 def kubernetes_version_problem(version: str) -> str | None:
@@ -45,13 +50,18 @@ def host_problem(host: str) -> str | None:
     return None
 
 
+def mode_fields_problem(mode: str, owner: str, **fields: Any) -> str | None:
+    """Fields that belong to one mode: each required in that mode, none given in another."""
+    if mode == owner:
+        missing = [k for k, v in fields.items() if not v]
+        return f"mode '{owner}' needs {', '.join(missing)}" if missing else None
+    given = [k for k, v in fields.items() if v]
+    return f"{', '.join(given)} only apply to mode '{owner}' (mode is '{mode}')" if given else None
+
+
 def endpoint_problem(mode: str, **endpoint: Any) -> str | None:
     """An external datastore needs its endpoint; the other modes must not be given one."""
-    if mode == "external":
-        missing = [k for k, v in endpoint.items() if not v]
-        return f"mode 'external' needs {', '.join(missing)}" if missing else None
-    given = [k for k, v in endpoint.items() if v]
-    return f"{', '.join(given)} only apply to mode 'external' (mode is '{mode}')" if given else None
+    return mode_fields_problem(mode, "external", **endpoint)
 
 
 def clickhouse_version_problem(version: str) -> str | None:
@@ -100,8 +110,44 @@ def raise_problems(component: str, problems: list[tuple[str, str | None]]) -> No
         raise ValueError(f"invalid {component} arguments:\n" + "\n".join(f"  - {p}" for p in found))
 
 
-def clickhouse_problems(clickhouse: Any) -> list[tuple[str, str | None]]:
-    """The checks on ClickHouseArgs, on every target."""
+def cloud_memory_gb_problem(gb: int | None) -> str | None:
+    """ClickHouse Cloud sizes a replica's memory in multiples of 4 GB from 8 to 356."""
+    least, most = CLOUD_MEMORY_GB
+    if gb is None or (gb % 4 == 0 and least <= gb <= most):
+        return None
+    return f"must be a multiple of 4 from {least} to {most} (GB; got {gb})"
+
+
+def clickhouse_cloud_memory_problem(low: int, high: int) -> str | None:
+    """A replica's memory range: both ends valid, the least no more than the most."""
+    problem = cloud_memory_gb_problem(low) or cloud_memory_gb_problem(high)
+    if problem is None and low > high:
+        problem = f"the least memory {low} GB exceeds the most {high} GB"
+    return problem
+
+
+def clickhouse_cloud_problems(clickhouse: Any, cloud_here: bool) -> list[tuple[str, str | None]]:
+    """ClickHouse Cloud needs the organization and its API key, and a platform network for its endpoint (its
+    memory is checked where the size is known: `clickhouse_cloud.memory_problems`)."""
+    cloud = clickhouse.mode == "cloud"
+    sized = [k for k in ("min_memory_gb", "max_memory_gb") if getattr(clickhouse, k) is not None]
+    account = mode_fields_problem(
+        clickhouse.mode,
+        "cloud",
+        organization_id=clickhouse.organization_id,
+        api_key_id=clickhouse.api_key_id,
+        api_key_secret=clickhouse.api_key_secret,
+    )
+    return [
+        ("clickhouse.mode", CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS if cloud and not cloud_here else None),
+        ("clickhouse", account),
+        ("clickhouse", f"{', '.join(sized)} only apply to mode 'cloud'" if sized and not cloud else None),
+    ]
+
+
+def clickhouse_problems(clickhouse: Any, cloud_here: bool) -> list[tuple[str, str | None]]:
+    """The checks on ClickHouseArgs, on every target; `cloud_here` says whether the target can reach ClickHouse
+    Cloud privately."""
     external = clickhouse.mode == "external"
     return [
         ("clickhouse.mode", one_of_problem(clickhouse.mode, CLICKHOUSE_MODES)),
@@ -112,6 +158,7 @@ def clickhouse_problems(clickhouse: Any) -> list[tuple[str, str | None]]:
             "clickhouse.cluster",
             "required with replicated" if clickhouse.replicated and not clickhouse.cluster else None,
         ),
+        *clickhouse_cloud_problems(clickhouse, cloud_here),
     ]
 
 
@@ -131,9 +178,9 @@ def kafka_problems(kafka: Any, managed_here: bool) -> list[tuple[str, str | None
     ]
 
 
-def common_problems(args: Any) -> list[tuple[str, str | None]]:
+def common_problems(args: Any, *, cloud_here: bool) -> list[tuple[str, str | None]]:
     """The checks every target makes on the arguments it shares: `wandb`, `mysql`, `redis`, `ingress`,
-    `clickhouse`."""
+    `clickhouse` (`cloud_here`: the target can reach ClickHouse Cloud privately)."""
     wandb, mysql, redis, ingress = args.wandb, args.mysql, args.redis, args.ingress
     host = host_problem(wandb.host)
     if host is None and ingress.tls and wandb.host.startswith("http://"):
@@ -146,5 +193,5 @@ def common_problems(args: Any) -> list[tuple[str, str | None]]:
         ("mysql", endpoint_problem(mysql.mode, host=mysql.host, password=mysql.password)),
         ("redis.mode", one_of_problem(redis.mode, DATASTORE_MODES)),
         ("redis", endpoint_problem(redis.mode, host=redis.host)),
-        *clickhouse_problems(args.clickhouse),
+        *clickhouse_problems(args.clickhouse, cloud_here),
     ]

@@ -10,7 +10,11 @@ from urllib.parse import urlsplit
 from pydantic.alias_generators import to_camel, to_snake
 
 from components.platform.sizes import SIZES, size_fields
-from components.platform.validation import MANAGED_KAFKA_ONLY_ON_AWS, node_range_problem
+from components.platform.validation import (
+    CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS,
+    MANAGED_KAFKA_ONLY_ON_AWS,
+    node_range_problem,
+)
 from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import CLOUD_TARGETS, PROJECT, TARGETS
 from stacks.config.platform import BUCKET_PROVIDER, SizeOverrides
@@ -146,6 +150,8 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
         )
     if section(raw, "kafka").get("mode") == "managed" and target != "aws":
         problems.append(f"{PROJECT}:kafka.mode: {MANAGED_KAFKA_ONLY_ON_AWS}")
+    if section(raw, "clickhouse").get("mode") == "cloud" and target not in CLOUD_TARGETS:
+        problems.append(f"{PROJECT}:clickhouse.mode: {CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS}")
     if target in CLOUD_TARGETS:
         problems += _cloud_bucket_checks(raw, target)
         problems += _size_checks(raw, target)

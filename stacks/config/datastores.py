@@ -9,8 +9,10 @@ from pydantic import AfterValidator, Field, SecretStr, model_validator
 from components.platform.validation import (
     clickhouse_port_problem,
     clickhouse_version_problem,
+    cloud_memory_gb_problem,
     endpoint_problem,
     kafka_port_problem,
+    mode_fields_problem,
 )
 from stacks.config.base import Section, checked, raise_if
 
@@ -89,10 +91,14 @@ class BucketConfig(Section):
             raise ValueError("S3 with keys needs region (AWS's regional endpoint) or endpoint (S3-compatible)")
 
 
-class ClickHouseConfig(Section):
-    """Weave's ClickHouse: none, one server in the cluster (dev), or yours."""
+CloudMemoryGb = Annotated[int | None, AfterValidator(checked(cloud_memory_gb_problem))]
 
-    mode: Literal["none", "in-cluster", "replicated", "external"] = "none"
+
+class ClickHouseConfig(Section):
+    """Weave's ClickHouse: none, one server in the cluster (dev), replicated in the cluster, ClickHouse Cloud
+    behind a private endpoint, or yours."""
+
+    mode: Literal["none", "in-cluster", "replicated", "cloud", "external"] = "none"
     version: Annotated[str, AfterValidator(checked(clickhouse_version_problem))] = "25.8"
     replicas: int | None = Field(None, ge=2, le=15)  # replicated; None = by size
     storage_gb: int = Field(20, ge=1, le=10000)
@@ -106,10 +112,30 @@ class ClickHouseConfig(Section):
     ca_cert: str = ""
     replicated: bool = False
     cluster: str = ""
+    organization_id: str = ""  # cloud: the ClickHouse Cloud organization
+    api_key_id: str = ""
+    api_key_secret: SecretStr | None = None
+    min_memory_gb: CloudMemoryGb = None  # cloud: per replica; None = by size
+    max_memory_gb: CloudMemoryGb = None  # cloud: None = twice the least
 
     @model_validator(mode="after")
     def _endpoint_only_when_external(self):
         raise_if(endpoint_problem(self.mode, host=self.host, password=self.password))
+        raise_if(
+            mode_fields_problem(
+                self.mode,
+                "cloud",
+                organizationId=self.organization_id,
+                apiKeyId=self.api_key_id,
+                apiKeySecret=self.api_key_secret,
+            )
+        )
+        if self.mode != "cloud" and (self.min_memory_gb or self.max_memory_gb):
+            raise ValueError("minMemoryGb and maxMemoryGb only apply to mode 'cloud'")
+        if self.min_memory_gb and self.max_memory_gb and self.min_memory_gb > self.max_memory_gb:
+            raise ValueError(f"minMemoryGb {self.min_memory_gb} exceeds maxMemoryGb {self.max_memory_gb}")
+        if self.mode == "cloud" and "version" in self.model_fields_set:
+            raise ValueError("version does not apply to mode 'cloud': ClickHouse Cloud upgrades the service itself")
         if self.mode == "external":
             raise_if(clickhouse_port_problem(self.port, self.tls))
         if self.replicated and not self.cluster:
