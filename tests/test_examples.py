@@ -59,13 +59,24 @@ def test_a_larger_gcp_program_adds_the_whole_platform():
             "dnsZone": "ml-example-com",
             "adminCidr": "203.0.113.0/24",
             "license": LICENSE,
+            "clickhouseOrganization": "0d7a3c8e-1b2c-4d5e-8f90-0123456789ab",
+            "clickhouseKeyId": "ml-key",
+            "clickhouseKeySecret": "clickhouse-api-s3cret",
         },
-        secret=("license",),
+        secret=("license", "clickhouseKeySecret"),
     )
     assert run.one("wandb-platform:index:GcpWandbPlatform").name == "wandb"
     values = run.one(CR).plain_inputs["spec"]["values"]
     assert values["global"]["size"] == "medium" and values["global"]["licenseSecret"]["key"] == "license"
-    record_set = run.one("gcp:dns/recordSet:RecordSet").plain_inputs
+    service = run.one("clickhouse:index/service:Service")
+    assert (
+        service.plain_inputs["ipAccesses"] == []
+        and run.one("pulumi:providers:clickhouse").inputs["tokenSecret"] == REDACTED
+    )
+    assert values["global"]["clickhouse"]["host"] == service.outputs["privateEndpointConfig"]["privateDnsHostname"]
+    assert run.one("kubernetes:kafka.strimzi.io/v1:KafkaNodePool").plain_inputs["spec"]["replicas"] == 3
+    assert values["global"]["kafka"]["brokerHost"].endswith(".svc.cluster.local")
+    record_set = next(r for r in run.of_type("gcp:dns/recordSet:RecordSet") if r.name == "wandb-host").plain_inputs
     assert record_set["name"] == "wandb.ml.example.com." and record_set["rrdatas"] == ["198.51.100.7"]
     reader = next(
         m.plain_inputs
@@ -125,7 +136,9 @@ def test_wandb_on_a_cluster_another_stack_owns():
     values = cr.plain_inputs["spec"]["values"]
     assert values["app"]["internalJWTMap"][0]["issuer"] == "https://oidc.example.com/clusters/shared"
     assert values["ingress"]["class"] == "nginx" and values["ingress"]["tls"][0]["secretName"] == "wandb-tls"
-    assert run.one("kubernetes:core/v1:ConfigMap").plain_inputs["data"] == {
-        "WANDB_BASE_URL": "https://wandb.example.com"
-    }
+    training = next(c for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.name == "wandb")
+    assert training.plain_inputs["data"] == {"WANDB_BASE_URL": "https://wandb.example.com"}
     assert run.outputs == {"url": "https://wandb.example.com", "trainingNamespace": "vision-training"}
+    chi = run.one("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation")
+    assert chi.provider == providers[0].urn
+    assert values["global"]["clickhouse"]["port"] == "8443" and values["global"]["clickhouse"]["replicated"] is True

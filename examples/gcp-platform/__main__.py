@@ -1,9 +1,10 @@
-"""A larger GCP program that adds W&B: the team's datasets bucket, W&B on the whole-platform component, W&B
-allowed to read the datasets, and the DNS record for W&B's host in the team's Cloud DNS zone."""
+"""A larger GCP program that adds W&B: the team's datasets bucket, W&B on the whole-platform component (with
+Weave traces in ClickHouse Cloud, reached over Private Service Connect, and Runs V2 on Kafka in the cluster),
+W&B allowed to read the datasets, and the DNS record for W&B's host in the team's Cloud DNS zone."""
 
 import pulumi
 import pulumi_gcp as gcp
-from wandb_platform.platform.args import MysqlArgs, WandbArgs
+from wandb_platform.platform.args import ClickHouseArgs, KafkaArgs, MysqlArgs, WandbArgs
 from wandb_platform.platform.gcp import AuthorizedNetworkArgs, GcpWandbPlatform, GcpWandbPlatformArgs
 
 config = pulumi.Config()
@@ -27,6 +28,13 @@ platform = GcpWandbPlatform(
         region=region,
         wandb=WandbArgs(host=host, license=config.require_secret("license"), size="medium"),
         mysql=MysqlArgs(backup_retention_days=14),
+        clickhouse=ClickHouseArgs(
+            mode="cloud",
+            organization_id=config.require("clickhouseOrganization"),
+            api_key_id=config.require("clickhouseKeyId"),
+            api_key_secret=config.require_secret("clickhouseKeySecret"),
+        ),
+        kafka=KafkaArgs(mode="in-cluster"),
         authorized_networks=[AuthorizedNetworkArgs(cidr=config.require("adminCidr"), name="admins")],
         labels={"team": "ml-platform"},
     ),

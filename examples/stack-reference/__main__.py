@@ -1,10 +1,11 @@
 """W&B on a Kubernetes cluster that another stack owns (a platform team's `infra` stack): this program reads
 that stack's kubeconfig (a secret) and OIDC issuer through a StackReference, hands the cluster to
-`ExistingClusterWandb` as its Kubernetes provider, and gives a training team a namespace whose jobs find W&B."""
+`ExistingClusterWandb` as its Kubernetes provider (with Weave traces in a replicated ClickHouse run by the
+Altinity operator on that cluster), and gives a training team a namespace whose jobs find W&B."""
 
 import pulumi
 import pulumi_kubernetes as k8s
-from wandb_platform.platform.args import IngressArgs, WandbArgs
+from wandb_platform.platform.args import ClickHouseArgs, IngressArgs, WandbArgs
 from wandb_platform.platform.existing import ExistingClusterWandb, ExistingClusterWandbArgs
 
 config = pulumi.Config()
@@ -19,6 +20,8 @@ wandb = ExistingClusterWandb(
         ingress_class=config.get("ingressClass") or "nginx",
         tls_secret_name=config.require("tlsSecretName"),  # e.g. made by the cluster's cert-manager
         oidc_issuer=infra.require_output("oidcIssuer"),
+        # Keeper of 3 and 3 replicas, TLS on 8443; volumes on the class your cluster encrypts with your key
+        clickhouse=ClickHouseArgs(mode="replicated", storage_class=config.get("encryptedStorageClass") or ""),
     ),
     pulumi.ResourceOptions(providers=[cluster]),
 )
