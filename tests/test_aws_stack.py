@@ -22,6 +22,7 @@ KEY = "aws:kms/key:Key"
 ROLE = "aws:iam/role:Role"
 SUBNET = "aws:ec2/subnet:Subnet"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+WORKERS = ("flat-run-fields-updater", "metric-observer", "weave-trace-worker", "weave-evaluate-model-worker")
 
 
 @pytest.fixture(scope="module")
@@ -376,13 +377,21 @@ def test_msk_is_private_plaintext_inside_the_vpc_encrypted_with_its_key_and_inde
     assert admitted[0]["referencedSecurityGroupId"] == nodes.id and "cidrIpv4" not in admitted[0]
     eks = prod.one("aws:eks/cluster:Cluster")
     assert eks.urn not in msk.dependencies
-    topic = prod.one("aws:msk/topic:Topic").plain_inputs
-    assert (topic["name"], topic["partitionCount"], topic["replicationFactor"]) == ("wandb-run-updates-shadow", 100, 3)
-    values = prod.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases").plain_inputs["spec"]["values"]
+    topics = {t.plain_inputs["name"]: t.plain_inputs for t in prod.of_type("aws:msk/topic:Topic")}
+    assert {name: (t["partitionCount"], t["replicationFactor"]) for name, t in topics.items()} == {
+        "wandb-run-updates-shadow": (100, 3),
+        "weave.call_ended": (16, 3),
+        "weave.score_calls": (16, 3),
+        "weave.evaluate_model": (16, 3),
+    }
+    cr = prod.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
+    values = cr.plain_inputs["spec"]["values"]
     assert (
         values["global"]["kafka"]["brokerHost"].startswith("b-1.") and values["global"]["kafka"]["brokerPort"] == 9092
     )
-    assert values["flat-run-fields-updater"]["install"] is True
+    installed = {c for c in WORKERS if values.get(c, {}).get("install") is True}
+    assert installed == set(WORKERS)
+    assert {prod.by_urn(u).name for u in cr.dependencies} >= {"wandb-kafka-weave.call_ended", "wandb-kafka-run-updates"}
 
 
 def test_clickhouse_cloud_is_reached_over_privatelink_admitted_only_from_the_nodes():

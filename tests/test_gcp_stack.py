@@ -257,12 +257,15 @@ def test_prod_runs_kafka_in_the_cluster_with_three_brokers_w_and_b_alone_may_rea
     assert listener["networkPolicyPeers"] == [
         {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "wandb"}}}
     ]
-    topic = prod.one("kubernetes:kafka.strimzi.io/v1:KafkaTopic").plain_inputs
-    assert topic["metadata"]["name"] == "wandb-run-updates-shadow" and topic["spec"] == {
-        "partitions": 100,
-        "replicas": 3,
+    topics = {t.plain_inputs["metadata"]["name"]: t for t in prod.of_type("kubernetes:kafka.strimzi.io/v1:KafkaTopic")}
+    assert topics["wandb-run-updates-shadow"].plain_inputs["spec"] == {"partitions": 100, "replicas": 3}
+    weave = [t.plain_inputs["spec"] for t in topics.values() if "topicName" in t.plain_inputs["spec"]]
+    assert {spec["topicName"]: (spec["partitions"], spec["replicas"]) for spec in weave} == {
+        "weave.call_ended": (16, 3),
+        "weave.score_calls": (16, 3),
+        "weave.evaluate_model": (16, 3),
     }
-    assert kafka.urn in cr.dependencies
+    assert {kafka.urn, *(t.urn for t in topics.values())} <= set(cr.dependencies)
     assert (
         cr.plain_inputs["spec"]["values"]["global"]["kafka"]["brokerHost"]
         == "wandb-kafka-bootstrap.wandb-kafka.svc.cluster.local"
@@ -381,3 +384,20 @@ def test_weave_reaches_clickhouse_cloud_by_its_private_name_with_the_password_in
     assert {"clickhouse:ServicePrivateEndpoints/attachment:Attachment", "gcp:dns/recordSet:RecordSet"} <= waits
     assert "dns.googleapis.com" in {a.plain_inputs["service"] for a in run.of_type("gcp:projects/service:Service")}
     assert "ck-api-key-s3cret" not in set(leaves(cr.plain_inputs))
+
+
+def test_weave_workers_run_with_kafka_and_clickhouse_and_their_token_only_in_a_secret(prod, dev):
+    values = wandb_cr(prod).plain_inputs["spec"]["values"]
+    for worker in ("flat-run-fields-updater", "metric-observer", "weave-trace-worker", "weave-evaluate-model-worker"):
+        assert values[worker]["install"] is True, worker
+    (auth,) = [
+        s
+        for s in prod.of_type("kubernetes:core/v1:Secret")
+        if s.plain_inputs["metadata"]["name"] == "weave-worker-auth"
+    ]
+    assert auth.plain_inputs["metadata"]["namespace"] == "wandb" and auth.inputs["stringData"] == {"key": REDACTED}
+    assert len(auth.plain_inputs["stringData"]["key"]) == 32 and auth.urn in wandb_cr(prod).dependencies
+    assert not [
+        s for s in dev.of_type("kubernetes:core/v1:Secret") if s.plain_inputs["metadata"]["name"] == "weave-worker-auth"
+    ]
+    assert wandb_cr(dev).plain_inputs["spec"]["values"]["weave-trace-worker"].get("install") is not True

@@ -180,3 +180,19 @@ def test_kafka_turns_on_runs_v2_with_the_broker_and_no_credentials():
     assert values["global"]["env"]["GORILLA_RUN_STORE_ONPREM_MIGRATE_SHADOW_RUN_UPDATES"] == "true"
     assert values["flat-run-fields-updater"]["install"] is True and values["kafka"] == {"install": False}
     assert "passwordSecret" not in values["global"]["kafka"]
+
+
+def test_kafka_consumers_and_weave_workers_follow_what_is_on():
+    stream = KafkaEndpoint(broker_host="b-1.msk")
+    only_kafka = wandb_values(spec(kafka=stream))
+    assert only_kafka["metric-observer"]["install"] is True
+
+    def installed(values, component):
+        return values.get(component, {}).get("install", False)
+
+    assert not installed(only_kafka, "weave-trace-worker") and not installed(only_kafka, "weave-evaluate-model-worker")
+    weave = ClickHouseEndpoint(host="ch", password="p")
+    assert not installed(wandb_values(spec(clickhouse=weave)), "weave-trace-worker")  # no Kafka, no workers
+    both = wandb_values(spec(kafka=stream, clickhouse=weave))
+    assert both["weave-trace-worker"]["install"] is True and both["weave-evaluate-model-worker"]["install"] is True
+    assert not installed(both, "weave-trace-agent-scoring-worker")

@@ -4,12 +4,14 @@ storage encrypted with the platform's key, broker logs to an encrypted log group
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from ..contracts import KafkaEndpoint
+from ..k8s.wandb_values import WEAVE_TOPIC_PARTITIONS
 from .datastore import PrivateDatastoreArgs, nodes_only_security_group
 
 TOKEN = "wandb-platform:index:MskKafka"
@@ -42,6 +44,7 @@ class MskArgs(PrivateDatastoreArgs):
     log_retention_days: int = 365
     topic: str = "wandb-run-updates-shadow"  # W&B's run-updates topic: `<cr-name>-run-updates-shadow`
     partitions: int = 100
+    weave_topics: Sequence[str] = ()  # Weave's, created with WEAVE_TOPIC_PARTITIONS each
 
 
 class MskKafka(pulumi.ComponentResource):
@@ -97,9 +100,22 @@ class MskKafka(pulumi.ComponentResource):
             replication_factor=min(3, brokers),
             opts=child,
         )
+        weave = [
+            aws.msk.Topic(
+                f"{name}-{weave_topic}",
+                cluster_arn=cluster.arn,
+                name=weave_topic,
+                partition_count=WEAVE_TOPIC_PARTITIONS,
+                replication_factor=min(3, brokers),
+                opts=child,
+            ).id
+            for weave_topic in args.weave_topics
+        ]
         self.cluster = cluster
         self.endpoint = KafkaEndpoint(
-            broker_host=pulumi.Output.all(cluster.bootstrap_brokers, topic.id).apply(lambda a: first_broker(a[0])),
+            broker_host=pulumi.Output.all(cluster.bootstrap_brokers, topic.id, *weave).apply(
+                lambda a: first_broker(a[0])
+            ),
             partitions=args.partitions,
         )
         self.register_outputs({"bootstrapBrokers": cluster.bootstrap_brokers})

@@ -1,11 +1,12 @@
 """Kafka in the cluster for W&B's Runs V2, run by Strimzi (the CNCF operator for Apache Kafka on Kubernetes):
 KRaft brokers in one node pool, replication that survives one broker down, volumes on the cluster's encrypted
 class, a plaintext listener on 9092 (the only one W&B's clients speak) that admits W&B's namespace only, and
-W&B's run-updates topic created ahead.
+W&B's topics created ahead (run updates, and Weave's when Weave runs on it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -13,6 +14,7 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import KafkaEndpoint
 from .namespace import MANAGED_BY, clients_only, operator_namespace
+from .wandb_values import WEAVE_TOPIC_PARTITIONS
 
 TOKEN = "wandb-platform:index:InClusterKafka"
 OPERATOR_CHART = "oci://quay.io/strimzi-helm/strimzi-kafka-operator"
@@ -29,10 +31,16 @@ class InClusterKafkaArgs:
     topic: str  # W&B's run-updates topic: `<cr-name>-run-updates-shadow`
     brokers: int = 3
     partitions: int = 100
+    weave_topics: Sequence[str] = ()  # Weave's, created with WEAVE_TOPIC_PARTITIONS each
     storage_gb: int = 100
     storage_class: str = ""  # "" = the cluster's default class
     operator_chart_version: str = "1.2.0"
     kafka_version: str = "4.3.1"  # one the operator version supports
+
+
+def resource_name(topic: str) -> str:
+    """A KafkaTopic's Kubernetes name for a topic: lowercase, `_` as `-`."""
+    return topic.lower().replace("_", "-")
 
 
 def replication(brokers: int) -> tuple[int, int]:
@@ -127,8 +135,23 @@ class InClusterKafka(pulumi.ComponentResource):
             spec={"partitions": args.partitions, "replicas": replication(args.brokers)[0]},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster]),
         )
+        weave = [
+            k8s.apiextensions.CustomResource(
+                f"{name}-{resource_name(weave_topic)}",
+                api_version=API,
+                kind="KafkaTopic",
+                metadata={"name": resource_name(weave_topic), "namespace": ns, "labels": labels, "annotations": READY},
+                spec={
+                    "topicName": weave_topic,  # a topic name may hold `_`, a Kubernetes name may not
+                    "partitions": WEAVE_TOPIC_PARTITIONS,
+                    "replicas": replication(args.brokers)[0],
+                },
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster]),
+            )
+            for weave_topic in args.weave_topics
+        ]
         clients_only(f"{name}-clients-only", ns, args.clients_namespace, [PORT], child)
-        self.ready = [cluster, topic]
+        self.ready = [cluster, topic, *weave]
         self.endpoint = KafkaEndpoint(
             broker_host=pulumi.Output.concat(CLUSTER, "-kafka-bootstrap.", ns, ".svc.cluster.local"),
             partitions=args.partitions,

@@ -14,7 +14,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from .namespace import MANAGED_BY, baseline_namespace
-from .wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values
+from .wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values, weave_workers_on
 
 TOKEN = "wandb-platform:index:WandbRelease"
 OPERATOR_REPO = "https://charts.wandb.ai"
@@ -75,6 +75,8 @@ class WandbRelease(pulumi.ComponentResource):
             credentials.append((refs.oidc_secret, args.oidc_secret))
         if spec.clickhouse is not None:
             credentials.append((refs.clickhouse_password, spec.clickhouse.password))
+        if weave_workers_on(spec):
+            credentials.append((refs.weave_worker_auth, generated("weave-worker-auth")))
         bucket = spec.bucket
         if bucket is not None and bucket.access_key is not None:
             credentials.append((refs.bucket_access_key, bucket.access_key))

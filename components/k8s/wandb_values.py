@@ -39,6 +39,8 @@ WANDB_SERVICE_ACCOUNTS: dict[str, str] = {
     "settingsMigrationJob": "settings-migration-job",
     "weave": "weave",
     "weave-trace": "weave-trace",
+    "weave-trace-worker": "weave-trace-worker",
+    "weave-evaluate-model-worker": "weave-evaluate-model-worker",
 }
 
 REDIS_CA_PATH = "/etc/ssl/certs/redis_ca.pem"  # where the chart mounts key REDIS_CA_CERT of the Redis Secret
@@ -72,6 +74,7 @@ class SecretLayout:
     bucket_access_key: SecretRef
     bucket_secret_key: SecretRef
     clickhouse_password: SecretRef
+    weave_worker_auth: SecretRef  # the token Weave's workers present to W&B; name and key fixed by the chart
     ca_certs: SecretRef  # a ConfigMap, not a Secret: the private CAs W&B trusts (public certificates only)
 
 
@@ -87,6 +90,7 @@ def secret_layout(instance_name: str) -> SecretLayout:
         bucket_access_key=SecretRef(f"{prefix}-bucket", "ACCESS_KEY"),
         bucket_secret_key=SecretRef(f"{prefix}-bucket", "SECRET_KEY"),
         clickhouse_password=SecretRef(f"{prefix}-clickhouse", "CLICKHOUSE_PASSWORD"),
+        weave_worker_auth=SecretRef("weave-worker-auth", "key"),
         ca_certs=SecretRef(f"{prefix}-ca-certs", "clickhouse-ca.crt"),  # the chart reads keys ending in .crt
     )
 
@@ -221,7 +225,7 @@ def _clickhouse_values(clickhouse: ClickHouseEndpoint | None, secrets: SecretLay
 
 KAFKA_PORT = 9092
 # What W&B's own Runs V2 configuration turns on with Kafka: the run store tables and the shadowing of run updates
-# into the run-updates topic (GORILLA_RUN_STORE_ONPREM_MIGRATE_*), and the consumer that keeps runs' flat fields.
+# into the run-updates topic (GORILLA_RUN_STORE_ONPREM_MIGRATE_*), and the consumers of that topic.
 RUNS_V2_ENV = {
     "GORILLA_RUN_STORE_ONPREM_MIGRATE_CREATE_RUN_TABLES": "true",
     "GORILLA_RUN_STORE_ONPREM_MIGRATE_CREATE_RUN_STORE": "true",
@@ -229,6 +233,13 @@ RUNS_V2_ENV = {
     "GORILLA_RUN_STORE_ONPREM_MIGRATE_FLAT_RUNS_MIGRATOR": "true",
     "GORILLA_RUN_STORE_ONPREM_MIGRATE_DISABLE_READS": "false",
 }
+RUN_UPDATE_CONSUMERS = ("flat-run-fields-updater", "metric-observer")  # each its own consumer group
+# Weave's workers, with ClickHouse and Kafka both on: online evaluations (monitors scoring finished calls) and
+# model evaluations started from the UI. The topics Weave's trace server produces to and they consume; the
+# brokers create no topic by themselves. Agent scoring stays off, as in W&B's own reference deployment.
+WEAVE_WORKERS = ("weave-trace-worker", "weave-evaluate-model-worker")
+WEAVE_TOPICS = ("weave.call_ended", "weave.score_calls", "weave.evaluate_model")
+WEAVE_TOPIC_PARTITIONS = 16  # W&B's reference deployment's
 
 
 def run_updates_topic(instance_name: str) -> str:
@@ -236,9 +247,18 @@ def run_updates_topic(instance_name: str) -> str:
     return f"{instance_name}-run-updates-shadow"[:63]
 
 
-def _kafka_values(kafka: KafkaEndpoint | None) -> dict[str, Any]:
+def weave_topics(weave: bool) -> tuple[str, ...]:
+    """The topics to create beside the run-updates one: Weave's, when Weave runs on this Kafka."""
+    return WEAVE_TOPICS if weave else ()
+
+
+def weave_workers_on(spec: ValuesInput) -> bool:
+    return spec.clickhouse is not None and spec.kafka is not None
+
+
+def _kafka_values(kafka: KafkaEndpoint | None, weave: bool) -> dict[str, Any]:
     """The broker (no credentials: with a broker it does not install, the chart passes none), the topic's
-    partitions, and the Runs V2 pieces that use it."""
+    partitions, the Runs V2 pieces that use it, and Weave's workers when Weave is on."""
     if kafka is None:
         return {}
     broker = {
@@ -246,9 +266,10 @@ def _kafka_values(kafka: KafkaEndpoint | None) -> dict[str, Any]:
         "brokerPort": KAFKA_PORT,
         "runUpdatesShadowNumPartitions": kafka.partitions,
     }
+    consumers = RUN_UPDATE_CONSUMERS + (WEAVE_WORKERS if weave else ())
     return {
         "global": {"kafka": broker, "env": dict(RUNS_V2_ENV)},
-        "flat-run-fields-updater": {"install": True},
+        **{consumer: {"install": True} for consumer in consumers},
     }
 
 
@@ -339,6 +360,6 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
         ]
         values = deep_merge(values, {"app": {"internalJWTMap": jwt_map}})
     values = deep_merge(values, _clickhouse_values(spec.clickhouse, secrets))
-    values = deep_merge(values, _kafka_values(spec.kafka))
+    values = deep_merge(values, _kafka_values(spec.kafka, weave=weave_workers_on(spec)))
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))
     return deep_merge(values, spec.extra_values)

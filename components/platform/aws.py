@@ -26,7 +26,7 @@ from ..aws.policies import KeyUse
 from ..aws.s3 import S3Bucket, S3BucketArgs
 from ..clickhouse_cloud.service import HTTPS_PORT
 from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
-from ..k8s.wandb_values import run_updates_topic, service_account_names
+from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
 from ..naming import bounded_name
 from .args import (
     Args,
@@ -430,6 +430,7 @@ class AwsWandbPlatform(WandbPlatform):
                 log_retention_days=args.log_retention_days,
                 topic=run_updates_topic(args.wandb.instance_name),
                 partitions=args.kafka.partitions,
+                weave_topics=weave_topics(args.clickhouse.mode != "none"),
             ),
             self._child,
         ).endpoint

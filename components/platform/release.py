@@ -21,7 +21,7 @@ from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHouseArgs
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
-from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic
+from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
 from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
 
@@ -75,7 +75,12 @@ def external_redis(redis: RedisArgs) -> RedisEndpoint | None:
 
 
 def kafka_endpoint(
-    name: str, wandb: WandbArgs, kafka: KafkaArgs, target: TargetEndpoints, parent: pulumi.Resource
+    name: str,
+    wandb: WandbArgs,
+    kafka: KafkaArgs,
+    clickhouse: ClickHouseArgs,
+    target: TargetEndpoints,
+    parent: pulumi.Resource,
 ) -> tuple[KafkaEndpoint | None, list[pulumi.Resource]]:
     """W&B's Kafka for the arguments (a managed one comes from the target), and what W&B must wait for."""
     cluster = target.cluster
@@ -93,6 +98,7 @@ def kafka_endpoint(
             topic=run_updates_topic(wandb.instance_name),
             brokers=kafka.brokers or KAFKA_BROKERS[wandb.size],
             partitions=kafka.partitions,
+            weave_topics=weave_topics(clickhouse.mode != "none"),
             storage_gb=kafka.storage_gb,
             storage_class=kafka.storage_class or cluster.storage_class,
         ),
@@ -207,7 +213,7 @@ def install_wandb(
 ) -> WandbRelease:
     """The W&B release on the target's cluster, through the cluster's Kubernetes provider."""
     weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent)
-    stream, stream_ready = kafka_endpoint(name, wandb, kafka, target, parent)
+    stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent)
     oidc = None
     if wandb.oidc is not None:
         o = wandb.oidc
