@@ -36,3 +36,32 @@ def test_nothing_points_outside_the_repository():
         if outside.search(line) and p.name != "test_repository.py"
     ]
     assert hits == []
+
+
+def _readme_section(heading_start: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index(heading_start)
+    end = readme.find("\n### ", start + 1)
+    return readme[start:end]
+
+
+def _documented(section: str) -> set[str]:
+    """The keys of a section's tables: each `code` in the first column (a row may document several)."""
+    first_columns = re.findall(r"^\| ([^|]+) \|", section, re.M)
+    return {key for column in first_columns for key in re.findall(r"`([^`]+)`", column)}
+
+
+def test_every_config_key_is_documented_in_the_readme():
+    from stacks.config import PlatformConfig
+    from stacks.config.loading import _aliases, _models
+
+    root = _documented(_readme_section("### Root keys"))
+    missing = []
+    for key, annotation in _aliases(PlatformConfig).items():
+        models = _models(annotation)
+        if not models:
+            missing += [] if key in root else [key]
+            continue
+        documented = _documented(_readme_section(f"### `{key}`"))
+        missing += [f"{key}.{sub}" for sub in _aliases(models[0]) if sub not in documented]
+    assert missing == []
