@@ -6,9 +6,6 @@ Kubernetes objects and the IRSA roles (which need the cluster's OIDC issuer) wai
 `from __future__ import annotations` here: Pulumi infers the component's schema from these annotations.
 """
 
-import ipaddress
-from dataclasses import dataclass, field
-
 import pulumi
 import pulumi_aws as aws
 
@@ -28,22 +25,13 @@ from ..clickhouse_cloud.service import HTTPS_PORT
 from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
 from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
 from ..naming import bounded_name
-from .args import (
-    Args,
-    BucketArgs,
-    ClickHouseArgs,
-    IngressArgs,
-    KafkaArgs,
-    MysqlArgs,
-    NodeSizeArgs,
-    RedisArgs,
-    WandbArgs,
-)
-from .clickhouse_cloud import clickhouse_cloud_service, memory_problems
+from .aws_args import AwsWandbPlatformArgs, aurora_version, aws_problems
+from .clickhouse_cloud import clickhouse_cloud_service
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
-from .sizes import AwsSize, resolve_size, sized
-from .validation import common_problems, kafka_problems, kubernetes_version_problem, raise_problems
-from .versions import AURORA_VERSIONS
+from .sizes import AwsSize, resolve_size
+from .validation import raise_problems
+
+__all__ = ["AwsWandbPlatform", "AwsWandbPlatformArgs"]  # what users import from here
 
 TOKEN = "wandb-platform:index:AwsWandbPlatform"
 EKS_NAME_MAX = 100
@@ -51,115 +39,7 @@ ALB_NAME_MAX = 32
 SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCache takes 255, RDS 255
 AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 BACKUP_DAYS = 14  # W&B's own AWS module's retention
-MAX_BACKUP_DAYS = 35  # Aurora's most
 BASE_TAGS = {"app": "wandb", "managed-by": "pulumi"}
-
-
-@dataclass(kw_only=True, frozen=True)
-class AwsWandbPlatformArgs(Args):
-    """Everything the AWS platform takes; the defaults are production's."""
-
-    region: str
-    """The AWS region of everything the platform creates."""
-    wandb: WandbArgs
-    """W&B itself."""
-    mysql: MysqlArgs | None = field(default_factory=MysqlArgs)
-    """`managed` is Aurora MySQL."""
-    redis: RedisArgs | None = field(default_factory=RedisArgs)
-    """`managed` is ElastiCache for Redis."""
-    bucket: BucketArgs | None = field(default_factory=BucketArgs)
-    """`managed` is an S3 bucket."""
-    ingress: IngressArgs | None = field(default_factory=IngressArgs)
-    """An ALB through the AWS Load Balancer Controller, HTTPS with an ACM certificate when `tls`."""
-    clickhouse: ClickHouseArgs | None = field(default_factory=ClickHouseArgs)
-    """Weave\'s ClickHouse: none, in the cluster, ClickHouse Cloud over PrivateLink, or yours."""
-    kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
-    """W&B\'s event stream: Amazon MSK (`managed`), yours, or none."""
-    sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
-    """Overrides of the preset that `wandb.size` picks."""
-    protect: bool | None = True
-    """Deletion protection on the cluster, database, cache, bucket and keys."""
-    high_availability: bool | None = True
-    """Three zones, a NAT gateway per zone, an Aurora reader and an ElastiCache replica."""
-    tags: dict[str, str] | None = field(default_factory=dict)
-    """Tags on every resource that takes them."""
-    name_prefix: str | None = ""
-    """Prefix of names that must be unique in the account (EKS, ALB, KMS aliases, snapshots); empty uses the
-    component's name."""
-    availability_zones: list[str] | None = field(default_factory=list)
-    """Zone names; empty takes the region's first `az_count` zones."""
-    az_count: int | None = 0
-    """Zones to span; 0 means three with high availability, else two."""
-    vpc_cidr: str | None = "10.0.0.0/16"
-    """A private range from /16 to /19."""
-    vpc_id: str | None = ""
-    """A VPC of yours (with the subnet ids below); empty creates one."""
-    public_subnet_ids: list[str] | None = field(default_factory=list)
-    """With `vpc_id`: subnets for an internet-facing ALB."""
-    private_subnet_ids: list[str] | None = field(default_factory=list)
-    """With `vpc_id`: subnets for the nodes."""
-    database_subnet_ids: list[str] | None = field(default_factory=list)
-    """With `vpc_id`: subnets for Aurora and ElastiCache."""
-    flow_logs: bool | None = True
-    """VPC flow logs to a KMS-encrypted log group."""
-    log_retention_days: int | None = 365
-    """A CloudWatch retention period for flow logs and control-plane logs."""
-    kubernetes_version: str | None = "1.35"
-    """The EKS version, 1.34 or newer."""
-    api_access_cidrs: list[str] | None = field(default_factory=list)
-    """CIDRs allowed to reach the EKS public endpoint; empty keeps the endpoint private."""
-    admin_principal_arns: list[str] | None = field(default_factory=list)
-    """IAM roles or users made cluster admins, besides the deployer."""
-    certificate_arn: str | None = ""
-    """An ACM certificate for the host; or give `route53_zone_id`."""
-    route53_zone_id: str | None = ""
-    """The host's public hosted zone, to issue and validate a certificate in."""
-    ingress_cidrs: list[str] | None = field(default_factory=lambda: ["0.0.0.0/0"])
-    """CIDRs the ALB admits."""
-    load_balancer_scheme: str | None = "internet-facing"
-    """`internet-facing` or `internal`."""
-    kms_deletion_window_days: int | None = 30
-    """Days before a deleted key is gone (7 to 30)."""
-    aurora_version: str | None = ""
-    """The Aurora engine version to create; empty takes the pinned one for `mysql.version`."""
-    redis_version: str | None = "7.1"
-    """The ElastiCache Redis OSS engine."""
-    lb_controller_chart_version: str | None = "3.5.0"
-    """Chart `aws-load-balancer-controller`."""
-    msk_version: str | None = "3.9.x"
-    """`kafka.mode` managed: the MSK Kafka version."""
-    msk_instance_type: str | None = "kafka.m7g.large"
-    """`kafka.mode` managed: the brokers' instance type."""
-    msk_volume_gb: int | None = 500
-    """`kafka.mode` managed: each broker's storage."""
-
-
-def aurora_version(args: AwsWandbPlatformArgs) -> str:
-    return args.aurora_version or AURORA_VERSIONS.get(args.mysql.version, "")
-
-
-def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
-    """Every problem with the arguments, by argument path; None where that argument is fine."""
-    _, size_problems = sized("aws", args.wandb.size, args.sizes.given())
-    version, days = args.mysql.version, args.mysql.backup_retention_days
-    problems = [
-        *common_problems(args, cloud_here=True),
-        *memory_problems(args.wandb, args.clickhouse),
-        *kafka_problems(args.kafka, managed_here=True),
-        ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
-        *[("sizes", p) for p in size_problems],
-    ]
-    if not aurora_version(args).startswith(f"{version}."):
-        problems.append(("aurora_version", f"{aurora_version(args)} is not MySQL {version} (mysql.version)"))
-    if days and days > MAX_BACKUP_DAYS:
-        problems.append(("mysql.backup_retention_days", f"Aurora keeps at most {MAX_BACKUP_DAYS} days"))
-    if args.ingress.tls and not (args.certificate_arn or args.route53_zone_id):
-        problems.append(("certificate_arn", "the ALB needs a certificate while ingress.tls is on (or route53_zone_id)"))
-    if args.bucket.provider not in ("", "s3"):
-        problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
-    if any(ipaddress.ip_network(c).prefixlen == 0 for c in args.api_access_cidrs):
-        problems.append(("api_access_cidrs", "0.0.0.0/0 would open the control plane to the internet"))
-    return problems
 
 
 def _kms_keys(args: AwsWandbPlatformArgs) -> dict[str, KeyUse]:
