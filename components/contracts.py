@@ -14,6 +14,14 @@ Str = pulumi.Input[str]
 
 
 @dataclass(frozen=True)
+class MysqlAdmin:
+    """An administrative user of W&B's MySQL that is not W&B's own: what Vault rotates W&B's password with."""
+
+    user: Str
+    password: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
 class MysqlEndpoint:
     host: Str
     password: pulumi.Output[str]
@@ -21,6 +29,7 @@ class MysqlEndpoint:
     database: Str = "wandb_local"
     user: Str = "wandb"
     ca_cert: pulumi.Output[str] | None = None
+    admin: MysqlAdmin | None = None  # a managed server's second user, made when Vault rotates W&B's password
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class ClusterInfo:
     k8s_provider: pulumi.ProviderResource
     oidc_issuer: Str
     storage_class: str = ""
+    api_server: Str = ""  # the API server's URL and CA, for a Vault outside the cluster to review tokens with
+    api_ca_cert: Str = ""
 
 
 @dataclass(frozen=True)

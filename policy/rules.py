@@ -345,3 +345,51 @@ RULES = [
 def violations(typ: str, props: Props, protect: bool) -> list[tuple[str, str]]:
     """(rule name, message) for every rule the resource breaks."""
     return [(rule.name, message) for rule in RULES for message in rule.check(typ, props, protect)]
+
+
+# --- across a stack --------------------------------------------------------------------------------------
+
+VSO_SYNCED = (
+    "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret",
+    "kubernetes:secrets.hashicorp.com/v1beta1:VaultDynamicSecret",
+)
+PUBLIC_KEYS = {"ca.crt"}  # a Secret holding only a CA certificate (what VSO reads a private CA from)
+
+
+@dataclass(frozen=True)
+class StackRule:
+    name: str
+    description: str
+    remediation: str
+    check: Callable[[list[tuple[str, Props]]], list[str]]
+
+
+def vault_synced_secrets_only(resources: list[tuple[str, Props]]) -> list[str]:
+    """Where Vault's operator makes the Secrets, Pulumi writes none holding a credential: the value would sit in
+    Pulumi's state and fight the synced copy."""
+    synced = {dig(props, "metadata", "namespace") for typ, props in resources if typ in VSO_SYNCED}
+    found = []
+    for typ, props in resources:
+        if typ != "kubernetes:core/v1:Secret" or dig(props, "metadata", "namespace") not in synced:
+            continue
+        keys = set(dig(props, "stringData") or {}) | set(dig(props, "data") or {})
+        if keys - PUBLIC_KEYS:
+            found.append(
+                f"Secret {dig(props, 'metadata', 'name')} in namespace {dig(props, 'metadata', 'namespace')} holds "
+                f"{', '.join(sorted(keys - PUBLIC_KEYS))} although that namespace's Secrets are synced from Vault"
+            )
+    return found
+
+
+STACK_RULES = [
+    StackRule(
+        "vault-synced-secrets-only",
+        "With Vault as the secrets backend, no credential is written as a Kubernetes Secret by Pulumi.",
+        "Write the credential to Vault and sync it (wandb-platform's secrets backend `vault` does).",
+        vault_synced_secrets_only,
+    ),
+]
+
+
+def stack_violations(resources: list[tuple[str, Props]]) -> list[tuple[str, str]]:
+    return [(rule.name, message) for rule in STACK_RULES for message in rule.check(resources)]

@@ -12,7 +12,7 @@ def aws_args(cfg: PlatformConfig, names: StackNames) -> AwsWandbPlatformArgs:
     a = cfg.aws
     return AwsWandbPlatformArgs(
         region=cfg.aws_region or "",
-        **common_args(cfg),
+        **common_args(cfg, names),
         sizes=size_args(cfg),
         protect=cfg.protect,
         high_availability=cfg.ha,

@@ -8,10 +8,10 @@ from stacks.config import PlatformConfig
 from stacks.wandb_args import common_args
 
 
-def existing_args(cfg: PlatformConfig) -> ExistingClusterWandbArgs:
+def existing_args(cfg: PlatformConfig, names: StackNames) -> ExistingClusterWandbArgs:
     ex = cfg.existing
     return ExistingClusterWandbArgs(
-        **common_args(cfg),
+        **common_args(cfg, names),
         kubeconfig=ex.kubeconfig,
         context=ex.context,
         ingress_class=ex.ingress_class,
@@ -24,4 +24,4 @@ def existing_args(cfg: PlatformConfig) -> ExistingClusterWandbArgs:
 
 def build_existing(cfg: PlatformConfig, names: StackNames) -> dict:
     """W&B, and an object store when asked, on the cluster the kubeconfig names; returns the stack outputs."""
-    return ExistingClusterWandb(names.logical, existing_args(cfg)).stack_outputs()
+    return ExistingClusterWandb(names.logical, existing_args(cfg, names)).stack_outputs()

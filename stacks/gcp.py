@@ -13,7 +13,7 @@ def gcp_args(cfg: PlatformConfig, names: StackNames) -> GcpWandbPlatformArgs:
     return GcpWandbPlatformArgs(
         project=cfg.gcp_project or "",
         region=cfg.gcp_region,
-        **common_args(cfg),
+        **common_args(cfg, names),
         sizes=size_args(cfg),
         protect=cfg.protect,
         high_availability=cfg.ha,

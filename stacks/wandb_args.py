@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 from pydantic import SecretStr
 
+from components.naming import StackNames
 from components.platform.args import (
     BucketArgs,
     ClickHouseArgs,
@@ -14,6 +15,8 @@ from components.platform.args import (
     NodeSizeArgs,
     OidcArgs,
     RedisArgs,
+    SecretsArgs,
+    VaultArgs,
     WandbArgs,
 )
 from stacks.config import PlatformConfig
@@ -122,9 +125,34 @@ def kafka_args(cfg: PlatformConfig) -> KafkaArgs:
     )
 
 
-def common_args(cfg: PlatformConfig) -> dict:
+def secrets_args(cfg: PlatformConfig, names: StackNames) -> SecretsArgs:
+    """The backend; a Vault's mounts are named after the stack's physical prefix unless given, so that stacks
+    sharing a Vault keep apart."""
+    v = cfg.vault
+    if cfg.secrets.backend != "vault" or v is None:
+        return SecretsArgs(backend=cfg.secrets.backend)
+    return SecretsArgs(
+        backend="vault",
+        vault=VaultArgs(
+            address=v.address,
+            namespace=v.namespace,
+            ca_cert=v.ca_cert,
+            kv_mount=v.kv_mount or names.physical,
+            auth_mount=v.auth_mount or f"kubernetes-{names.physical}",
+            kubernetes_host=v.kubernetes_host,
+            kubernetes_ca_cert=v.kubernetes_ca_cert,
+            login_mount=v.login_mount,
+            login_role=v.login_role,
+            rotation_period_hours=v.rotation_period_hours,
+            secrets_operator_chart_version=v.secrets_operator_chart_version,
+        ),
+    )
+
+
+def common_args(cfg: PlatformConfig, names: StackNames) -> dict:
     """The arguments every platform component takes, by their names there."""
     return dict(
+        secrets=secrets_args(cfg, names),
         wandb=wandb_args(cfg),
         mysql=mysql_args(cfg),
         redis=redis_args(cfg),

@@ -249,6 +249,10 @@ CONFIG_KEYS = [
     "target",
     "ingress",
     "values",
+    "clickhouse",
+    "kafka",
+    "secrets",
+    "vault",
 ]
 ANY_VALUE = st.one_of(
     st.none(),
@@ -256,10 +260,24 @@ ANY_VALUE = st.one_of(
     st.integers(-5, 70000),
     st.text(max_size=30),
     st.sampled_from(
-        ["small", "xxlarge", "https://w.example.com", "in-cluster", "managed", "external", "gcp", "aws", "existing"]
+        [
+            "small",
+            "xxlarge",
+            "https://w.example.com",
+            "in-cluster",
+            "managed",
+            "external",
+            "gcp",
+            "aws",
+            "existing",
+            "vault",
+            "kubernetes",
+        ]
     ),
     st.dictionaries(
-        st.sampled_from(["mode", "host", "port", "password", "name", "tls"]), st.text(max_size=10), max_size=3
+        st.sampled_from(["mode", "host", "port", "password", "name", "tls", "backend", "address", "loginRole"]),
+        st.text(max_size=10),
+        max_size=3,
     ),
 )
 

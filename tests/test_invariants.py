@@ -1,6 +1,8 @@
 """Invariants over every committed stack file: credentials only in Secrets, references that resolve,
 customer-managed keys, no public addresses and protection in production, parallel provisioning."""
 
+import json
+
 import pytest
 
 from components.k8s.wandb_values import secret_layout
@@ -9,6 +11,9 @@ from stacks.plan import REQUIRED_SECRETS, stack_config
 from tests.conftest import STACK_FILES, dig, leaves, planned, wandb_cr
 
 SECRET_TYPE = "kubernetes:core/v1:Secret"
+KV_ENTRY = "vault:kv/secretV2:SecretV2"
+VSO_STATIC = "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret"
+VSO_DYNAMIC = "kubernetes:secrets.hashicorp.com/v1beta1:VaultDynamicSecret"
 STATEFUL = {
     "gcp:container/cluster:Cluster",
     "gcp:sql/databaseInstance:DatabaseInstance",
@@ -56,8 +61,18 @@ def test_every_committed_stack_plans(stack_run):
     assert len(stack_run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")) == 1
 
 
+def credentials_of(run) -> set[str]:
+    """Every credential the run sent as a secret, including each value of a secret JSON document (a Vault
+    entry's data)."""
+    values = set(run.secret_values)
+    for v in run.secret_values:
+        if v.startswith("{"):
+            values |= {leaf for leaf in leaves(json.loads(v)) if isinstance(leaf, str)}
+    return {v for v in values if len(v) >= 8 and "BEGIN CERTIFICATE" not in v}
+
+
 def test_no_plaintext_credential_outside_a_secret(stack_run):
-    credentials = {v for v in stack_run.secret_values if len(v) >= 8 and "BEGIN CERTIFICATE" not in v}
+    credentials = credentials_of(stack_run)
     assert REQUIRED_SECRETS["wandb-platform:license"] in credentials, "no secret sent: the check would prove nothing"
     for r in stack_run.resources:
         shown = set(leaves(r.inputs)) | set(leaves(r.outputs))
@@ -69,7 +84,7 @@ def test_no_plaintext_credential_outside_a_secret(stack_run):
 def test_no_credential_in_any_kubernetes_object_but_a_secret(stack_run):
     """Kubernetes keeps a custom resource, a ConfigMap or Helm values in plain text, whatever Pulumi's state
     does: a credential there is a leak even when Pulumi marked it secret."""
-    credentials = {v for v in stack_run.secret_values if len(v) >= 8 and "BEGIN CERTIFICATE" not in v}
+    credentials = credentials_of(stack_run)
     for r in stack_run.resources:
         if r.type.startswith("kubernetes:") and r.type != SECRET_TYPE:
             assert not credentials & set(leaves(r.plain_inputs)), f"{r.type} {r.name} carries a credential"
@@ -82,6 +97,29 @@ def test_secret_keys_stay_visible_while_values_are_redacted(stack_run):
         assert set(data) == set(s.plain_inputs["stringData"])
 
 
+def synced_secrets(run, namespace: str) -> set[tuple[str, str]]:
+    """(Secret, key) pairs the Vault Secrets Operator makes in `namespace`: each KV entry's keys under its
+    VaultStaticSecret's destination, and each VaultDynamicSecret's templates."""
+    entries = {
+        (e.plain_inputs["mount"], e.plain_inputs["name"]): json.loads(e.plain_inputs["dataJson"])
+        for e in run.of_type(KV_ENTRY)
+    }
+    made = set()
+    for obj in run.of_type(VSO_STATIC) + run.of_type(VSO_DYNAMIC):
+        if obj.plain_inputs["metadata"]["namespace"] != namespace:
+            continue
+        spec = obj.plain_inputs["spec"]
+        target = spec["destination"]
+        assert target["create"] is True and target["transformation"]["excludeRaw"] is True
+        if obj.type == VSO_STATIC:
+            keys = entries[(spec["mount"], spec["path"])]
+        else:
+            assert target["transformation"]["excludes"] == [".*"]  # only the templates' keys
+            keys = target["transformation"]["templates"]
+        made |= {(target["name"], key) for key in keys}
+    return made
+
+
 def test_every_secret_reference_in_the_values_exists_with_its_key(stack_run):
     cr = wandb_cr(stack_run)
     namespace = cr.plain_inputs["metadata"]["namespace"]
@@ -90,7 +128,7 @@ def test_every_secret_reference_in_the_values_exists_with_its_key(stack_run):
         for s in stack_run.of_type(SECRET_TYPE)
         if s.plain_inputs["metadata"]["namespace"] == namespace
         for key in s.plain_inputs["stringData"]
-    }
+    } | synced_secrets(stack_run, namespace)
     g = cr.plain_inputs["spec"]["values"]["global"]
     referenced = {
         (g["licenseSecret"]["name"], g["licenseSecret"]["key"]),
@@ -120,7 +158,11 @@ def test_the_custom_resource_waits_for_the_operator_its_secrets_and_every_other_
     releases = stack_run.of_type("kubernetes:helm.sh/v3:Release")
     assert "wandb-operator" in {r.plain_inputs["name"] for r in releases}
     namespace = cr.plain_inputs["metadata"]["namespace"]
-    secrets = [s for s in stack_run.of_type(SECRET_TYPE) if s.plain_inputs["metadata"]["namespace"] == namespace]
+    secrets = [
+        s
+        for s in stack_run.of_type(SECRET_TYPE) + stack_run.of_type(VSO_STATIC) + stack_run.of_type(VSO_DYNAMIC)
+        if s.plain_inputs["metadata"]["namespace"] == namespace
+    ]
     waits_for = closure(stack_run, cr.urn)
     assert secrets and all(r.urn in waits_for for r in [*releases, *secrets])
 

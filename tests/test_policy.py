@@ -5,7 +5,7 @@ import pytest
 from pulumi_policy import EnforcementLevel, PolicyResourceOptions, ResourceValidationArgs, Secret
 
 from policy.policies import POLICIES
-from policy.rules import RULES, violations
+from policy.rules import RULES, STACK_RULES, stack_violations, violations
 from stacks.plan import plan_json
 from tests.conftest import STACK_FILES, planned
 
@@ -170,7 +170,24 @@ def test_each_rule_passes_a_good_resource_and_fails_a_bad_one(rule, typ, good, b
 
 
 def test_every_rule_has_a_case_and_a_policy():
-    assert {c[0] for c in CASES} == {r.name for r in RULES} == {p.name for p in POLICIES}
+    assert {c[0] for c in CASES} | {"vault-synced-secrets-only"} == {r.name for r in RULES + STACK_RULES}
+    assert {r.name for r in RULES + STACK_RULES} == {p.name for p in POLICIES}
+
+
+def test_a_credential_secret_beside_vault_synced_ones_is_refused():
+    synced = ("kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret", {"metadata": {"namespace": "wandb"}})
+
+    def secret(namespace, **data):
+        return ("kubernetes:core/v1:Secret", {"metadata": {"name": "s", "namespace": namespace}, "stringData": data})
+
+    assert stack_violations([synced, secret("wandb", **{"ca.crt": "PEM"}), secret("other", password="x")]) == []
+    assert stack_violations([synced, secret("wandb", password="x")]) == [
+        (
+            "vault-synced-secrets-only",
+            "Secret s in namespace wandb holds password although that namespace's Secrets are synced from Vault",
+        )
+    ]
+    assert stack_violations([secret("wandb", password="x")]) == []  # the kubernetes backend
 
 
 def test_protection_is_required_outside_dev_only():
@@ -229,4 +246,4 @@ def test_every_committed_stack_passes_its_own_policy_pack(stack):
     found = [
         (r["type"], r["name"], v) for r in plan["resources"] for v in violations(r["type"], r["inputs"], r["protect"])
     ]
-    assert found == []
+    assert found == [] and stack_violations([(r["type"], r["inputs"]) for r in plan["resources"]]) == []

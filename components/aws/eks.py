@@ -4,6 +4,7 @@ with IMDSv2 and encrypted gp3 disks, the core add-ons, a default encrypted gp3 S
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +118,8 @@ class EksCluster(pulumi.ComponentResource):
             k8s_provider=provider,
             oidc_issuer=self.issuer,
             storage_class="gp3",
+            api_server=cluster.endpoint,
+            api_ca_cert=cluster.certificate_authority.apply(lambda c: base64.b64decode(c.data or "").decode()),
         )
         self.register_outputs({"name": cluster.name, "endpoint": cluster.endpoint, "kubeconfig": kubeconfig})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -206,5 +207,7 @@ class GkeCluster(pulumi.ComponentResource):
             k8s_provider=provider,
             oidc_issuer=cluster.name.apply(lambda n: oidc_issuer(args.project, args.region, n)),
             storage_class=ENCRYPTED_STORAGE_CLASS,
+            api_server=pulumi.Output.concat("https://", cluster.endpoint),
+            api_ca_cert=cluster.master_auth.cluster_ca_certificate.apply(lambda c: base64.b64decode(c or "").decode()),
         )
         self.register_outputs({"name": cluster.name, "endpoint": cluster.endpoint, "kubeconfig": kubeconfig})

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_random as random
 
-from ..contracts import MysqlEndpoint
+from ..contracts import MysqlAdmin, MysqlEndpoint
 from .private_service import PrivateServiceArgs
 
 TOKEN = "wandb-platform:index:CloudSqlMysql"
@@ -38,6 +38,7 @@ class CloudSqlArgs(PrivateServiceArgs):
     backup_retention_days: int = 7
     database: str = "wandb_local"
     user: str = "wandb"
+    admin_user: str = ""  # a second user for Vault to rotate `user`'s password with; "" = none
 
 
 class CloudSqlMysql(pulumi.ComponentResource):
@@ -93,6 +94,7 @@ class CloudSqlMysql(pulumi.ComponentResource):
             opts=stateful,
         )
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
+        rotated = bool(args.admin_user)  # Vault changes the password from now on: later runs leave it be
         user = gcp.sql.User(
             f"{name}-user",
             project=args.project,
@@ -100,8 +102,11 @@ class CloudSqlMysql(pulumi.ComponentResource):
             name=args.user,
             host="%",
             password=password.result,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[database]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[database], ignore_changes=["password"] if rotated else None
+            ),
         )
+        admin = self._admin(name, args, instance) if rotated else None
         self.instance = instance
         self.endpoint = MysqlEndpoint(
             host=instance.private_ip_address,
@@ -110,5 +115,26 @@ class CloudSqlMysql(pulumi.ComponentResource):
             user=user.name,
             password=pulumi.Output.secret(pulumi.Output.all(user.id, password.result).apply(lambda a: a[1])),
             ca_cert=pulumi.Output.secret(instance.server_ca_certs.apply(lambda certs: certs[0].cert if certs else "")),
+            admin=admin,
         )
         self.register_outputs({"host": instance.private_ip_address, "connectionName": instance.connection_name})
+
+    def _admin(self, name: str, args: CloudSqlArgs, instance: gcp.sql.DatabaseInstance) -> MysqlAdmin:
+        """Cloud SQL's users made through its API hold `cloudsqlsuperuser`, enough to change another user's
+        password; W&B never sees this one."""
+        password = random.RandomPassword(
+            f"{name}-admin-password", length=32, special=False, opts=pulumi.ResourceOptions(parent=self)
+        )
+        admin = gcp.sql.User(
+            f"{name}-admin",
+            project=args.project,
+            instance=instance.name,
+            name=args.admin_user,
+            host="%",
+            password=password.result,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return MysqlAdmin(
+            user=admin.name,
+            password=pulumi.Output.secret(pulumi.Output.all(admin.id, password.result).apply(lambda a: a[1])),
+        )

@@ -1,18 +1,20 @@
 """The W&B release on any cluster: namespace, credential Secrets, the operator, the WeightsAndBiases resource.
 
 Cloud-neutral: it takes endpoints (components.contracts) and never knows which cloud made them. Credentials go
-only into Secrets; the custom resource references them by name and key (components.k8s.wandb_values).
+only into Secrets, through a secrets backend (components.k8s.credentials); the custom resource references them
+by name and key (components.k8s.wandb_values).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from .credentials import KubernetesSecrets, Rotatable, SecretsBackend, grouped
 from .namespace import MANAGED_BY, baseline_namespace
 from .wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values, weave_workers_on
 
@@ -29,14 +31,7 @@ class WandbReleaseArgs:
     operator_image_tag: str = "1.22.0"
     wandb_chart_version: str = ""  # "" lets the operator pick the operator-wandb chart
     wait_for: Sequence[pulumi.Resource] = ()  # what W&B needs running first: an ingress controller, a store
-
-
-def _secret_data(refs_and_values: list[tuple[SecretRef, pulumi.Input[str]]]) -> dict[str, dict[str, pulumi.Input[str]]]:
-    """Secret name -> {key: value}, grouping references that share a Secret."""
-    data: dict[str, dict[str, pulumi.Input[str]]] = {}
-    for ref, value in refs_and_values:
-        data.setdefault(ref.name, {})[ref.key] = value
-    return data
+    secrets: SecretsBackend = field(default_factory=KubernetesSecrets)
 
 
 class WandbRelease(pulumi.ComponentResource):
@@ -83,16 +78,12 @@ class WandbRelease(pulumi.ComponentResource):
             if bucket.secret_key is not None:
                 credentials.append((refs.bucket_secret_key, bucket.secret_key))
 
-        self.secrets = [
-            k8s.core.v1.Secret(
-                f"{name}-{secret_name}",
-                metadata={"name": secret_name, "namespace": ns, "labels": MANAGED_BY},
-                type="Opaque",
-                string_data={key: pulumi.Output.secret(value) for key, value in data.items()},
-                opts=child,
-            )
-            for secret_name, data in _secret_data(credentials).items()
-        ]
+        rotatable = None
+        if spec.mysql is not None and spec.mysql.admin is not None:
+            rotatable = Rotatable(refs.mysql_password, spec.mysql)
+        self.secrets = args.secrets.publish(name, ns, grouped(credentials), rotatable, child)
+        if args.secrets.rotates:
+            spec = replace(spec, restart_on_secret_change=True)
 
         operator = k8s.helm.v3.Release(
             f"{name}-operator",

@@ -123,6 +123,7 @@ class ValuesInput:
     mysql_version: str = "8.4"  # the in-cluster MySQL's image tag
     clickhouse: ClickHouseEndpoint | None = None  # None: no Weave traces
     kafka: KafkaEndpoint | None = None  # None: no event stream (no Runs V2 run store)
+    restart_on_secret_change: bool = False  # the chart's Reloader: pods restart when a Secret they use changes
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -362,4 +363,6 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
     values = deep_merge(values, _clickhouse_values(spec.clickhouse, secrets))
     values = deep_merge(values, _kafka_values(spec.kafka, weave=weave_workers_on(spec)))
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))
+    if spec.restart_on_secret_change:
+        values = deep_merge(values, {"reloader": {"install": True}})
     return deep_merge(values, spec.extra_values)

@@ -278,3 +278,43 @@ class NodeSizeArgs(Args):
 
     def given(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) is not None}
+
+
+@dataclass(kw_only=True, frozen=True)
+class VaultArgs(Args):
+    """A Vault you run, which the platform configures for W&B (through `VAULT_TOKEN` from the environment, or a
+    JWT login) and the cluster syncs W&B's Secrets from."""
+
+    address: str
+    """Vault's `https://` address, as both the deployer and the cluster reach it."""
+    namespace: str | None = ""
+    """A Vault Enterprise namespace; empty is the root."""
+    ca_cert: str | None = ""
+    """The PEM of Vault's private CA, trusted by the cluster's sync; empty uses the system's roots."""
+    kv_mount: str | None = ""
+    """W&B's KV v2 mount; empty is the component's name."""
+    auth_mount: str | None = ""
+    """W&B's Kubernetes auth mount; empty is `kubernetes-<component name>`."""
+    kubernetes_host: str | None = ""
+    """The cluster's API server as Vault reaches it; empty takes the platform cluster's."""
+    kubernetes_ca_cert: str | None = ""
+    """With `kubernetes_host`: the API server's CA."""
+    login_mount: str | None = ""
+    """A JWT/OIDC auth mount the provider logs in with (the JWT from `TERRAFORM_VAULT_AUTH_JWT`); empty uses
+    `VAULT_TOKEN`."""
+    login_role: str | None = ""
+    """With `login_mount`: the role to log in as."""
+    rotation_period_hours: int | None = 720
+    """How often Vault rotates W&B's MySQL password (with a managed MySQL)."""
+    secrets_operator_chart_version: str | None = "1.4.1"
+    """Chart `vault-secrets-operator` from https://helm.releases.hashicorp.com."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class SecretsArgs(Args):
+    """Where W&B's credentials live: Kubernetes Secrets written by Pulumi, or a Vault they are synced from."""
+
+    backend: str | None = "kubernetes"
+    """`kubernetes` or `vault`."""
+    vault: VaultArgs | None = None
+    """With backend `vault`: the Vault."""

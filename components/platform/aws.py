@@ -142,6 +142,7 @@ class AwsWandbPlatform(WandbPlatform):
             args.redis,
             args.clickhouse,
             args.kafka,
+            args.secrets,
             TargetEndpoints(
                 cluster=eks.info,
                 cloud_provider="aws",

@@ -13,6 +13,7 @@ from .args import (
     MysqlArgs,
     NodeSizeArgs,
     RedisArgs,
+    SecretsArgs,
     WandbArgs,
 )
 from .clickhouse_cloud import memory_problems
@@ -43,6 +44,8 @@ class AwsWandbPlatformArgs(Args):
     """Weave\'s ClickHouse: none, in the cluster, ClickHouse Cloud over PrivateLink, or yours."""
     kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
     """W&B\'s event stream: Amazon MSK (`managed`), yours, or none."""
+    secrets: SecretsArgs | None = field(default_factory=SecretsArgs)
+    """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True

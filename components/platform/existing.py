@@ -11,7 +11,17 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import BucketInfo, ClusterInfo, IngressSettings, WorkloadIdentity
 from ..k8s.object_store import InClusterObjectStore, InClusterObjectStoreArgs
-from .args import Args, BucketArgs, ClickHouseArgs, IngressArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
+from .args import (
+    Args,
+    BucketArgs,
+    ClickHouseArgs,
+    IngressArgs,
+    KafkaArgs,
+    MysqlArgs,
+    RedisArgs,
+    SecretsArgs,
+    WandbArgs,
+)
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .validation import common_problems, kafka_problems, raise_problems
 
@@ -37,6 +47,8 @@ class ExistingClusterWandbArgs(Args):
     """Weave\'s ClickHouse: none, in the cluster, or yours."""
     kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
     """W&B\'s event stream: yours, or none."""
+    secrets: SecretsArgs | None = field(default_factory=SecretsArgs)
+    """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
     kubeconfig: str | None = ""
     """A kubeconfig file; empty uses $KUBECONFIG, else ~/.kube/config."""
     context: str | None = ""
@@ -117,6 +129,7 @@ class ExistingClusterWandb(WandbPlatform):
             args.redis,
             args.clickhouse,
             args.kafka,
+            args.secrets,
             TargetEndpoints(
                 cluster=cluster,
                 cloud_provider=args.cloud_provider,

@@ -33,6 +33,7 @@ TOKEN = "wandb-platform:index:GcpWandbPlatform"
 GCP_ACCOUNT_ID_MAX = 30
 GCP_NAME_MAX = 63
 DNS_API = "dns.googleapis.com"  # ClickHouse Cloud's private zone
+VAULT_MYSQL_ADMIN = "vault-admin"  # the Cloud SQL user Vault rotates W&B's password with
 BACKUP_DAYS = 7  # W&B's own GCP module's retention
 BASE_LABELS = {"app": "wandb", "managed-by": "pulumi"}
 
@@ -138,6 +139,7 @@ class GcpWandbPlatform(WandbPlatform):
             args.redis,
             args.clickhouse,
             args.kafka,
+            args.secrets,
             TargetEndpoints(
                 cluster=cluster.info,
                 cloud_provider="gcp",
@@ -233,6 +235,7 @@ class GcpWandbPlatform(WandbPlatform):
                     backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
                     database=args.mysql.database,
                     user=args.mysql.user,
+                    admin_user=VAULT_MYSQL_ADMIN if args.secrets.backend == "vault" else "",
                 ),
                 self._child,
             ).endpoint

@@ -12,6 +12,7 @@ from .args import (
     MysqlArgs,
     NodeSizeArgs,
     RedisArgs,
+    SecretsArgs,
     WandbArgs,
 )
 from .clickhouse_cloud import memory_problems
@@ -51,6 +52,8 @@ class GcpWandbPlatformArgs(Args):
     """Weave\'s ClickHouse: none, in the cluster, ClickHouse Cloud over Private Service Connect, or yours."""
     kafka: KafkaArgs | None = field(default_factory=KafkaArgs)
     """W&B\'s event stream: in the cluster, yours, or none."""
+    secrets: SecretsArgs | None = field(default_factory=SecretsArgs)
+    """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True

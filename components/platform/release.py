@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pulumi
+import pulumi_vault as vault
 
 from ..contracts import (
     BucketInfo,
@@ -19,10 +20,12 @@ from ..contracts import (
 )
 from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHouseArgs
+from ..k8s.credentials import KubernetesSecrets, SecretsBackend
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
-from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
+from ..vault.backend import VaultSecrets, VaultSettings
+from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, SecretsArgs, WandbArgs
 from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
 
 
@@ -201,6 +204,34 @@ def clickhouse_endpoint(
     return server.endpoint, [server.server]
 
 
+def secrets_backend(
+    name: str, wandb: WandbArgs, secrets: SecretsArgs, cluster: ClusterInfo, parent: pulumi.Resource
+) -> SecretsBackend:
+    """Kubernetes Secrets written here, or a Vault configured through its own explicit provider (logged in with
+    `VAULT_TOKEN` from the environment, or a JWT login) that the cluster syncs them from."""
+    if secrets.backend != "vault":
+        return KubernetesSecrets()
+    v = secrets.vault
+    login = {"mount": v.login_mount, "role": v.login_role} if v.login_role else None
+    provider = vault.Provider(
+        f"{name}-vault", address=v.address, auth_login_jwt=login, opts=pulumi.ResourceOptions(parent=parent)
+    )
+    settings = VaultSettings(
+        address=v.address,
+        kv_mount=v.kv_mount or name,
+        auth_mount=v.auth_mount or f"kubernetes-{name}",
+        path=wandb.instance_name,
+        namespace=wandb.namespace,
+        kubernetes_host=v.kubernetes_host or cluster.api_server,
+        kubernetes_ca_cert=v.kubernetes_ca_cert or cluster.api_ca_cert or None,
+        vault_namespace=v.namespace,
+        ca_cert=v.ca_cert,
+        rotation_period_hours=v.rotation_period_hours,
+        secrets_operator_chart_version=v.secrets_operator_chart_version,
+    )
+    return VaultSecrets(settings, provider)
+
+
 def install_wandb(
     name: str,
     wandb: WandbArgs,
@@ -208,6 +239,7 @@ def install_wandb(
     redis: RedisArgs,
     clickhouse: ClickHouseArgs,
     kafka: KafkaArgs,
+    secrets: SecretsArgs,
     target: TargetEndpoints,
     parent: pulumi.Resource,
 ) -> WandbRelease:
@@ -246,6 +278,7 @@ def install_wandb(
             operator_image_tag=wandb.operator_image_tag,
             wandb_chart_version=wandb.wandb_chart_version,
             wait_for=[*target.wait_for, *weave_ready, *stream_ready],
+            secrets=secrets_backend(name, wandb, secrets, target.cluster, parent),
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
     )

@@ -18,6 +18,7 @@ DATASTORE_MODES = ("managed", "in-cluster", "external")
 SIZES = ("small", "medium", "large", "xlarge", "xxlarge")
 CLICKHOUSE_MODES = ("none", "in-cluster", "replicated", "cloud", "external")
 KAFKA_MODES = ("none", "in-cluster", "managed", "external")
+SECRETS_BACKENDS = ("kubernetes", "vault")
 KAFKA_PORT = 9092
 MANAGED_KAFKA_ONLY_ON_AWS = (
     "'managed' is Amazon MSK, on target aws only: the other clouds' managed Kafka (Google Managed Kafka, "
@@ -178,6 +179,38 @@ def kafka_problems(kafka: Any, managed_here: bool) -> list[tuple[str, str | None
     ]
 
 
+def https_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    return None if parts.scheme == "https" and parts.hostname else "must be an https:// URL"
+
+
+def secrets_problems(secrets: Any, api_server_known: bool) -> list[tuple[str, str | None]]:
+    """The secrets backend; `api_server_known` says whether the target knows its cluster's API server (which an
+    outside Vault reviews the sync's tokens with)."""
+    vault = secrets.vault
+    if secrets.backend != "vault":
+        return [
+            ("secrets.backend", one_of_problem(secrets.backend, SECRETS_BACKENDS)),
+            ("secrets.vault", "applies with backend 'vault' only" if vault is not None else None),
+        ]
+    if vault is None:
+        return [("secrets.vault", "required with backend 'vault'")]
+    host = vault.kubernetes_host
+    unknown_host = not host and not api_server_known
+    return [
+        ("secrets.vault.address", https_problem(vault.address)),
+        ("secrets.vault.kubernetes_host", https_problem(host) if host else None),
+        (
+            "secrets.vault.kubernetes_host",
+            "required here: the cluster's API server, as Vault reaches it" if unknown_host else None,
+        ),
+        (
+            "secrets.vault.login_role",
+            "login_mount and login_role go together" if bool(vault.login_mount) != bool(vault.login_role) else None,
+        ),
+    ]
+
+
 def common_problems(args: Any, *, cloud_here: bool) -> list[tuple[str, str | None]]:
     """The checks every target makes on the arguments it shares: `wandb`, `mysql`, `redis`, `ingress`,
     `clickhouse` (`cloud_here`: the target can reach ClickHouse Cloud privately)."""
@@ -194,4 +227,5 @@ def common_problems(args: Any, *, cloud_here: bool) -> list[tuple[str, str | Non
         ("redis.mode", one_of_problem(redis.mode, DATASTORE_MODES)),
         ("redis", endpoint_problem(redis.mode, host=redis.host)),
         *clickhouse_problems(args.clickhouse, cloud_here),
+        *secrets_problems(args.secrets, api_server_known=cloud_here),
     ]

@@ -150,6 +150,16 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
         )
     if section(raw, "kafka").get("mode") == "managed" and target != "aws":
         problems.append(f"{PROJECT}:kafka.mode: {MANAGED_KAFKA_ONLY_ON_AWS}")
+    vault_backend = section(raw, "secrets").get("backend") == "vault"
+    if vault_backend and f"{PROJECT}:vault" not in raw:
+        problems.append(f"{PROJECT}:vault: required with {PROJECT}:secrets.backend vault (at least vault.address)")
+    if not vault_backend and f"{PROJECT}:vault" in raw:
+        problems.append(f"{PROJECT}:vault: applies with {PROJECT}:secrets.backend vault only")
+    if vault_backend and target == "existing" and not section(raw, "vault").get("kubernetesHost"):
+        problems.append(
+            f"{PROJECT}:vault.kubernetesHost: required on target 'existing': the cluster's API server as Vault "
+            "reaches it (Vault reviews the sync's tokens there)"
+        )
     if section(raw, "clickhouse").get("mode") == "cloud" and target not in CLOUD_TARGETS:
         problems.append(f"{PROJECT}:clickhouse.mode: {CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS}")
     if target in CLOUD_TARGETS:

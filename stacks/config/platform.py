@@ -14,6 +14,7 @@ from components.platform.validation import host_problem
 from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section, raise_if
 from stacks.config.datastores import BucketConfig, ClickHouseConfig, KafkaConfig, MysqlConfig, RedisConfig
+from stacks.config.secrets import SecretsConfig, VaultConfig
 from stacks.config.targets import AwsConfig, ExistingConfig, GcpConfig
 
 BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3"}  # the store each cloud's workload identity reaches
@@ -95,6 +96,8 @@ class PlatformConfig(BaseModel):
     operator: OperatorConfig = OperatorConfig()
     ingress: IngressConfig = IngressConfig()
     oidc: OidcConfig | None = None
+    secrets: SecretsConfig = SecretsConfig()
+    vault: VaultConfig | None = None  # with secrets.backend vault
     values: dict[str, Any] = {}
     gcp: GcpConfig = GcpConfig()
     aws: AwsConfig = AwsConfig()

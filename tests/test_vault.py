@@ -1,0 +1,172 @@
+"""The Vault secrets backend: its pure pieces (policy, rotation, password policy, sync specs), the committed
+`vault` stack (an external Vault on GCP, with Cloud SQL's password rotated), and its config."""
+
+import json
+
+import pytest
+
+from components.k8s.vault_sync import RotatedKey, VaultSecretsSyncArgs, rotated_secret_spec, static_secret_spec
+from components.vault.config import ROTATION_STATEMENTS, URL_SAFE_PASSWORD_POLICY, read_policy
+from tests.conftest import LICENSE, REDACTED, base_gcp_config, planned, wandb_cr
+from tests.test_config import load, problems, valid_existing
+
+VAULT = "pulumi:providers:vault"
+VSO = "kubernetes:secrets.hashicorp.com/v1beta1:"
+
+
+@pytest.fixture(scope="module")
+def run():
+    return planned("vault")
+
+
+def one(run, typ):
+    return run.one(typ).plain_inputs
+
+
+def test_the_sync_policy_reads_wandb_entries_and_its_mysql_password_only():
+    policy = read_policy("wandb-prod", "wandb", "wandb-prod-database")
+    assert policy.count("path ") == 2 and policy.count('capabilities = ["read"]') == 2
+    assert (
+        'path "wandb-prod/data/wandb/*"' in policy and 'path "wandb-prod-database/static-creds/wandb-mysql"' in policy
+    )
+    for verb in ("list", "create", "update", "delete", "sudo"):
+        assert verb not in policy
+    assert read_policy("kv", "w", None).count("path ") == 1
+
+
+def test_rotation_keeps_the_old_password_valid_and_makes_url_safe_passwords():
+    assert all("RETAIN CURRENT PASSWORD" in s and "{{name}}" in s and "{{password}}" in s for s in ROTATION_STATEMENTS)
+    charsets = [line.split('"')[1] for line in URL_SAFE_PASSWORD_POLICY.splitlines() if "charset =" in line]
+    assert set("".join(charsets)) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+    assert "length = 32" in URL_SAFE_PASSWORD_POLICY
+
+
+def test_sync_specs_copy_exactly_the_keys_wandb_reads():
+    args = VaultSecretsSyncArgs(
+        namespace="wandb",
+        namespace_name="wandb",
+        operator_namespace="wandb-vault-sync",
+        service_account="wandb-vault-sync",
+        address="https://vault:8200",
+        auth_mount="kubernetes-w",
+        role="w-sync",
+        kv_mount="w",
+        path="wandb",
+        secrets=["wandb-platform-license"],
+    )
+    static = static_secret_spec(args, "wandb-platform-license")
+    assert (static["mount"], static["type"], static["path"]) == ("w", "kv-v2", "wandb/wandb-platform-license")
+    assert static["destination"]["name"] == "wandb-platform-license" and static["destination"]["create"] is True
+    assert static["destination"]["transformation"] == {"excludeRaw": True}
+    rotated = rotated_secret_spec(
+        RotatedKey("wandb-platform-mysql", "MYSQL_PASSWORD", "w-database", "wandb-mysql"), "w-database"
+    )
+    assert (rotated["mount"], rotated["path"], rotated["allowStaticCreds"]) == (
+        "w-database",
+        "static-creds/wandb-mysql",
+        True,
+    )
+    assert rotated["destination"]["transformation"]["excludes"] == [".*"]
+    assert list(rotated["destination"]["transformation"]["templates"]) == ["MYSQL_PASSWORD"]
+
+
+def test_every_vault_resource_uses_the_explicit_provider_and_keeps_values_secret(run):
+    (provider,) = run.of_type(VAULT)
+    assert provider.plain_inputs["address"] == "https://vault.example.com:8200" and "token" not in provider.plain_inputs
+    resources = [r for r in run.resources if r.type.startswith("vault:")]
+    assert len(resources) >= 10 and all(r.provider == provider.urn for r in resources)
+    for entry in run.of_type("vault:kv/secretV2:SecretV2"):
+        assert entry.inputs["dataJson"] == REDACTED
+    connection = run.one("vault:database/secretBackendConnection:SecretBackendConnection")
+    assert connection.inputs["mysql"]["password"] == REDACTED
+    assert connection.plain_inputs["mysql"]["username"] == "vault-admin"  # its own admin, never W&B's user
+    license_entry = next(e for e in run.of_type("vault:kv/secretV2:SecretV2") if e.name.endswith("-license"))
+    assert set(json.loads(license_entry.plain_inputs["dataJson"])) == {"license"}
+
+
+def test_the_mysql_password_is_rotated_by_vault_with_a_static_role(run):
+    role = one(run, "vault:database/secretBackendStaticRole:SecretBackendStaticRole")
+    assert role["username"] == "wandb" and role["rotationPeriod"] == 720 * 3600
+    assert role["rotationStatements"] == ROTATION_STATEMENTS
+    users = {u.plain_inputs["name"] for u in run.of_type("gcp:sql/user:User")}
+    assert users == {"wandb", "vault-admin"}
+    mysql_entries = [e for e in run.of_type("vault:kv/secretV2:SecretV2") if e.name.endswith("-mysql")]
+    assert mysql_entries == []  # Vault owns that password: the sync takes it from the static role
+    dynamic = one(run, VSO + "VaultDynamicSecret")
+    assert (
+        dynamic["metadata"]["name"]
+        == wandb_cr(run).plain_inputs["spec"]["values"]["global"]["mysql"]["passwordSecret"]["name"]
+    )
+    assert wandb_cr(run).plain_inputs["spec"]["values"]["reloader"] == {"install": True}
+
+
+def test_only_the_sync_account_of_wandb_namespace_may_log_in(run):
+    role = one(run, "vault:kubernetes/authBackendRole:AuthBackendRole")
+    assert role["boundServiceAccountNames"] == ["wandb-vault-sync"]
+    assert role["boundServiceAccountNamespaces"] == ["wandb"] and role["audience"] == "vault"
+    policy = run.one("vault:index/policy:Policy")
+    assert role["tokenPolicies"] == [policy.plain_inputs["name"]] == ["wandb-vault-read"]
+    auth = one(run, VSO + "VaultAuth")["spec"]
+    assert auth["kubernetes"] == {
+        "role": "wandb-vault-sync",
+        "serviceAccount": "wandb-vault-sync",
+        "audiences": ["vault"],
+    }
+    binding = one(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
+    assert binding["roleRef"]["name"] == "system:auth-delegator"
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "wandb-vault-sync", "namespace": "wandb"}]
+    config = one(run, "vault:kubernetes/authBackendConfig:AuthBackendConfig")
+    assert config["kubernetesHost"] == "https://172.16.0.34" and "BEGIN CERTIFICATE" in config["kubernetesCaCert"]
+    operator = next(
+        r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["name"] == "vault-secrets-operator"
+    )
+    assert operator.plain_inputs["version"] == "1.4.1"
+
+
+def test_pulumi_writes_no_credential_secret_in_wandb_namespace(run):
+    secrets = [
+        s for s in run.of_type("kubernetes:core/v1:Secret") if s.plain_inputs["metadata"]["namespace"] == "wandb"
+    ]
+    assert secrets == []
+    assert LICENSE not in json.dumps([r.plain_inputs for r in run.resources if r.type.startswith("kubernetes:")])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "words"),
+    [
+        (
+            {"vault": {"address": "https://v:8200"}},
+            "wandb-platform:vault",
+            "applies with wandb-platform:secrets.backend vault only",
+        ),
+        (
+            {"secrets": {"backend": "vault"}},
+            "wandb-platform:vault",
+            "required with wandb-platform:secrets.backend vault",
+        ),
+        (
+            {"secrets": {"backend": "vault"}, "vault": {"address": "http://v:8200"}},
+            "wandb-platform:vault.address",
+            "https://",
+        ),
+        (
+            {"secrets": {"backend": "vault"}, "vault": {"address": "https://v", "loginRole": "ci"}},
+            "wandb-platform:vault",
+            "loginMount and loginRole go together",
+        ),
+        ({"secrets": {"backend": "ssm"}}, "wandb-platform:secrets.backend", "'kubernetes' or 'vault'"),
+    ],
+)
+def test_each_invalid_vault_input_names_its_key(overrides, key, words):
+    found = problems({**base_gcp_config(**overrides), "wandb-platform:license": LICENSE})
+    assert any(p.startswith(f"{key}:") and words in p for p in found), found
+
+
+def test_an_existing_cluster_needs_the_api_server_vault_reviews_tokens_with():
+    vault = {"secrets": {"backend": "vault"}, "vault": {"address": "https://vault.corp:8200"}}
+    found = problems(valid_existing(**vault))
+    assert any(p.startswith("wandb-platform:vault.kubernetesHost:") for p in found), found
+    given = load(
+        valid_existing(secrets=vault["secrets"], vault={**vault["vault"], "kubernetesHost": "https://k8s.corp:6443"})
+    )
+    assert given.vault.kubernetes_host == "https://k8s.corp:6443"
