@@ -13,6 +13,7 @@ def aws_args(cfg: PlatformConfig, names: StackNames) -> AwsWandbPlatformArgs:
     return AwsWandbPlatformArgs(
         region=cfg.aws_region or "",
         **common_args(cfg, names),
+        stack_role=cfg.stack_role,
         sizes=size_args(cfg),
         protect=cfg.protect,
         high_availability=cfg.ha,

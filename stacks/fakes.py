@@ -205,19 +205,23 @@ class FakeCloud(pulumi.runtime.Mocks):
     """`computed` collects every value this fake made up (ids, addresses, names a provider would choose), so
     that a plan can show them as computed instead of passing them off as real."""
 
-    def __init__(self, aws_region: str = "us-east-1"):
+    def __init__(self, aws_region: str = "us-east-1", stack_references: dict | None = None):
         self.aws_region = aws_region
+        self.stack_references = stack_references or {}  # stack name -> what its outputs read
         self.computed: set[str] = set()
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         id_, state = self._new_resource(args.typ, args.name, args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":
+            return id_, state  # read from another stack: known when this one is previewed
         made_up = {key: value for key, value in state.items() if args.inputs.get(key) != value}
         self.computed |= {id_, *_strings(made_up)} - set(_strings(args.inputs))
         return id_, state
 
     def _new_resource(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
         if typ == "pulumi:pulumi:StackReference":
-            return inputs["name"], {"name": inputs["name"], **FAKE_STACK_REFERENCE}
+            read = self.stack_references.get(inputs["name"], FAKE_STACK_REFERENCE)
+            return inputs["name"], {"name": inputs["name"], **read}
         if typ == "random:index/randomPassword:RandomPassword":
             return f"{name}-id", {**inputs, "result": fake_secret(name, int(inputs.get("length", 32)))}
         if typ.startswith("tls:"):

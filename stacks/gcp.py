@@ -14,6 +14,7 @@ def gcp_args(cfg: PlatformConfig, names: StackNames) -> GcpWandbPlatformArgs:
         project=cfg.gcp_project or "",
         region=cfg.gcp_region,
         **common_args(cfg, names),
+        stack_role=cfg.stack_role,
         sizes=size_args(cfg),
         protect=cfg.protect,
         high_availability=cfg.ha,

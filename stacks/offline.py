@@ -182,6 +182,7 @@ class Run:
     outputs: dict[str, Any]  # stack outputs, secret ones REDACTED
     secret_values: set[str]  # every plain value that was sent as a secret
     computed: set[str] = field(default_factory=set)  # values the fake cloud made up (ids, addresses, ...)
+    referenced: dict[str, Any] = field(default_factory=dict)  # what a StackReference to this stack would read
 
     def of_type(self, typ: str) -> list[Registered]:
         return [r for r in self.resources if r.type == typ]
@@ -233,13 +234,16 @@ def _secret_keys(inputs: dict) -> set[str]:
     return {k for k, v in inputs.items() if v == REDACTED}
 
 
-async def _resolve_outputs(outputs: Mapping[str, Any]) -> dict[str, Any]:
-    resolved = {}
+async def _resolve_outputs(outputs: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The outputs as shown (secret ones REDACTED), as another stack would read them, and the secret ones' names."""
+    shown, plain, secret_names = {}, {}, []
     for name, value in outputs.items():
         output = pulumi.Output.from_input(value)
-        plain, secret = await output.future(), await output.is_secret()
-        resolved[name] = REDACTED if secret else plain
-    return resolved
+        plain[name], secret = await output.future(), await output.is_secret()
+        shown[name] = REDACTED if secret else plain[name]
+        if secret:
+            secret_names.append(name)
+    return shown, plain, sorted(secret_names)
 
 
 def record(
@@ -248,13 +252,15 @@ def record(
     program: Callable[[], Mapping[str, Any] | None],
     secret_keys: tuple[str, ...] = (),
     project: str = PROJECT,
+    stack_references: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Run:
     """Run `program` under the mocks with `config` (full `namespace:key` names) and record what it registers.
 
     The stack outputs are what the program exported, or the mapping it returned. `project` names the Pulumi
-    project the program belongs to (another program's, for the examples).
+    project the program belongs to (another program's, for the examples). `stack_references` gives what a
+    StackReference to each named stack reads (`outputs`, `secretOutputNames`); others read a generic fake.
     """
-    fake = FakeCloud(str(config.get("aws:region", "us-east-1")))
+    fake = FakeCloud(str(config.get("aws:region", "us-east-1")), stack_references or {})
     monitor = RecordingMonitor(fake)
     settings.ROOT.set(None)
     runtime_config.set_all_config({k: _as_config_string(v) for k, v in config.items()}, list(secret_keys))
@@ -262,9 +268,11 @@ def record(
     returned = program() or {}
     _sync_await(runtime_stack.wait_for_rpcs())
     exported = getattr(settings.get_root_resource(), "outputs", {})
-    outputs = _sync_await(_resolve_outputs({**exported, **returned}))
+    outputs, plain, secret_names = _sync_await(_resolve_outputs({**exported, **returned}))
     _with_inherited_dependencies(monitor.registered)
-    return Run(stack, tree_order(monitor.registered.values()), outputs, monitor.secret_values, fake.computed)
+    run = Run(stack, tree_order(monitor.registered.values()), outputs, monitor.secret_values, fake.computed)
+    run.referenced = {"outputs": plain, "secretOutputNames": secret_names}
+    return run
 
 
 def tree_order(resources: Iterable[Registered]) -> list[Registered]:
@@ -286,13 +294,18 @@ def tree_order(resources: Iterable[Registered]) -> list[Registered]:
     return ordered
 
 
-def run_program(stack: str, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ()) -> Run:
+def run_program(
+    stack: str,
+    config: Mapping[str, Any],
+    secret_keys: tuple[str, ...] = (),
+    stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Run:
     """Run the project's __main__.py for `stack`, exactly as `pulumi up` would, under the mocks."""
 
     def main() -> None:
         runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi_main__")
 
-    return record(stack, config, main, secret_keys)
+    return record(stack, config, main, secret_keys, stack_references=stack_references)
 
 
 def _as_config_string(value: Any) -> str:

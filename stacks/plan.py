@@ -105,7 +105,8 @@ def stack_config(stack: str, root: Path = ROOT) -> StackFile:
         config[full_key], secret = _placeholders(value, full_key)
         if secret:
             encrypted.append(full_key)
-    unset = [key for key in REQUIRED_SECRETS if key not in config]
+    wandb_role = config.get(f"{PROJECT}:stackRole") == "wandb"  # it reads W&B's credentials from its platform
+    unset = [key for key in REQUIRED_SECRETS if key not in config and not wandb_role]
     config.update({key: REQUIRED_SECRETS[key] for key in unset})
     return StackFile(config, (*encrypted, *unset), tuple(encrypted), tuple(unset))
 
@@ -182,15 +183,37 @@ def notes(stack: StackFile, name: str) -> list[str]:
         lines.append(f"note: {renamed}")
     if stack.encrypted:
         lines.append(f"note: the encrypted values of {', '.join(stack.encrypted)} are placeholders in this plan")
+    reference = platform_reference(stack.config)
+    if reference:
+        lines.append(f"note: what {reference} exports comes from its own offline plan")
     return lines
 
 
-def plan(name: str, stack: StackFile) -> Run:
-    """Run the program for a stack file; raises PlanError for an invalid configuration."""
+def platform_reference(config: dict[str, Any]) -> str | None:
+    """The platform stack a `wandb`-role stack reads, `<org>/<project>/<stack>`; None for other roles."""
+    vault = config.get(f"{PROJECT}:vault")
+    if config.get(f"{PROJECT}:stackRole") != "wandb" or not isinstance(vault, dict):
+        return None
+    return vault.get("platformStack") or None
+
+
+def plan(name: str, stack: StackFile, root: Path = ROOT) -> Run:
+    """Run the program for a stack file; raises PlanError for an invalid configuration. A `wandb`-role stack
+    reads what its platform stack's own offline plan (from the same folder) exports."""
     import pulumi
 
+    references = {}
+    reference = platform_reference(stack.config)
+    if reference:
+        platform = reference.rsplit("/", 1)[-1]
+        if not (root / f"Pulumi.{platform}.yaml").is_file():
+            raise PlanError(
+                f"its platform stack {reference} has no stack file Pulumi.{platform}.yaml here: "
+                "the plan reads that stack's offline plan outputs"
+            )
+        references[reference] = plan(platform, stack_config(platform, root), root).referenced
     try:
-        return run_program(name, stack.config, stack.secret_keys)
+        return run_program(name, stack.config, stack.secret_keys, references)
     except pulumi.RunError as exc:
         raise PlanError(str(exc)) from None
 
@@ -231,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         stack = stack_config(args.stack, args.dir)
-        run = plan(args.stack, stack)
+        run = plan(args.stack, stack, args.dir)
     except PlanError as exc:
         print(f"stack {args.stack}: {exc}", file=sys.stderr)
         return 2

@@ -15,6 +15,10 @@ def build(cfg: PlatformConfig) -> dict[str, pulumi.Input]:
     note = normalized_stack_note(stack)
     if note and not cfg.name_prefix:
         pulumi.log.info(note)
+    if cfg.stack_role == "wandb":
+        from stacks.wandb_role import build_wandb_role
+
+        return build_wandb_role(cfg, names)
     if cfg.target == "gcp":
         from stacks.gcp import build_gcp
 

@@ -134,7 +134,11 @@ def secrets_args(cfg: PlatformConfig, names: StackNames) -> SecretsArgs:
     return SecretsArgs(
         backend="vault",
         vault=VaultArgs(
-            address=v.address,
+            mode=v.mode,
+            address=v.deployer_address if v.mode == "in-cluster" else v.address,
+            replicas=v.replicas,
+            storage_gb=v.storage_gb,
+            chart_version=v.chart_version,
             namespace=v.namespace,
             ca_cert=v.ca_cert,
             kv_mount=v.kv_mount or names.physical,

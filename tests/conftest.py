@@ -118,6 +118,23 @@ def wandb_cr(run: Run) -> Registered:
     return run.one("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
 
 
+def stack_role(stack: str) -> str:
+    return stack_config(stack).config.get("wandb-platform:stackRole", "all")
+
+
+def platform_run(run: Run) -> Run:
+    """The run that made the platform: the stack itself, or for a `wandb`-role stack the platform it reads."""
+    if stack_role(run.stack) != "wandb":
+        return run
+    return planned(stack_config(run.stack).config["wandb-platform:vault"]["platformStack"].rsplit("/", 1)[-1])
+
+
+def wandb_values_of(run: Run) -> dict:
+    """W&B's values: in its resource, or (a `platform`-role stack) in what it hands the `wandb` stack."""
+    crs = run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
+    return crs[0].plain_inputs["spec"]["values"] if crs else run.referenced["outputs"]["wandbValues"]
+
+
 @pytest.fixture(params=STACK_FILES)
 def stack_run(request) -> Run:
     return planned(request.param)

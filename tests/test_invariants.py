@@ -8,7 +8,7 @@ import pytest
 from components.k8s.wandb_values import secret_layout
 from stacks.offline import REDACTED
 from stacks.plan import REQUIRED_SECRETS, stack_config
-from tests.conftest import STACK_FILES, dig, leaves, planned, wandb_cr
+from tests.conftest import STACK_FILES, dig, leaves, planned, stack_role, wandb_cr, wandb_values_of
 
 SECRET_TYPE = "kubernetes:core/v1:Secret"
 KV_ENTRY = "vault:kv/secretV2:SecretV2"
@@ -58,16 +58,23 @@ KEY_REFERENCES = {
 
 
 def test_every_committed_stack_plans(stack_run):
-    assert len(stack_run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")) == 1
+    """One W&B resource; a `platform`-role stack makes none and hands its values and credentials on instead."""
+    platform = stack_role(stack_run.stack) == "platform"
+    assert len(stack_run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")) == (0 if platform else 1)
+    assert platform == ({"wandbValues", "wandbCredentials"} <= set(stack_run.outputs))
 
 
 def credentials_of(run) -> set[str]:
-    """Every credential the run sent as a secret, including each value of a secret JSON document (a Vault
-    entry's data)."""
+    """Every credential the run sent or exported as a secret, including each value of a secret JSON document (a
+    Vault entry's data) and of a secret stack output (what a `platform` stack hands on)."""
     values = set(run.secret_values)
     for v in run.secret_values:
-        if v.startswith("{"):
+        try:
             values |= {leaf for leaf in leaves(json.loads(v)) if isinstance(leaf, str)}
+        except ValueError:
+            pass  # not a JSON document
+    for name in run.referenced.get("secretOutputNames", []):
+        values |= {leaf for leaf in leaves(run.referenced["outputs"][name]) if isinstance(leaf, str)}
     return {v for v in values if len(v) >= 8 and "BEGIN CERTIFICATE" not in v}
 
 
@@ -121,21 +128,26 @@ def synced_secrets(run, namespace: str) -> set[tuple[str, str]]:
 
 
 def test_every_secret_reference_in_the_values_exists_with_its_key(stack_run):
-    cr = wandb_cr(stack_run)
-    namespace = cr.plain_inputs["metadata"]["namespace"]
+    """Made by Pulumi or synced from Vault in the CR's namespace; a `platform`-role stack hands them on."""
+    values = wandb_values_of(stack_run)
+    crs = stack_run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
+    namespace = crs[0].plain_inputs["metadata"]["namespace"] if crs else stack_run.outputs["namespace"]
     created = {
         (s.plain_inputs["metadata"]["name"], key)
         for s in stack_run.of_type(SECRET_TYPE)
         if s.plain_inputs["metadata"]["namespace"] == namespace
         for key in s.plain_inputs["stringData"]
     } | synced_secrets(stack_run, namespace)
-    g = cr.plain_inputs["spec"]["values"]["global"]
+    if stack_role(stack_run.stack) == "platform":
+        handed = stack_run.referenced["outputs"]["wandbCredentials"]
+        created |= {(secret, key) for secret, data in handed.items() for key in data}
+    g = values["global"]
     referenced = {
         (g["licenseSecret"]["name"], g["licenseSecret"]["key"]),
         (g["mysql"]["passwordSecret"]["name"], g["mysql"]["passwordSecret"]["passwordKey"]),
         (g["redis"]["secret"]["secretName"], g["redis"]["secret"]["secretKey"]),
     }
-    if cr.plain_inputs["spec"]["values"]["mysql"]["install"]:
+    if values["mysql"]["install"]:
         referenced.add((g["mysql"]["passwordSecret"]["name"], g["mysql"]["passwordSecret"]["rootPasswordKey"]))
     bucket_secret = g.get("bucket", {}).get("secret")
     if bucket_secret:
@@ -146,17 +158,23 @@ def test_every_secret_reference_in_the_values_exists_with_its_key(stack_run):
             maps = {m.plain_inputs["metadata"]["name"] for m in stack_run.of_type("kubernetes:core/v1:ConfigMap")}
             assert g["caCertsConfigMap"] in maps
     if "caCertPath" in g["redis"].get("params", {}):
-        referenced.add((secret_layout(cr.plain_inputs["metadata"]["name"]).redis_ca_cert.name, "REDIS_CA_CERT"))
+        referenced.add((secret_layout("wandb").redis_ca_cert.name, "REDIS_CA_CERT"))
     assert referenced <= created, referenced - created
-    assert cr.secret_outputs == [] and all(v != REDACTED for v in leaves(cr.inputs))
+    for cr in stack_run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases"):
+        assert cr.secret_outputs == [] and all(v != REDACTED for v in leaves(cr.inputs))
 
 
 def test_the_custom_resource_waits_for_the_operator_its_secrets_and_every_other_release(stack_run):
     """Every Helm release (the operator, an ingress controller, an object store) and W&B's Secrets exist
-    before the operator starts rendering W&B."""
+    before the operator starts rendering W&B. A split platform installs the releases in its `platform` stack,
+    which runs first; its `wandb` stack's resource waits for the Secrets synced there."""
+    role = stack_role(stack_run.stack)
+    if role == "platform":
+        assert "wandb-operator" in {r.plain_inputs["name"] for r in stack_run.of_type("kubernetes:helm.sh/v3:Release")}
+        return
     cr = wandb_cr(stack_run)
     releases = stack_run.of_type("kubernetes:helm.sh/v3:Release")
-    assert "wandb-operator" in {r.plain_inputs["name"] for r in releases}
+    assert role == "wandb" or "wandb-operator" in {r.plain_inputs["name"] for r in releases}
     namespace = cr.plain_inputs["metadata"]["namespace"]
     secrets = [
         s
@@ -175,16 +193,26 @@ def test_datastores_and_bucket_do_not_wait_for_the_cluster(stack_run):
 
 
 def closure(run, urn):
+    """Everything `urn` waits for, through its dependencies' dependencies (a read resource, such as a
+    StackReference, ends the chain)."""
+    recorded = {r.urn for r in run.resources}
     seen, todo = set(), [urn]
     while todo:
-        for d in run.by_urn(todo.pop()).dependencies:
+        current = todo.pop()
+        if current not in recorded:
+            continue
+        for d in run.by_urn(current).dependencies:
             if d not in seen:
                 seen.add(d)
                 todo.append(d)
     return seen
 
 
-PROD = [s for s in STACK_FILES if stack_config(s).config.get("wandb-platform:environment", "prod") == "prod"]
+PROD = [  # the stacks that make a production platform (a `wandb`-role stack makes none: its platform is here)
+    s
+    for s in STACK_FILES
+    if stack_config(s).config.get("wandb-platform:environment", "prod") == "prod" and stack_role(s) != "wandb"
+]
 
 
 @pytest.mark.parametrize("stack", PROD)

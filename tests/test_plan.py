@@ -65,7 +65,7 @@ def test_unknown_stack_is_a_clear_error(capsys):
     assert f"committed stacks: {', '.join(STACK_FILES)}" in capsys.readouterr().err
 
 
-def _plan_all(directory, hash_seed: str) -> dict[str, bytes]:
+def _plan_all(directory, hash_seed: str) -> subprocess.Popen:
     """Every committed stack planned in a fresh interpreter whose set and dict hashing differ by `hash_seed`."""
     code = (
         "import contextlib, io, sys; from stacks.plan import main\n"
@@ -76,12 +76,17 @@ def _plan_all(directory, hash_seed: str) -> dict[str, bytes]:
     )
     directory.mkdir()
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    subprocess.run([sys.executable, "-c", code, str(directory), *STACK_FILES], cwd=ROOT, env=env, check=True)
+    return subprocess.Popen([sys.executable, "-c", code, str(directory), *STACK_FILES], cwd=ROOT, env=env)
+
+
+def _planned(directory, process: subprocess.Popen) -> dict[str, bytes]:
+    assert process.wait(timeout=300) == 0
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
 def test_the_same_stack_file_gives_the_same_bytes(tmp_path):
-    first, second = _plan_all(tmp_path / "a", "1"), _plan_all(tmp_path / "b", "2")
+    a, b = _plan_all(tmp_path / "a", "1"), _plan_all(tmp_path / "b", "2")  # both at once, on two cores
+    first, second = _planned(tmp_path / "a", a), _planned(tmp_path / "b", b)
     assert len(first) == 2 * len(STACK_FILES)
     assert first == second
     assert all(SECRET_MARKER not in text for text in first.values())

@@ -170,3 +170,144 @@ def test_an_existing_cluster_needs_the_api_server_vault_reviews_tokens_with():
         valid_existing(secrets=vault["secrets"], vault={**vault["vault"], "kubernetesHost": "https://k8s.corp:6443"})
     )
     assert given.vault.kubernetes_host == "https://k8s.corp:6443"
+
+
+@pytest.fixture(scope="module")
+def platform():
+    return planned("vault-platform")
+
+
+@pytest.fixture(scope="module")
+def wandb_role():
+    return planned("vault-wandb")
+
+
+def test_the_platform_runs_vault_ha_on_raft_with_tls_and_a_protected_cloud_kms_seal(platform):
+    release = next(r for r in platform.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["name"] == "vault")
+    r = release.plain_inputs
+    assert (r["chart"], r["version"], r["namespace"]) == ("vault", "0.34.1", "wandb-vault")
+    values = r["values"]
+    assert values["global"]["tlsDisable"] is False and values["injector"]["enabled"] is False
+    assert values["ui"]["serviceType"] == "ClusterIP"
+    ha = values["server"]["ha"]
+    assert ha["enabled"] and ha["replicas"] == 3 and ha["raft"]["enabled"] and ha["raft"]["setNodeId"]
+    config = ha["raft"]["config"]
+    assert config.count("retry_join") == 3 and 'tls_min_version = "tls12"' in config and "tls_disable" not in config
+    seal_key = next(k for k in platform.of_type("gcp:kms/cryptoKey:CryptoKey") if k.name.endswith("-vault-seal"))
+    assert seal_key.protect and 'seal "gcpckms"' in config and f'crypto_key = "{seal_key.outputs["name"]}"' in config
+    assert (
+        values["server"]["auditStorage"]["enabled"]
+        and values["server"]["dataStorage"]["storageClass"] == "encrypted-rwo"
+    )
+    tls = next(
+        s for s in platform.of_type("kubernetes:core/v1:Secret") if s.plain_inputs["metadata"]["name"] == "vault-tls"
+    )
+    assert (
+        set(tls.plain_inputs["stringData"]) == {"tls.crt", "tls.key", "ca.crt"}
+        and tls.inputs["stringData"]["tls.key"] == REDACTED
+    )
+    assert "vault-secrets-operator" in {
+        r.plain_inputs["name"] for r in platform.of_type("kubernetes:helm.sh/v3:Release")
+    }
+    assert not platform.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases") and not platform.of_type(VAULT)
+
+
+def test_the_seal_identity_is_bound_to_vaults_service_account_alone(platform):
+    account = next(
+        a
+        for a in platform.of_type("gcp:serviceaccount/account:Account")
+        if a.plain_inputs["accountId"].endswith("-vault")
+    )
+    (binding,) = [
+        b
+        for b in platform.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+        if b.plain_inputs["serviceAccountId"] == account.outputs["name"]
+    ]
+    assert binding.plain_inputs["member"] == "serviceAccount:wandb-platform-vault.svc.id.goog[wandb-vault/vault]"
+    assert binding.plain_inputs["role"] == "roles/iam.workloadIdentityUser"
+    seal_key = next(k for k in platform.of_type("gcp:kms/cryptoKey:CryptoKey") if k.name.endswith("-vault-seal"))
+    grants = [
+        g.plain_inputs
+        for g in platform.of_type("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+        if g.plain_inputs["cryptoKeyId"] == seal_key.id
+    ]
+    assert {(g["role"], g["member"]) for g in grants} == {
+        ("roles/cloudkms.cryptoKeyEncrypterDecrypter", account.outputs["member"]),
+        ("roles/cloudkms.viewer", account.outputs["member"]),
+    }
+    release = next(r for r in platform.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["name"] == "vault")
+    annotations = release.plain_inputs["values"]["server"]["serviceAccount"]["annotations"]
+    assert annotations == {"iam.gke.io/gcp-service-account": account.outputs["email"]}
+    policy = next(
+        p
+        for p in platform.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        if p.plain_inputs["metadata"]["namespace"] == "wandb-vault"
+    )
+    sources = policy.plain_inputs["spec"]["ingress"][1]
+    assert sources["from"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "wandb-vault-sync"}
+
+
+def test_the_wandb_stack_configures_the_in_cluster_vault_and_syncs_what_the_platform_handed_on(platform, wandb_role):
+    (provider,) = wandb_role.of_type(VAULT)
+    assert provider.plain_inputs["address"] == "https://127.0.0.1:8200"
+    assert all(r.provider == provider.urn for r in wandb_role.resources if r.type.startswith("vault:"))
+    for typ in (
+        "vault:kubernetes/authBackendRole:AuthBackendRole",
+        "vault:index/policy:Policy",
+        "vault:database/secretBackendStaticRole:SecretBackendStaticRole",
+    ):
+        assert wandb_role.of_type(typ), typ
+    config = one(wandb_role, "vault:kubernetes/authBackendConfig:AuthBackendConfig")
+    assert config["kubernetesHost"] == "https://kubernetes.default.svc" and config["disableLocalCaJwt"] is False
+    assert one(wandb_role, "vault:index/audit:Audit")["options"] == {"file_path": "/vault/audit/audit.log"}
+    handed = platform.referenced["outputs"]["wandbCredentials"]
+    entries = {
+        e.plain_inputs["name"].rsplit("/", 1)[-1]: json.loads(e.plain_inputs["dataJson"])
+        for e in wandb_role.of_type("vault:kv/secretV2:SecretV2")
+    }
+    assert entries == {name: data for name, data in handed.items() if name != "wandb-platform-mysql"}  # rotated instead
+    connection = one(wandb_role, VSO + "VaultConnection")["spec"]
+    assert connection["address"] == "https://vault.wandb-vault.svc:8200" and connection["caCertSecretRef"] == "vault-ca"
+    assert not wandb_role.of_type(
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
+    )  # Vault reviews in-cluster
+    assert not wandb_role.of_type("kubernetes:helm.sh/v3:Release")  # the platform installed the operators
+    cr = wandb_cr(wandb_role)
+    assert cr.plain_inputs["spec"]["values"] == platform.referenced["outputs"]["wandbValues"]
+
+
+def test_the_wandb_stack_publishes_exactly_the_secrets_the_platform_hands_on(platform, wandb_role):
+    from stacks.config import load_config
+    from stacks.plan import stack_config
+    from stacks.wandb_role import credential_secrets
+
+    stack = stack_config("vault-wandb")
+    cfg = load_config(stack.config, secret_keys=set(stack.secret_keys))
+    assert credential_secrets(cfg) == sorted(platform.referenced["outputs"]["wandbCredentials"])
+
+
+def test_an_in_cluster_vault_needs_the_split_and_says_which_keys(tmp_path):
+    from tests.conftest import plan_stack_file
+
+    text = (
+        "config:\n  gcp:project: vault-split-1\n  wandb-platform:host: https://w.example.com\n"
+        "  wandb-platform:secrets:\n    backend: vault\n  wandb-platform:vault:\n    mode: in-cluster\n"
+    )
+    result = plan_stack_file(tmp_path, "together", text)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    line = next(line for line in result.stderr.splitlines() if "wandb-platform:stackRole:" in line)
+    assert "wandb-platform:vault.mode" in line and "'in-cluster'" in line
+
+
+def test_the_split_roles_need_the_vault_backend_and_the_platform_stack():
+    found = problems({**base_gcp_config(stackRole="wandb"), "wandb-platform:license": LICENSE})
+    assert any(p.startswith("wandb-platform:stackRole:") and "secrets.backend vault" in p for p in found)
+    vault_wandb = base_gcp_config(stackRole="wandb", secrets={"backend": "vault"}, vault={"mode": "in-cluster"})
+    assert any(p.startswith("wandb-platform:vault.platformStack:") for p in problems(vault_wandb))
+    on_aws = {"aws:region": "eu-west-1", "wandb-platform:target": "aws", "wandb-platform:stackRole": "platform"}
+    raw = {
+        **base_gcp_config(secrets={"backend": "vault"}, vault={"mode": "in-cluster"}),
+        **on_aws,
+        "wandb-platform:license": LICENSE,
+    }
+    assert any(p.startswith("wandb-platform:vault.mode:") and "target gcp" in p for p in problems(raw))

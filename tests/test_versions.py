@@ -4,7 +4,7 @@ import re
 from importlib.metadata import version
 
 from stacks.plan import stack_config
-from tests.conftest import ROOT, wandb_cr
+from tests.conftest import ROOT, platform_run, wandb_values_of
 
 # pulumi-kubernetes 4.32.0 resolves a custom resource's scope from the CRDs of a Helm release in the same
 # program (pulumi/pulumi-kubernetes#4417), so a preview on a cluster without W&B's CRD does not fail.
@@ -23,7 +23,8 @@ def test_the_kubernetes_sdk_resolves_the_wandb_crd_of_the_operator_release():
 
 def test_mysql_is_84_and_kubernetes_at_least_134_on_every_stack(stack_run):
     versions = []
-    for r in stack_run.resources:
+    run = platform_run(stack_run)
+    for r in run.resources:
         inputs = r.plain_inputs
         if r.type == "gcp:sql/databaseInstance:DatabaseInstance":
             versions.append(("mysql", inputs["databaseVersion"] == "MYSQL_8_4"))
@@ -33,7 +34,7 @@ def test_mysql_is_84_and_kubernetes_at_least_134_on_every_stack(stack_run):
             versions.append(("kubernetes", _release(inputs["minMasterVersion"]) >= (1, 34)))
         elif r.type == "aws:eks/cluster:Cluster":
             versions.append(("kubernetes", _release(inputs["version"]) >= (1, 34)))
-    values = wandb_cr(stack_run).plain_inputs["spec"]["values"]
+    values = wandb_values_of(run)
     if values["mysql"]["install"]:
         versions.append(("mysql", values["mysql"]["image"]["tag"].startswith("8.4")))
     if values["redis"]["install"]:

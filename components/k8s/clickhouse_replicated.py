@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
-import pulumi_tls as tls
 
 from ..contracts import ClickHouseEndpoint
 from .namespace import MANAGED_BY, clients_only, operator_namespace
+from .private_ca import private_tls
 
 TOKEN = "wandb-platform:index:ReplicatedClickHouse"
 OPERATOR_REPO = "https://helm.altinity.com"
@@ -184,7 +184,15 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
             string_data={"password": pulumi.Output.secret(password.result)},
             opts=child,
         )
-        ca_certificate, certificate = self._certificate(name, ns, child)
+        ca_certificate, certificate = private_tls(
+            name,
+            ca_name="wandb-platform ClickHouse CA",
+            common_name=f"clickhouse-{CHI}",
+            dns_names=ns.apply(server_names),
+            namespace=ns,
+            secret_name=CERTIFICATE,
+            opts=child,
+        )
         after = pulumi.ResourceOptions(parent=self, depends_on=[operator])
         keeper = k8s.apiextensions.CustomResource(
             f"{name}-keeper",
@@ -221,46 +229,3 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
             ca_cert=ca_certificate,
         )
         self.register_outputs({"host": self.endpoint.host})
-
-    def _certificate(
-        self, name: str, ns: pulumi.Output[str], child: pulumi.ResourceOptions
-    ) -> tuple[pulumi.Output[str], k8s.core.v1.Secret]:
-        """A private CA (its certificate is public: W&B trusts it) and the servers' certificate it signs, for the
-        installation's Service and every replica's own Service in the namespace."""
-        ca_key = tls.PrivateKey(f"{name}-ca-key", algorithm="ECDSA", ecdsa_curve="P256", opts=child)
-        ca = tls.SelfSignedCert(
-            f"{name}-ca",
-            private_key_pem=ca_key.private_key_pem,
-            is_ca_certificate=True,
-            validity_period_hours=10 * 365 * 24,
-            early_renewal_hours=365 * 24,
-            allowed_uses=["cert_signing", "crl_signing"],
-            subject={"common_name": "wandb-platform ClickHouse CA", "organization": "wandb-platform"},
-            opts=child,
-        )
-        key = tls.PrivateKey(f"{name}-key", algorithm="ECDSA", ecdsa_curve="P256", opts=child)
-        request = tls.CertRequest(
-            f"{name}-request",
-            private_key_pem=key.private_key_pem,
-            subject={"common_name": f"clickhouse-{CHI}", "organization": "wandb-platform"},
-            dns_names=ns.apply(server_names),
-            opts=child,
-        )
-        cert = tls.LocallySignedCert(
-            f"{name}-cert",
-            cert_request_pem=request.cert_request_pem,
-            ca_private_key_pem=ca_key.private_key_pem,
-            ca_cert_pem=ca.cert_pem,
-            validity_period_hours=365 * 24,
-            early_renewal_hours=30 * 24,
-            allowed_uses=["digital_signature", "key_encipherment", "server_auth"],
-            opts=child,
-        )
-        secret = k8s.core.v1.Secret(
-            f"{name}-tls",
-            metadata={"name": CERTIFICATE, "namespace": ns, "labels": MANAGED_BY},
-            type="kubernetes.io/tls",
-            string_data={"tls.crt": cert.cert_pem, "tls.key": pulumi.Output.secret(key.private_key_pem)},
-            opts=child,
-        )
-        return ca.cert_pem, secret

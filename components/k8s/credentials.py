@@ -19,7 +19,8 @@ from ..contracts import MysqlEndpoint
 from .namespace import MANAGED_BY
 from .wandb_values import SecretRef
 
-Credentials = Mapping[str, Mapping[str, pulumi.Input[str]]]  # Secret name -> {key: value}
+# Secret name -> {key: value}; a Secret's data may arrive as one output (read from another stack).
+Credentials = Mapping[str, pulumi.Input[Mapping[str, pulumi.Input[str]]]]
 
 
 def grouped(refs_and_values: list[tuple[SecretRef, pulumi.Input[str]]]) -> dict[str, dict[str, pulumi.Input[str]]]:
@@ -71,7 +72,7 @@ class KubernetesSecrets:
                 f"{name}-{secret_name}",
                 metadata={"name": secret_name, "namespace": namespace, "labels": MANAGED_BY},
                 type="Opaque",
-                string_data={key: pulumi.Output.secret(value) for key, value in data.items()},
+                string_data={key: pulumi.Output.secret(value) for key, value in dict(data).items()},
                 opts=opts,
             )
             for secret_name, data in credentials.items()

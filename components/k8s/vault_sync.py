@@ -42,7 +42,7 @@ class VaultSecretsSyncArgs:
     namespace_name: str  # the same, known ahead (names the cluster-wide binding)
     operator_namespace: str
     service_account: str
-    address: str
+    address: pulumi.Input[str]
     auth_mount: str
     role: pulumi.Input[str]
     kv_mount: str
@@ -50,10 +50,10 @@ class VaultSecretsSyncArgs:
     secrets: Sequence[str]  # one Secret per KV entry of the same name
     rotated: RotatedKey | None = None
     vault_namespace: str = ""
-    ca_cert: str = ""  # PEM of Vault's private CA; "" = the system's roots
+    ca_cert: pulumi.Input[str] = ""  # PEM of Vault's private CA; "" = the system's roots
     audience: str = "vault"
     external: bool = True  # Vault outside the cluster reviews tokens with the client's own
-    chart_version: str = "1.4.1"
+    chart_version: str | None = "1.4.1"  # None: the operator is installed already (the platform stack's)
 
 
 def destination(secret: str) -> dict:
@@ -102,22 +102,32 @@ def auth_spec(args: VaultSecretsSyncArgs, role: str) -> dict:
     return spec
 
 
+def secrets_operator(
+    name: str, namespace: str, chart_version: str, opts: pulumi.ResourceOptions
+) -> k8s.helm.v3.Release:
+    """VSO in its own namespace (PodSecurity `baseline`): it reads Vault and writes Secrets where told."""
+    _, operator = operator_namespace(
+        name,
+        namespace,
+        {
+            "name": "vault-secrets-operator",
+            "chart": "vault-secrets-operator",
+            "version": chart_version,
+            "repository_opts": {"repo": CHART_REPO},
+        },
+        opts,
+    )
+    return operator
+
+
 class VaultSecretsSync(pulumi.ComponentResource):
     """Pass the cluster's Kubernetes provider as `opts.providers`. Exposes `ready`: what W&B waits for."""
 
     def __init__(self, name: str, args: VaultSecretsSyncArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        _, operator = operator_namespace(
-            name,
-            args.operator_namespace,
-            {
-                "name": "vault-secrets-operator",
-                "chart": "vault-secrets-operator",
-                "version": args.chart_version,
-                "repository_opts": {"repo": CHART_REPO},
-            },
-            child,
+        operator = (
+            [secrets_operator(name, args.operator_namespace, args.chart_version, child)] if args.chart_version else []
         )
         account = k8s.core.v1.ServiceAccount(
             f"{name}-account",
@@ -137,26 +147,35 @@ class VaultSecretsSync(pulumi.ComponentResource):
                 subjects=[{"kind": "ServiceAccount", "name": args.service_account, "namespace": args.namespace}],
                 opts=child,
             )
-        after_operator = pulumi.ResourceOptions(parent=self, depends_on=[operator, account])
         connection: dict = {"address": args.address, "skipTLSVerify": False}
+        trusted: list[pulumi.Resource] = []
         if args.ca_cert:
-            k8s.core.v1.Secret(
-                f"{name}-ca",
-                metadata={"name": f"{CONNECTION}-ca", "namespace": args.namespace, "labels": MANAGED_BY},
-                string_data={"ca.crt": args.ca_cert},  # a public certificate, in the Secret VSO reads it from
-                opts=child,
+            trusted.append(
+                k8s.core.v1.Secret(
+                    f"{name}-ca",
+                    metadata={"name": f"{CONNECTION}-ca", "namespace": args.namespace, "labels": MANAGED_BY},
+                    string_data={"ca.crt": args.ca_cert},  # a public certificate, in the Secret VSO reads it from
+                    opts=child,
+                )
             )
             connection["caCertSecretRef"] = f"{CONNECTION}-ca"
-        self._custom(f"{name}-connection", "VaultConnection", CONNECTION, args.namespace, connection, after_operator)
+        vault_connection = self._custom(
+            f"{name}-connection",
+            "VaultConnection",
+            CONNECTION,
+            args.namespace,
+            connection,
+            pulumi.ResourceOptions(parent=self, depends_on=[*operator, *trusted]),
+        )
         auth = self._custom(
             f"{name}-auth",
             "VaultAuth",
             CONNECTION,
             args.namespace,
             pulumi.Output.from_input(args.role).apply(lambda role: auth_spec(args, role)),
-            after_operator,
+            pulumi.ResourceOptions(parent=self, depends_on=[*operator, account, vault_connection]),
         )
-        after_auth = pulumi.ResourceOptions(parent=self, depends_on=[operator, auth])
+        after_auth = pulumi.ResourceOptions(parent=self, depends_on=[*operator, auth])
         self.ready: list[pulumi.Resource] = [
             self._custom(
                 f"{name}-{secret}",

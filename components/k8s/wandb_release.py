@@ -32,10 +32,46 @@ class WandbReleaseArgs:
     wandb_chart_version: str = ""  # "" lets the operator pick the operator-wandb chart
     wait_for: Sequence[pulumi.Resource] = ()  # what W&B needs running first: an ingress controller, a store
     secrets: SecretsBackend = field(default_factory=KubernetesSecrets)
+    hand_off: bool = False  # stack role `platform`: the `wandb` stack publishes the credentials and makes the CR
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """What a `platform` stack hands the `wandb` stack that installs W&B: the custom resource's values (Secret
+    references only), the credentials by Secret (secret), and W&B's MySQL with its admin user (secret) when
+    Vault rotates its password."""
+
+    values: pulumi.Output[dict]
+    credentials: pulumi.Output[dict]
+    rotation: pulumi.Output[dict] | None  # host, port, user, adminUser
+    rotation_password: pulumi.Output[str] | None  # the admin user's (secret)
+
+
+def wandb_resource(
+    name: str,
+    namespace: pulumi.Input[str],
+    instance_name: str,
+    values: pulumi.Input[dict],
+    wandb_chart_version: str,
+    opts: pulumi.ResourceOptions,
+) -> k8s.apiextensions.CustomResource:
+    """The `WeightsAndBiases` resource the operator renders W&B from."""
+    spec: dict = {"values": values}
+    if wandb_chart_version:
+        spec["chart"] = {"url": OPERATOR_REPO, "name": "operator-wandb", "version": wandb_chart_version}
+    return k8s.apiextensions.CustomResource(
+        f"{name}-wandb",
+        api_version="apps.wandb.com/v1",
+        kind="WeightsAndBiases",
+        metadata={"name": instance_name, "namespace": namespace, "labels": MANAGED_BY},
+        spec=spec,
+        opts=opts,
+    )
 
 
 class WandbRelease(pulumi.ComponentResource):
-    """Pass the cluster's Kubernetes provider as `opts.providers` (or `provider`); children inherit it."""
+    """Pass the cluster's Kubernetes provider as `opts.providers` (or `provider`); children inherit it. With
+    `hand_off`, it stops short of the credentials and the custom resource and exposes `handoff` instead."""
 
     def __init__(self, name: str, args: WandbReleaseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
@@ -45,44 +81,11 @@ class WandbRelease(pulumi.ComponentResource):
 
         namespace = baseline_namespace(f"{name}-ns", spec.namespace, child)
         ns = namespace.metadata.name
-
-        def generated(what: str) -> pulumi.Output[str]:
-            return pulumi.Output.secret(
-                random.RandomPassword(f"{name}-{what}", length=32, special=False, opts=child).result
-            )
-
-        credentials: list[tuple[SecretRef, pulumi.Input[str]]] = [(refs.license, args.license)]
-        if spec.mysql is None:
-            credentials += [
-                (refs.mysql_password, generated("mysql")),
-                (refs.mysql_root_password, generated("mysql-root")),
-            ]
-        else:
-            credentials.append((refs.mysql_password, spec.mysql.password))
-        if spec.redis is None:
-            credentials.append((refs.redis_password, generated("redis")))
-        else:
-            if spec.redis.password is not None:
-                credentials.append((refs.redis_password, spec.redis.password))
-            if spec.redis.ca_cert is not None:
-                credentials.append((refs.redis_ca_cert, spec.redis.ca_cert))
-        if args.oidc_secret is not None:
-            credentials.append((refs.oidc_secret, args.oidc_secret))
-        if spec.clickhouse is not None:
-            credentials.append((refs.clickhouse_password, spec.clickhouse.password))
-        if weave_workers_on(spec):
-            credentials.append((refs.weave_worker_auth, generated("weave-worker-auth")))
-        bucket = spec.bucket
-        if bucket is not None and bucket.access_key is not None:
-            credentials.append((refs.bucket_access_key, bucket.access_key))
-            if bucket.secret_key is not None:
-                credentials.append((refs.bucket_secret_key, bucket.secret_key))
-
+        credentials = grouped(self._credentials(name, args, child))
         rotatable = None
         if spec.mysql is not None and spec.mysql.admin is not None:
             rotatable = Rotatable(refs.mysql_password, spec.mysql)
-        self.secrets = args.secrets.publish(name, ns, grouped(credentials), rotatable, child)
-        if args.secrets.rotates:
+        if args.hand_off or args.secrets.rotates:
             spec = replace(spec, restart_on_secret_change=True)
 
         operator = k8s.helm.v3.Release(
@@ -121,19 +124,79 @@ class WandbRelease(pulumi.ComponentResource):
             )
             for m in spec.ingress.manifests
         ]
-
-        cr_spec: dict = {"values": wandb_values(spec)}
-        if args.wandb_chart_version:
-            cr_spec["chart"] = {"url": OPERATOR_REPO, "name": "operator-wandb", "version": args.wandb_chart_version}
-        self.wandb = k8s.apiextensions.CustomResource(
-            f"{name}-wandb",
-            api_version="apps.wandb.com/v1",
-            kind="WeightsAndBiases",
-            metadata={"name": spec.instance_name, "namespace": ns, "labels": MANAGED_BY},
-            spec=cr_spec,
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[operator, *self.secrets, *ca_certs, *extras, *args.wait_for]
-            ),
-        )
         self.namespace = ns
+        self.handoff: Handoff | None = None
+        self.wandb: k8s.apiextensions.CustomResource | None = None
+        if args.hand_off:
+            self.secrets: list[pulumi.Resource] = []
+            self.handoff = Handoff(
+                values=pulumi.Output.from_input(wandb_values(spec)),
+                credentials=pulumi.Output.secret(pulumi.Output.from_input(credentials)),
+                rotation=rotation_handoff(rotatable),
+                rotation_password=rotatable.mysql.admin.password if rotatable and rotatable.mysql.admin else None,
+            )
+        else:
+            self.secrets = args.secrets.publish(name, ns, credentials, rotatable, child)
+            self.wandb = wandb_resource(
+                name,
+                ns,
+                spec.instance_name,
+                wandb_values(spec),
+                args.wandb_chart_version,
+                pulumi.ResourceOptions(
+                    parent=self, depends_on=[operator, *self.secrets, *ca_certs, *extras, *args.wait_for]
+                ),
+            )
         self.register_outputs({"namespace": ns, "instance": spec.instance_name})
+
+    @staticmethod
+    def _credentials(
+        name: str, args: WandbReleaseArgs, child: pulumi.ResourceOptions
+    ) -> list[tuple[SecretRef, pulumi.Input[str]]]:
+        """Every credential W&B's values reference, by Secret name and key; generated where nothing gives one."""
+        spec = args.values
+        refs = secret_layout(spec.instance_name)
+
+        def generated(what: str) -> pulumi.Output[str]:
+            return pulumi.Output.secret(
+                random.RandomPassword(f"{name}-{what}", length=32, special=False, opts=child).result
+            )
+
+        credentials: list[tuple[SecretRef, pulumi.Input[str]]] = [(refs.license, args.license)]
+        if spec.mysql is None:
+            credentials += [
+                (refs.mysql_password, generated("mysql")),
+                (refs.mysql_root_password, generated("mysql-root")),
+            ]
+        else:
+            credentials.append((refs.mysql_password, spec.mysql.password))
+        if spec.redis is None:
+            credentials.append((refs.redis_password, generated("redis")))
+        else:
+            if spec.redis.password is not None:
+                credentials.append((refs.redis_password, spec.redis.password))
+            if spec.redis.ca_cert is not None:
+                credentials.append((refs.redis_ca_cert, spec.redis.ca_cert))
+        if args.oidc_secret is not None:
+            credentials.append((refs.oidc_secret, args.oidc_secret))
+        if spec.clickhouse is not None:
+            credentials.append((refs.clickhouse_password, spec.clickhouse.password))
+        if weave_workers_on(spec):
+            credentials.append((refs.weave_worker_auth, generated("weave-worker-auth")))
+        bucket = spec.bucket
+        if bucket is not None and bucket.access_key is not None:
+            credentials.append((refs.bucket_access_key, bucket.access_key))
+            if bucket.secret_key is not None:
+                credentials.append((refs.bucket_secret_key, bucket.secret_key))
+        return credentials
+
+
+def rotation_handoff(rotatable: Rotatable | None) -> pulumi.Output[dict] | None:
+    """W&B's MySQL and the admin user Vault rotates its password with (its password apart, secret), as the
+    `wandb` stack reads them."""
+    if rotatable is None or rotatable.mysql.admin is None:
+        return None
+    mysql = rotatable.mysql
+    return pulumi.Output.from_input(
+        {"host": mysql.host, "port": mysql.port, "user": mysql.user, "adminUser": mysql.admin.user}
+    )

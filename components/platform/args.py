@@ -282,11 +282,20 @@ class NodeSizeArgs(Args):
 
 @dataclass(kw_only=True, frozen=True)
 class VaultArgs(Args):
-    """A Vault you run, which the platform configures for W&B (through `VAULT_TOKEN` from the environment, or a
-    JWT login) and the cluster syncs W&B's Secrets from."""
+    """A Vault you run (`external`) or one the platform runs in its cluster (`in-cluster`, with the `platform`
+    stack role), which W&B's credentials are written to (through `VAULT_TOKEN` from the environment, or a JWT
+    login) and the cluster syncs W&B's Secrets from."""
 
-    address: str
-    """Vault's `https://` address, as both the deployer and the cluster reach it."""
+    mode: str | None = "external"
+    """`external` or `in-cluster`."""
+    address: str | None = ""
+    """`external`: Vault's `https://` address, as both the deployer and the cluster reach it."""
+    replicas: int | None = 3
+    """`in-cluster`: Raft servers (odd)."""
+    storage_gb: int | None = 10
+    """`in-cluster`: each server's data volume, and its audit volume."""
+    chart_version: str | None = "0.34.1"
+    """`in-cluster`: chart `vault` from https://helm.releases.hashicorp.com."""
     namespace: str | None = ""
     """A Vault Enterprise namespace; empty is the root."""
     ca_cert: str | None = ""

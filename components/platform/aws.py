@@ -156,8 +156,10 @@ class AwsWandbPlatform(WandbPlatform):
                 wait_for=[ingress.controller, *weave_ready],
             ),
             self,
+            stack_role=args.stack_role,
         )
         self._wandb_outputs(wandb.host, release, eks.info, bucket)
+        self._handoff_outputs(release, None)
         self.kubeconfig = eks.info.kubeconfig
         self.load_balancer_name = pulumi.Output.from_input(load_balancer_name)
         self.certificate_arn = pulumi.Output.from_input(ingress.certificate_arn)

@@ -46,6 +46,9 @@ class AwsWandbPlatformArgs(Args):
     """W&B\'s event stream: Amazon MSK (`managed`), yours, or none."""
     secrets: SecretsArgs | None = field(default_factory=SecretsArgs)
     """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
+    stack_role: str | None = "all"
+    """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
+    makes once Vault is initialised."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True
@@ -114,7 +117,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
     _, size_problems = sized("aws", args.wandb.size, args.sizes.given())
     version, days = args.mysql.version, args.mysql.backup_retention_days
     problems = [
-        *common_problems(args, cloud_here=True),
+        *common_problems(args, cloud_here=True, seal_here=False),
         *memory_problems(args.wandb, args.clickhouse),
         *kafka_problems(args.kafka, managed_here=True),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),

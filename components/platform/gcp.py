@@ -19,6 +19,8 @@ from ..gcp.network import GcpNetwork, NetworkArgs
 from ..gcp.private_endpoint import PrivateServiceConnectArgs, PrivateServiceConnectEndpoint
 from ..gcp.project import APIS, GcpProjectServices, ProjectServicesArgs
 from ..gcp.redis import MemorystoreArgs, MemorystoreRedis
+from ..gcp.vault_seal import GcpVaultSeal, GcpVaultSealArgs
+from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
 from .clickhouse_cloud import clickhouse_cloud_service
@@ -26,6 +28,7 @@ from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import GcpSize, resolve_size
 from .validation import raise_problems
+from .vault import in_cluster_vault, vault_namespace
 
 __all__ = ["AuthorizedNetworkArgs", "GcpWandbPlatform", "GcpWandbPlatformArgs"]  # what users import from here
 
@@ -34,13 +37,23 @@ GCP_ACCOUNT_ID_MAX = 30
 GCP_NAME_MAX = 63
 DNS_API = "dns.googleapis.com"  # ClickHouse Cloud's private zone
 VAULT_MYSQL_ADMIN = "vault-admin"  # the Cloud SQL user Vault rotates W&B's password with
+VAULT_SEAL_KEY = "vault-seal"
+
+
+def _in_cluster_vault(args: GcpWandbPlatformArgs) -> bool:
+    return args.secrets.backend == "vault" and args.secrets.vault.mode == "in-cluster"
+
+
 BACKUP_DAYS = 7  # W&B's own GCP module's retention
 BASE_LABELS = {"app": "wandb", "managed-by": "pulumi"}
 
 
 def _kms_keys(args: GcpWandbPlatformArgs, agents: dict[str, pulumi.Output[str]]) -> dict[str, list]:
-    """One key per consumer that this platform creates, trusted only by that consumer's service agent."""
+    """One key per consumer that this platform creates, trusted only by that consumer's service agent (the
+    Vault seal's key by its own identity, which GcpVaultSeal grants)."""
     keys = {"gke-secrets": [agents["container"]], "gke-disks": [agents["compute"]]}
+    if _in_cluster_vault(args):
+        keys[VAULT_SEAL_KEY] = []
     managed = {
         "mysql": ("sql", args.mysql.mode),
         "redis": ("redis", args.redis.mode),
@@ -119,6 +132,7 @@ class GcpWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
+        vault = self._vault(kms, cluster)
         ingress = GkeIngress(
             f"{name}-ingress",
             GkeIngressArgs(
@@ -152,8 +166,10 @@ class GcpWandbPlatform(WandbPlatform):
                 wait_for=weave_ready,
             ),
             self,
+            stack_role=args.stack_role,
         )
         self._wandb_outputs(wandb.host, release, cluster.info, bucket)
+        self._handoff_outputs(release, vault)
         self.kubeconfig = cluster.info.kubeconfig
         self.ingress_address = ingress.address
         self.wandb_service_account = identity.account.email
@@ -284,6 +300,27 @@ class GcpWandbPlatform(WandbPlatform):
         )
         weave, attachment = service.attach([endpoint.connection_id])
         return weave, [attachment, *endpoint.ready]
+
+    def _vault(self, kms, cluster) -> VaultCluster | None:
+        """Vault in the cluster, auto-unsealed with its own key through a Google service account that only
+        Vault's Kubernetes service account may act as."""
+        args = self._args
+        if not _in_cluster_vault(args):
+            return None
+        seal = GcpVaultSeal(
+            f"{self._name}-vault-seal",
+            GcpVaultSealArgs(
+                project=args.project,
+                region=args.region,
+                account_id=self._cloud_name("vault"),
+                key=kms.keys[VAULT_SEAL_KEY],
+                key_ring_name=kms.key_ring.name,
+                workload_pool=cluster.workload_pool,
+                namespace=vault_namespace(args.wandb),
+            ),
+            self._child,
+        )
+        return in_cluster_vault(self._name, args.wandb, args.secrets.vault, cluster.info, seal.seal, self)
 
     def _bucket(self, services, kms, labels: dict[str, str]) -> BucketInfo:
         args = self._args

@@ -54,6 +54,9 @@ class GcpWandbPlatformArgs(Args):
     """W&B\'s event stream: in the cluster, yours, or none."""
     secrets: SecretsArgs | None = field(default_factory=SecretsArgs)
     """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
+    stack_role: str | None = "all"
+    """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
+    makes once Vault is initialised."""
     sizes: NodeSizeArgs | None = field(default_factory=NodeSizeArgs)
     """Overrides of the preset that `wandb.size` picks."""
     protect: bool | None = True
@@ -100,7 +103,7 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
         "master_cidr": args.master_cidr,
     }
     return [
-        *common_problems(args, cloud_here=True),
+        *common_problems(args, cloud_here=True, seal_here=True),
         *memory_problems(args.wandb, args.clickhouse),
         *kafka_problems(args.kafka, managed_here=False),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pulumi
-import pulumi_vault as vault
 
 from ..contracts import (
     BucketInfo,
@@ -20,13 +19,14 @@ from ..contracts import (
 )
 from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHouseArgs
-from ..k8s.credentials import KubernetesSecrets, SecretsBackend
+from ..k8s.credentials import KubernetesSecrets
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
+from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
-from ..vault.backend import VaultSecrets, VaultSettings
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, SecretsArgs, WandbArgs
 from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
+from .vault import secrets_backend
 
 
 @dataclass
@@ -145,10 +145,28 @@ class WandbPlatform(pulumi.ComponentResource):
         self.namespace = release.namespace
         self.cluster_name = pulumi.Output.from_input(cluster.name)
         self.bucket = pulumi.Output.from_input(bucket.name)
+        self._handoff: dict[str, pulumi.Input] = {}
+
+    def _handoff_outputs(self, release: WandbRelease, vault: VaultCluster | None) -> None:
+        """With stack role `platform`: what the `wandb` stack reads through its StackReference."""
+        if release.handoff is None:
+            return
+        self._handoff = {"wandbValues": release.handoff.values, "wandbCredentials": release.handoff.credentials}
+        if release.handoff.rotation is not None:
+            self._handoff["wandbRotation"] = release.handoff.rotation
+            self._handoff["wandbRotationPassword"] = pulumi.Output.secret(release.handoff.rotation_password)
+        if vault is not None:
+            self._handoff.update({"vaultAddress": vault.address, "vaultCaCert": vault.ca_cert})
 
     def stack_outputs(self) -> dict[str, pulumi.Input]:
         """The outputs a stack of this platform exports, by their stack output names."""
-        return {"url": self.url, "namespace": self.namespace, "clusterName": self.cluster_name, "bucket": self.bucket}
+        return {
+            "url": self.url,
+            "namespace": self.namespace,
+            "clusterName": self.cluster_name,
+            "bucket": self.bucket,
+            **self._handoff,
+        }
 
 
 def clickhouse_endpoint(
@@ -204,34 +222,6 @@ def clickhouse_endpoint(
     return server.endpoint, [server.server]
 
 
-def secrets_backend(
-    name: str, wandb: WandbArgs, secrets: SecretsArgs, cluster: ClusterInfo, parent: pulumi.Resource
-) -> SecretsBackend:
-    """Kubernetes Secrets written here, or a Vault configured through its own explicit provider (logged in with
-    `VAULT_TOKEN` from the environment, or a JWT login) that the cluster syncs them from."""
-    if secrets.backend != "vault":
-        return KubernetesSecrets()
-    v = secrets.vault
-    login = {"mount": v.login_mount, "role": v.login_role} if v.login_role else None
-    provider = vault.Provider(
-        f"{name}-vault", address=v.address, auth_login_jwt=login, opts=pulumi.ResourceOptions(parent=parent)
-    )
-    settings = VaultSettings(
-        address=v.address,
-        kv_mount=v.kv_mount or name,
-        auth_mount=v.auth_mount or f"kubernetes-{name}",
-        path=wandb.instance_name,
-        namespace=wandb.namespace,
-        kubernetes_host=v.kubernetes_host or cluster.api_server,
-        kubernetes_ca_cert=v.kubernetes_ca_cert or cluster.api_ca_cert or None,
-        vault_namespace=v.namespace,
-        ca_cert=v.ca_cert,
-        rotation_period_hours=v.rotation_period_hours,
-        secrets_operator_chart_version=v.secrets_operator_chart_version,
-    )
-    return VaultSecrets(settings, provider)
-
-
 def install_wandb(
     name: str,
     wandb: WandbArgs,
@@ -242,8 +232,11 @@ def install_wandb(
     secrets: SecretsArgs,
     target: TargetEndpoints,
     parent: pulumi.Resource,
+    stack_role: str = "all",
 ) -> WandbRelease:
-    """The W&B release on the target's cluster, through the cluster's Kubernetes provider."""
+    """The W&B release on the target's cluster, through the cluster's Kubernetes provider; with stack role
+    `platform`, everything but the credentials and the custom resource, which it hands to the `wandb` stack."""
+    hand_off = stack_role == "platform"
     weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent)
     stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent)
     oidc = None
@@ -278,7 +271,8 @@ def install_wandb(
             operator_image_tag=wandb.operator_image_tag,
             wandb_chart_version=wandb.wandb_chart_version,
             wait_for=[*target.wait_for, *weave_ready, *stream_ready],
-            secrets=secrets_backend(name, wandb, secrets, target.cluster, parent),
+            secrets=KubernetesSecrets() if hand_off else secrets_backend(name, wandb, secrets, target.cluster, parent),
+            hand_off=hand_off,
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
     )

@@ -184,9 +184,15 @@ def https_problem(url: str) -> str | None:
     return None if parts.scheme == "https" and parts.hostname else "must be an https:// URL"
 
 
-def secrets_problems(secrets: Any, api_server_known: bool) -> list[tuple[str, str | None]]:
+VAULT_MODES = ("external", "in-cluster")
+STACK_ROLES = ("all", "platform")
+
+
+def secrets_problems(
+    secrets: Any, api_server_known: bool, stack_role: str = "all", seal_here: bool = False
+) -> list[tuple[str, str | None]]:
     """The secrets backend; `api_server_known` says whether the target knows its cluster's API server (which an
-    outside Vault reviews the sync's tokens with)."""
+    outside Vault reviews the sync's tokens with), `seal_here` whether it can run Vault with a cloud KMS seal."""
     vault = secrets.vault
     if secrets.backend != "vault":
         return [
@@ -195,9 +201,21 @@ def secrets_problems(secrets: Any, api_server_known: bool) -> list[tuple[str, st
         ]
     if vault is None:
         return [("secrets.vault", "required with backend 'vault'")]
+    if vault.mode == "in-cluster":
+        return [
+            ("secrets.vault.mode", None if seal_here else "'in-cluster' needs a cloud KMS to auto-unseal with"),
+            (
+                "stack_role",
+                "'platform' with an in-cluster Vault: it is initialised before W&B is configured"
+                if stack_role != "platform"
+                else None,
+            ),
+            ("secrets.vault.replicas", None if vault.replicas % 2 else "must be odd (a Raft quorum)"),
+        ]
     host = vault.kubernetes_host
     unknown_host = not host and not api_server_known
     return [
+        ("secrets.vault.mode", one_of_problem(vault.mode, VAULT_MODES)),
         ("secrets.vault.address", https_problem(vault.address)),
         ("secrets.vault.kubernetes_host", https_problem(host) if host else None),
         (
@@ -211,7 +229,7 @@ def secrets_problems(secrets: Any, api_server_known: bool) -> list[tuple[str, st
     ]
 
 
-def common_problems(args: Any, *, cloud_here: bool) -> list[tuple[str, str | None]]:
+def common_problems(args: Any, *, cloud_here: bool, seal_here: bool = False) -> list[tuple[str, str | None]]:
     """The checks every target makes on the arguments it shares: `wandb`, `mysql`, `redis`, `ingress`,
     `clickhouse` (`cloud_here`: the target can reach ClickHouse Cloud privately)."""
     wandb, mysql, redis, ingress = args.wandb, args.mysql, args.redis, args.ingress
@@ -227,5 +245,6 @@ def common_problems(args: Any, *, cloud_here: bool) -> list[tuple[str, str | Non
         ("redis.mode", one_of_problem(redis.mode, DATASTORE_MODES)),
         ("redis", endpoint_problem(redis.mode, host=redis.host)),
         *clickhouse_problems(args.clickhouse, cloud_here),
-        *secrets_problems(args.secrets, api_server_known=cloud_here),
+        *secrets_problems(args.secrets, cloud_here, getattr(args, "stack_role", "all"), seal_here),
+        ("stack_role", one_of_problem(getattr(args, "stack_role", "all"), STACK_ROLES)),
     ]

@@ -3,11 +3,13 @@ references (VaultSecretsSync), with W&B's MySQL password rotated by Vault where 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 
 from ..k8s.credentials import Credentials, Rotatable
+from ..k8s.vault_cluster import AUDIT_LOG
 from ..k8s.vault_sync import RotatedKey, VaultSecretsSync, VaultSecretsSyncArgs
 from .config import STATIC_ROLE, SyncIdentity, VaultConfig, VaultConfigArgs
 
@@ -16,7 +18,7 @@ from .config import STATIC_ROLE, SyncIdentity, VaultConfig, VaultConfigArgs
 class VaultSettings:
     """Where W&B's things go in a Vault, and how the cluster reaches it."""
 
-    address: str
+    address: pulumi.Input[str]  # how the cluster's sync reaches Vault
     kv_mount: str
     auth_mount: str
     path: str  # W&B's entries: `<kv_mount>/<path>/<secret>`; also names its policy and role
@@ -24,9 +26,10 @@ class VaultSettings:
     kubernetes_host: pulumi.Input[str]
     kubernetes_ca_cert: pulumi.Input[str] | None = None
     vault_namespace: str = ""
-    ca_cert: str = ""
+    ca_cert: pulumi.Input[str] = ""
     rotation_period_hours: int = 720
-    secrets_operator_chart_version: str = "1.4.1"
+    secrets_operator_chart_version: str | None = "1.4.1"  # None: the platform stack installed it
+    in_cluster: bool = False  # a Vault of this platform's, in its cluster
 
 
 class VaultSecrets:
@@ -47,10 +50,11 @@ class VaultSecrets:
         opts: pulumi.ResourceOptions,
     ) -> list[pulumi.Resource]:
         s = self.settings
-        entries = {secret: dict(data) for secret, data in credentials.items()}
+        entries = dict(credentials)
         if rotatable is not None:  # Vault owns that password from now on: no entry for it
-            entries[rotatable.ref.name].pop(rotatable.ref.key)
-            entries = {secret: data for secret, data in entries.items() if data}
+            entry = entries.pop(rotatable.ref.name)
+            if isinstance(entry, Mapping):  # with a managed MySQL, that Secret holds the password alone
+                assert set(entry) == {rotatable.ref.key}, f"{rotatable.ref.name} holds more than the password"
         sync_identity = SyncIdentity(namespace=s.namespace, service_account=f"{s.path}-vault-sync")
         config = VaultConfig(
             f"{name}-vault",
@@ -65,6 +69,8 @@ class VaultSecrets:
                 mysql=rotatable.mysql if rotatable else None,
                 rotation_period_hours=s.rotation_period_hours,
                 vault_namespace=s.vault_namespace,
+                in_cluster=s.in_cluster,
+                audit_file=AUDIT_LOG if s.in_cluster else "",
             ),
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(providers=[self.provider])),
         )
@@ -88,6 +94,7 @@ class VaultSecrets:
                 vault_namespace=s.vault_namespace,
                 ca_cert=s.ca_cert,
                 audience=sync_identity.audience,
+                external=not s.in_cluster,
                 chart_version=s.secrets_operator_chart_version,
             ),
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=config.entries)),

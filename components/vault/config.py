@@ -59,10 +59,12 @@ class VaultConfigArgs:
     kubernetes_host: pulumi.Input[str]  # the cluster's API server, as Vault reaches it (token review)
     kubernetes_ca_cert: pulumi.Input[str] | None
     sync: SyncIdentity
-    entries: Mapping[str, Mapping[str, pulumi.Input[str]]]  # Secret name -> {key: value}
+    entries: Mapping[str, pulumi.Input[Mapping[str, pulumi.Input[str]]]]  # Secret name -> {key: value}
     mysql: MysqlEndpoint | None = None  # with `admin`: rotate its user's password
     rotation_period_hours: int = 720
     vault_namespace: str = ""
+    in_cluster: bool = False  # Vault runs in W&B's cluster: it reviews tokens with its own account
+    audit_file: str = ""  # a Vault of this platform's: its file audit device; "" leaves audit to Vault's owner
 
 
 def read_policy(kv_mount: str, path: str, database_mount: str | None) -> str:
@@ -106,7 +108,9 @@ class VaultConfig(pulumi.ComponentResource):
                 f"{name}-{secret}",
                 mount=kv.path,
                 name=f"{args.path}/{secret}",
-                data_json=pulumi.Output.secret(pulumi.Output.from_input(dict(data)).apply(json.dumps)),
+                data_json=pulumi.Output.secret(
+                    pulumi.Output.from_input(data).apply(lambda d: json.dumps(dict(d), sort_keys=True))
+                ),
                 namespace=ns,
                 opts=child,
             )
@@ -126,7 +130,7 @@ class VaultConfig(pulumi.ComponentResource):
             backend=auth.path,
             kubernetes_host=args.kubernetes_host,
             kubernetes_ca_cert=args.kubernetes_ca_cert,
-            disable_local_ca_jwt=True,  # Vault runs outside the cluster: it reviews the client's own token
+            disable_local_ca_jwt=not args.in_cluster,  # outside the cluster: review with the client's own token
             namespace=ns,
             opts=child,
         )
@@ -150,6 +154,16 @@ class VaultConfig(pulumi.ComponentResource):
             namespace=ns,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[config]),
         )
+        if args.audit_file:
+            vault.Audit(
+                f"{name}-audit",
+                type="file",
+                path="file",
+                options={"file_path": args.audit_file},
+                description="Every request and response, hashed, on the servers' audit volume",
+                namespace=ns,
+                opts=child,
+            )
         self.register_outputs({"role": self.role.role_name})
 
     def _rotation(

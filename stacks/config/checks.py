@@ -117,6 +117,35 @@ def _cloud_bucket_checks(raw: Mapping[str, Any], target: str) -> list[str]:
     return problems
 
 
+def _role_checks(raw: Mapping[str, Any], target: str) -> list[str]:
+    """The stack split: what each role needs, and the in-cluster Vault that needs the split."""
+    role = raw.get(f"{PROJECT}:stackRole", "all")
+    vault = section(raw, "vault")
+    vault_backend = section(raw, "secrets").get("backend") == "vault"
+    problems = []
+    if role != "wandb" and not raw.get(f"{PROJECT}:license"):
+        problems.append(f"{PROJECT}:license: required (pulumi config set --secret {PROJECT}:license <value>)")
+    if role in ("platform", "wandb") and not vault_backend:
+        problems.append(
+            f"{PROJECT}:stackRole: '{role}' splits the program for Vault's initialisation; it needs "
+            f"{PROJECT}:secrets.backend vault"
+        )
+    if role == "wandb" and not vault.get("platformStack"):
+        problems.append(f"{PROJECT}:vault.platformStack: required with stackRole 'wandb': <org>/<project>/<stack>")
+    if vault.get("mode") == "in-cluster":
+        if role == "all":
+            problems.append(
+                f"{PROJECT}:stackRole: 'all' cannot install and configure {PROJECT}:vault.mode 'in-cluster' in one "
+                "run: Vault must be initialised in between; use stackRole 'platform', then 'wandb'"
+            )
+        if target != "gcp":
+            problems.append(
+                f"{PROJECT}:vault.mode: 'in-cluster' auto-unseals with the cloud's KMS: target gcp (aws: not built "
+                "yet; existing: no cloud KMS)"
+            )
+    return problems
+
+
 TARGET_CHECKS = {"aws": _aws_checks, "existing": _existing_checks}
 
 
@@ -150,6 +179,7 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
         )
     if section(raw, "kafka").get("mode") == "managed" and target != "aws":
         problems.append(f"{PROJECT}:kafka.mode: {MANAGED_KAFKA_ONLY_ON_AWS}")
+    problems += _role_checks(raw, target)
     vault_backend = section(raw, "secrets").get("backend") == "vault"
     if vault_backend and f"{PROJECT}:vault" not in raw:
         problems.append(f"{PROJECT}:vault: required with {PROJECT}:secrets.backend vault (at least vault.address)")

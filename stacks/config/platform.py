@@ -77,11 +77,12 @@ class PlatformConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", alias_generator=_root_alias, populate_by_name=True, frozen=True)
 
     target: Literal[TARGETS] = "gcp"  # type: ignore[valid-type]
+    stack_role: Literal["all", "platform", "wandb"] = "all"  # a split for a Vault that must be initialised
     environment: Literal["dev", "prod"] = "prod"
     size: Size = "small"
     size_overrides: SizeOverrides = SizeOverrides()
     host: str
-    license: SecretStr
+    license: SecretStr | None = None  # required but in stackRole wandb (checks.py)
     namespace: str = Field("wandb", pattern=DNS_LABEL)
     instance_name: str = Field("wandb", pattern=DNS_LABEL, max_length=40)
     name_prefix: str = Field("", pattern=DNS_LABEL, max_length=40)  # cloud names; "" = <instanceName>-<stack>

@@ -16,11 +16,19 @@ class SecretsConfig(Section):
     backend: Literal["kubernetes", "vault"] = "kubernetes"
 
 
-class VaultConfig(Section):
-    """A Vault you run (`external`): this program configures it and W&B's Secrets are synced from it."""
+IN_CLUSTER_ADDRESS = "https://127.0.0.1:8200"  # the deployer's: `kubectl port-forward -n <ns>-vault svc/vault 8200`
 
-    mode: Literal["external"] = "external"
-    address: str  # how both the deployer and the cluster reach Vault
+
+class VaultConfig(Section):
+    """A Vault you run (`external`), or one this platform runs in its cluster (`in-cluster`); either way this
+    program configures it and W&B's Secrets are synced from it."""
+
+    mode: Literal["external", "in-cluster"] = "external"
+    address: str = ""  # external: how the deployer and the cluster reach Vault; in-cluster: the deployer's
+    platform_stack: str = ""  # stackRole wandb: the platform stack, `<org>/<project>/<stack>`
+    replicas: int = Field(3, ge=1, le=7)  # in-cluster Raft servers
+    storage_gb: int = Field(10, ge=1, le=1000)  # in-cluster: each server's data and audit volumes
+    chart_version: str = "0.34.1"  # in-cluster: chart `vault`
     namespace: str = ""  # a Vault Enterprise namespace; "" = the root
     ca_cert: str = ""  # PEM of Vault's CA when it is private; the cluster's sync trusts it
     kv_mount: str = Field("", pattern=VAULT_PATH)  # "" = <instanceName>-<stack> (the physical prefix)
@@ -31,6 +39,18 @@ class VaultConfig(Section):
     login_role: str = ""
     rotation_period_hours: int = Field(720, ge=1, le=8760)  # the W&B MySQL user's password, with managed MySQL
     secrets_operator_chart_version: str = "1.4.1"
+
+    @model_validator(mode="after")
+    def _address_for_mode(self):
+        if self.mode == "external" and not self.address:
+            raise ValueError("address is required with mode 'external': Vault's https:// URL")
+        if self.replicas % 2 == 0:
+            raise ValueError(f"replicas must be odd (a Raft quorum): got {self.replicas}")
+        return self
+
+    @property
+    def deployer_address(self) -> str:
+        return self.address or IN_CLUSTER_ADDRESS
 
     @model_validator(mode="after")
     def _login_pair(self):
