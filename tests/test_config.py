@@ -253,6 +253,7 @@ CONFIG_KEYS = [
     "kafka",
     "secrets",
     "vault",
+    "stackRole",
 ]
 ANY_VALUE = st.one_of(
     st.none(),
@@ -272,10 +273,14 @@ ANY_VALUE = st.one_of(
             "existing",
             "vault",
             "kubernetes",
+            "platform",
+            "wandb",
         ]
     ),
     st.dictionaries(
-        st.sampled_from(["mode", "host", "port", "password", "name", "tls", "backend", "address", "loginRole"]),
+        st.sampled_from(
+            ["mode", "host", "port", "password", "name", "tls", "backend", "address", "loginRole", "platformStack"]
+        ),
         st.text(max_size=10),
         max_size=3,
     ),
