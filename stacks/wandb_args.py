@@ -131,6 +131,11 @@ def secrets_args(cfg: PlatformConfig, names: StackNames) -> SecretsArgs:
     v = cfg.vault
     if cfg.secrets.backend != "vault" or v is None:
         return SecretsArgs(backend=cfg.secrets.backend)
+
+    def shared(mount: str) -> str:
+        """A Vault other platforms may share takes the stack's names; an in-cluster one, the component's."""
+        return mount if v.mode == "external" else ""
+
     return SecretsArgs(
         backend="vault",
         vault=VaultArgs(
@@ -139,10 +144,11 @@ def secrets_args(cfg: PlatformConfig, names: StackNames) -> SecretsArgs:
             replicas=v.replicas,
             storage_gb=v.storage_gb,
             chart_version=v.chart_version,
+            snapshot_retention_days=v.snapshot_retention_days,
             namespace=v.namespace,
             ca_cert=v.ca_cert,
-            kv_mount=v.kv_mount or names.physical,
-            auth_mount=v.auth_mount or f"kubernetes-{names.physical}",
+            kv_mount=v.kv_mount or shared(names.physical),
+            auth_mount=v.auth_mount or shared(f"kubernetes-{names.physical}"),
             kubernetes_host=v.kubernetes_host,
             kubernetes_ca_cert=v.kubernetes_ca_cert,
             login_mount=v.login_mount,

@@ -311,3 +311,46 @@ def test_the_split_roles_need_the_vault_backend_and_the_platform_stack():
         "wandb-platform:license": LICENSE,
     }
     assert any(p.startswith("wandb-platform:vault.mode:") and "target gcp" in p for p in problems(raw))
+
+
+def test_raft_snapshots_go_to_the_bucket_with_identities_that_can_do_nothing_else(platform, wandb_role):
+    job = one(platform, "kubernetes:batch/v1:CronJob")
+    assert job["metadata"]["namespace"] == "wandb-vault" and job["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    assert pod["serviceAccountName"] == "vault-snapshots" and pod["automountServiceAccountToken"] is False
+    (snapshot,) = pod["initContainers"]
+    assert snapshot["image"] == "hashicorp/vault:2.0.4"
+    assert "auth/kubernetes/login role=vault-snapshots" in snapshot["command"][2]
+    assert "vault operator raft snapshot save" in snapshot["command"][2]
+    bucket = platform.one("gcp:storage/bucket:Bucket")
+    (upload,) = pod["containers"]
+    assert f"gs://{bucket.outputs['name']}/vault-snapshots/" in upload["command"][2]
+    rules = bucket.plain_inputs["lifecycleRules"]
+    assert {"action": {"type": "Delete"}, "condition": {"age": 30, "matchesPrefixes": ["vault-snapshots/"]}} in rules
+    account = next(
+        a
+        for a in platform.of_type("gcp:serviceaccount/account:Account")
+        if a.plain_inputs["accountId"].endswith("-vault-snap")
+    )
+    grants = [
+        g.plain_inputs
+        for g in platform.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
+        if g.plain_inputs["member"] == account.outputs["member"]
+    ]
+    assert [g["role"] for g in grants] == ["roles/storage.objectCreator"]
+    bindings = [
+        b.plain_inputs["member"]
+        for b in platform.of_type("gcp:serviceaccount/iAMMember:IAMMember")
+        if b.plain_inputs["serviceAccountId"] == account.outputs["name"]
+    ]
+    assert bindings == ["serviceAccount:wandb-platform-vault.svc.id.goog[wandb-vault/vault-snapshots]"]
+    policy = next(p for p in wandb_role.of_type("vault:index/policy:Policy") if p.name.endswith("-snapshot"))
+    assert policy.plain_inputs["policy"] == 'path "sys/storage/raft/snapshot" {\n  capabilities = ["read"]\n}\n'
+    role = next(
+        r
+        for r in wandb_role.of_type("vault:kubernetes/authBackendRole:AuthBackendRole")
+        if r.plain_inputs["roleName"] == "vault-snapshots"
+    )
+    assert role.plain_inputs["boundServiceAccountNames"] == ["vault-snapshots"]
+    assert role.plain_inputs["boundServiceAccountNamespaces"] == ["wandb-vault"]
+    assert one(wandb_role, "vault:index/authBackend:AuthBackend")["path"] == "kubernetes"

@@ -20,6 +20,7 @@ class GcsBucketArgs:
     kms_key_id: pulumi.Input[str]
     cors_origins: Sequence[str] = ("*",)
     noncurrent_version_days: int = 30
+    expire_prefixes: Mapping[str, int] = field(default_factory=dict)  # prefix -> days its objects are kept
     protect: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
     depends_on: Sequence[pulumi.Resource] = ()  # the Storage agent's grant on the key
@@ -46,6 +47,10 @@ class GcsBucket(pulumi.ComponentResource):
                     "condition": {"days_since_noncurrent_time": args.noncurrent_version_days, "with_state": "ARCHIVED"},
                 },
                 {"action": {"type": "AbortIncompleteMultipartUpload"}, "condition": {"age": 7}},
+                *[
+                    {"action": {"type": "Delete"}, "condition": {"age": days, "matches_prefixes": [prefix]}}
+                    for prefix, days in sorted(args.expire_prefixes.items())
+                ],
             ],
             cors=[
                 {

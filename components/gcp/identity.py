@@ -18,6 +18,34 @@ def workload_identity_member(workload_pool: str, namespace: str, service_account
     return f"serviceAccount:{workload_pool}[{namespace}/{service_account}]"
 
 
+def pod_identity(
+    name: str,
+    *,
+    project: str,
+    account_id: str,
+    display_name: str,
+    workload_pool: pulumi.Input[str],
+    namespace: str,
+    service_account: str,
+    opts: pulumi.ResourceOptions,
+) -> tuple[gcp.serviceaccount.Account, gcp.serviceaccount.IAMMember]:
+    """A Google service account that exactly one Kubernetes service account may act as (workload identity),
+    holding nothing yet: the caller grants what that workload uses."""
+    account = gcp.serviceaccount.Account(
+        f"{name}-account", project=project, account_id=account_id, display_name=display_name, opts=opts
+    )
+    binding = gcp.serviceaccount.IAMMember(
+        f"{name}-workload-identity",
+        service_account_id=account.name,
+        role="roles/iam.workloadIdentityUser",
+        member=pulumi.Output.from_input(workload_pool).apply(
+            lambda pool: workload_identity_member(pool, namespace, service_account)
+        ),
+        opts=opts,
+    )
+    return account, binding
+
+
 @dataclass
 class GcpWandbIdentityArgs:
     project: str

@@ -296,6 +296,8 @@ class VaultArgs(Args):
     """`in-cluster`: each server's data volume, and its audit volume."""
     chart_version: str | None = "0.34.1"
     """`in-cluster`: chart `vault` from https://helm.releases.hashicorp.com."""
+    snapshot_retention_days: int | None = 30
+    """`in-cluster`: days the six-hourly Raft snapshots are kept in the platform's bucket."""
     namespace: str | None = ""
     """A Vault Enterprise namespace; empty is the root."""
     ca_cert: str | None = ""

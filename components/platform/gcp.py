@@ -19,8 +19,9 @@ from ..gcp.network import GcpNetwork, NetworkArgs
 from ..gcp.private_endpoint import PrivateServiceConnectArgs, PrivateServiceConnectEndpoint
 from ..gcp.project import APIS, GcpProjectServices, ProjectServicesArgs
 from ..gcp.redis import MemorystoreArgs, MemorystoreRedis
-from ..gcp.vault_seal import GcpVaultSeal, GcpVaultSealArgs
+from ..gcp.vault import GcpVaultSeal, GcpVaultSealArgs, gcs_snapshot_upload
 from ..k8s.vault_cluster import VaultCluster
+from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
 from .clickhouse_cloud import clickhouse_cloud_service
@@ -132,7 +133,7 @@ class GcpWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
-        vault = self._vault(kms, cluster)
+        vault = self._vault(kms, cluster, bucket)
         ingress = GkeIngress(
             f"{name}-ingress",
             GkeIngressArgs(
@@ -301,7 +302,7 @@ class GcpWandbPlatform(WandbPlatform):
         weave, attachment = service.attach([endpoint.connection_id])
         return weave, [attachment, *endpoint.ready]
 
-    def _vault(self, kms, cluster) -> VaultCluster | None:
+    def _vault(self, kms, cluster, bucket: BucketInfo) -> VaultCluster | None:
         """Vault in the cluster, auto-unsealed with its own key through a Google service account that only
         Vault's Kubernetes service account may act as."""
         args = self._args
@@ -316,11 +317,20 @@ class GcpWandbPlatform(WandbPlatform):
                 key=kms.keys[VAULT_SEAL_KEY],
                 key_ring_name=kms.key_ring.name,
                 workload_pool=cluster.workload_pool,
-                namespace=vault_namespace(args.wandb),
+                namespace=vault_namespace(args.wandb.namespace),
             ),
             self._child,
         )
-        return in_cluster_vault(self._name, args.wandb, args.secrets.vault, cluster.info, seal.seal, self)
+        upload = gcs_snapshot_upload(
+            f"{self._name}-vault-snapshots",
+            project=args.project,
+            account_id=self._cloud_name("vault-snap"),
+            bucket_name=bucket.name,
+            workload_pool=cluster.workload_pool,
+            namespace=vault_namespace(args.wandb.namespace),
+            opts=self._child,
+        )
+        return in_cluster_vault(self._name, args.wandb, args.secrets.vault, cluster.info, seal.seal, upload, self)
 
     def _bucket(self, services, kms, labels: dict[str, str]) -> BucketInfo:
         args = self._args
@@ -334,6 +344,9 @@ class GcpWandbPlatform(WandbPlatform):
                 kms_key_id=kms.key_id("bucket"),
                 cors_origins=["*"],
                 noncurrent_version_days=args.bucket.noncurrent_version_days,
+                expire_prefixes=(
+                    {SNAPSHOTS: args.secrets.vault.snapshot_retention_days} if _in_cluster_vault(args) else {}
+                ),
                 protect=args.protect,
                 labels=labels,
                 depends_on=[*kms.ready("bucket"), *services.api("storage.googleapis.com")],

@@ -19,6 +19,7 @@ from ..k8s.wandb_release import wandb_resource
 from ..k8s.wandb_values import secret_layout
 from ..vault.backend import VaultSecrets, VaultSettings
 from .args import Args, VaultArgs
+from .vault import vault_mounts, vault_namespace
 
 TOKEN = "wandb-platform:index:WandbOnPlatform"
 
@@ -60,11 +61,12 @@ class WandbOnPlatform(pulumi.ComponentResource):
         login = {"mount": v.login_mount, "role": v.login_role} if v.login_role else None
         provider = vault.Provider(f"{name}-vault", address=v.address, auth_login_jwt=login, opts=child)
         in_cluster = v.mode == "in-cluster"
+        kv_mount, auth_mount = vault_mounts(v, name, args.instance_name)
         backend = VaultSecrets(
             VaultSettings(
                 address=platform.require_output("vaultAddress") if in_cluster else v.address,
-                kv_mount=v.kv_mount or name,
-                auth_mount=v.auth_mount or f"kubernetes-{name}",
+                kv_mount=kv_mount,
+                auth_mount=auth_mount,
                 path=args.instance_name,
                 namespace=args.namespace,
                 kubernetes_host="https://kubernetes.default.svc" if in_cluster else v.kubernetes_host,
@@ -74,6 +76,7 @@ class WandbOnPlatform(pulumi.ComponentResource):
                 rotation_period_hours=v.rotation_period_hours,
                 secrets_operator_chart_version=None,  # the platform stack installed it
                 in_cluster=in_cluster,
+                vault_k8s_namespace=vault_namespace(args.namespace),
             ),
             provider,
         )

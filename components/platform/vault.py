@@ -9,6 +9,7 @@ import pulumi_vault as vault
 from ..contracts import ClusterInfo
 from ..k8s.credentials import KubernetesSecrets, SecretsBackend
 from ..k8s.vault_cluster import VaultCluster, VaultClusterArgs, VaultSeal
+from ..k8s.vault_snapshots import SnapshotUpload, VaultSnapshots, VaultSnapshotsArgs
 from ..k8s.vault_sync import secrets_operator
 from ..vault.backend import VaultSecrets, VaultSettings
 from .args import SecretsArgs, VaultArgs, WandbArgs
@@ -19,8 +20,17 @@ def sync_namespace(wandb: WandbArgs) -> str:
     return f"{wandb.namespace}-vault-sync"
 
 
-def vault_namespace(wandb: WandbArgs) -> str:
-    return f"{wandb.namespace}-vault"
+def vault_namespace(wandb_namespace: str) -> str:
+    """An in-cluster Vault's namespace, beside W&B's."""
+    return f"{wandb_namespace}-vault"
+
+
+def vault_mounts(v: VaultArgs, name: str, instance_name: str) -> tuple[str, str]:
+    """W&B's KV and Kubernetes auth mounts: given, or for a shared (external) Vault named after the component
+    so that platforms keep apart; an in-cluster Vault is the platform's own, and both its stacks must agree."""
+    if v.mode == "in-cluster":
+        return v.kv_mount or instance_name, v.auth_mount or "kubernetes"
+    return v.kv_mount or name, v.auth_mount or f"kubernetes-{name}"
 
 
 def secrets_backend(
@@ -35,10 +45,11 @@ def secrets_backend(
     provider = vault.Provider(
         f"{name}-vault", address=v.address, auth_login_jwt=login, opts=pulumi.ResourceOptions(parent=parent)
     )
+    kv_mount, auth_mount = vault_mounts(v, name, wandb.instance_name)
     settings = VaultSettings(
         address=v.address,
-        kv_mount=v.kv_mount or name,
-        auth_mount=v.auth_mount or f"kubernetes-{name}",
+        kv_mount=kv_mount,
+        auth_mount=auth_mount,
         path=wandb.instance_name,
         namespace=wandb.namespace,
         kubernetes_host=v.kubernetes_host or cluster.api_server,
@@ -52,15 +63,23 @@ def secrets_backend(
 
 
 def in_cluster_vault(
-    name: str, wandb: WandbArgs, v: VaultArgs, cluster: ClusterInfo, seal: VaultSeal, parent: pulumi.Resource
+    name: str,
+    wandb: WandbArgs,
+    v: VaultArgs,
+    cluster: ClusterInfo,
+    seal: VaultSeal,
+    upload: SnapshotUpload,
+    parent: pulumi.Resource,
 ) -> VaultCluster:
-    """Vault on the cluster's encrypted class, and the Vault Secrets Operator that alone may reach it."""
+    """Vault on the cluster's encrypted class, its scheduled snapshots, and the Vault Secrets Operator that
+    alone may reach it."""
     opts = pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider])
     secrets_operator(f"{name}-vault-sync", sync_namespace(wandb), v.secrets_operator_chart_version, opts)
-    return VaultCluster(
+    _, auth_mount = vault_mounts(v, name, wandb.instance_name)
+    vault = VaultCluster(
         f"{name}-vault",
         VaultClusterArgs(
-            namespace=vault_namespace(wandb),
+            namespace=vault_namespace(wandb.namespace),
             clients_namespace=sync_namespace(wandb),
             seal=seal,
             replicas=v.replicas,
@@ -71,3 +90,9 @@ def in_cluster_vault(
         ),
         opts,
     )
+    VaultSnapshots(
+        f"{name}-vault-snapshots",
+        VaultSnapshotsArgs(namespace=vault_namespace(wandb.namespace), upload=upload, auth_mount=auth_mount),
+        pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[vault.release])),
+    )
+    return vault

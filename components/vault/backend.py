@@ -10,6 +10,7 @@ import pulumi
 
 from ..k8s.credentials import Credentials, Rotatable
 from ..k8s.vault_cluster import AUDIT_LOG
+from ..k8s.vault_snapshots import SERVICE_ACCOUNT as SNAPSHOT_ACCOUNT
 from ..k8s.vault_sync import RotatedKey, VaultSecretsSync, VaultSecretsSyncArgs
 from .config import STATIC_ROLE, SyncIdentity, VaultConfig, VaultConfigArgs
 
@@ -30,6 +31,7 @@ class VaultSettings:
     rotation_period_hours: int = 720
     secrets_operator_chart_version: str | None = "1.4.1"  # None: the platform stack installed it
     in_cluster: bool = False  # a Vault of this platform's, in its cluster
+    vault_k8s_namespace: str = ""  # with `in_cluster`: Vault's namespace, where its snapshot job runs
 
 
 class VaultSecrets:
@@ -71,6 +73,7 @@ class VaultSecrets:
                 vault_namespace=s.vault_namespace,
                 in_cluster=s.in_cluster,
                 audit_file=AUDIT_LOG if s.in_cluster else "",
+                snapshots=SyncIdentity(s.vault_k8s_namespace, SNAPSHOT_ACCOUNT) if s.in_cluster else None,
             ),
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(providers=[self.provider])),
         )

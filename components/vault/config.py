@@ -21,6 +21,8 @@ from ..contracts import MysqlEndpoint
 
 TOKEN = "wandb-platform:index:VaultConfig"
 STATIC_ROLE = "wandb-mysql"  # the database engine's role whose password W&B uses
+SNAPSHOT_ROLE = "vault-snapshots"  # the snapshot job logs in as this (components.k8s.vault_snapshots)
+SNAPSHOT_POLICY = 'path "sys/storage/raft/snapshot" {\n  capabilities = ["read"]\n}\n'
 ROTATION_STATEMENTS = ["ALTER USER '{{name}}'@'%' IDENTIFIED BY '{{password}}' RETAIN CURRENT PASSWORD"]
 # 32 characters of letters, digits, `-` and `_`: safe in a DSN and a URL without escaping.
 URL_SAFE_PASSWORD_POLICY = """length = 32
@@ -64,6 +66,7 @@ class VaultConfigArgs:
     rotation_period_hours: int = 720
     vault_namespace: str = ""
     in_cluster: bool = False  # Vault runs in W&B's cluster: it reviews tokens with its own account
+    snapshots: SyncIdentity | None = None  # a Vault of this platform's: the account its snapshot job runs as
     audit_file: str = ""  # a Vault of this platform's: its file audit device; "" leaves audit to Vault's owner
 
 
@@ -154,6 +157,8 @@ class VaultConfig(pulumi.ComponentResource):
             namespace=ns,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[config]),
         )
+        if args.snapshots is not None:
+            self._snapshots(name, args, auth, config, ns)
         if args.audit_file:
             vault.Audit(
                 f"{name}-audit",
@@ -165,6 +170,29 @@ class VaultConfig(pulumi.ComponentResource):
                 opts=child,
             )
         self.register_outputs({"role": self.role.role_name})
+
+    def _snapshots(self, name: str, args: VaultConfigArgs, auth, config, ns: str | None) -> None:
+        """The snapshot job's login: a role for its account alone, whose policy may only read snapshots."""
+        policy = vault.Policy(
+            f"{name}-snapshot",
+            name=f"{args.kv_mount}-snapshot",
+            policy=SNAPSHOT_POLICY,
+            namespace=ns,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        vault.kubernetes.AuthBackendRole(
+            f"{name}-snapshots",
+            backend=auth.path,
+            role_name=SNAPSHOT_ROLE,
+            bound_service_account_names=[args.snapshots.service_account],
+            bound_service_account_namespaces=[args.snapshots.namespace],
+            audience=args.snapshots.audience,
+            token_policies=[policy.name],
+            token_ttl=600,
+            token_max_ttl=1200,
+            namespace=ns,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[config]),
+        )
 
     def _rotation(
         self, name: str, args: VaultConfigArgs, ns: str | None, child: pulumi.ResourceOptions

@@ -29,6 +29,7 @@ class VaultConfig(Section):
     replicas: int = Field(3, ge=1, le=7)  # in-cluster Raft servers
     storage_gb: int = Field(10, ge=1, le=1000)  # in-cluster: each server's data and audit volumes
     chart_version: str = "0.34.1"  # in-cluster: chart `vault`
+    snapshot_retention_days: int = Field(30, ge=1, le=3650)  # in-cluster: Raft snapshots kept in the bucket
     namespace: str = ""  # a Vault Enterprise namespace; "" = the root
     ca_cert: str = ""  # PEM of Vault's CA when it is private; the cluster's sync trusts it
     kv_mount: str = Field("", pattern=VAULT_PATH)  # "" = <instanceName>-<stack> (the physical prefix)

@@ -1,6 +1,7 @@
-"""Auto-unseal for a Vault in GKE: a Google service account that only Vault's Kubernetes service account may
-act as (workload identity), allowed to encrypt, decrypt and read the one Cloud KMS key kept for the seal, and
-the `gcpckms` stanza naming that key. No key file: the identity comes from the node's metadata server."""
+"""GCP's part of a Vault in GKE. Auto-unseal: a Google service account that only Vault's Kubernetes service
+account may act as (workload identity), allowed to encrypt, decrypt and read the one Cloud KMS key kept for
+the seal, and the `gcpckms` stanza naming that key. Snapshots: a second account, for the snapshot job alone,
+that may only add objects to the platform's bucket. No key files: identities come from the metadata server."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import pulumi
 import pulumi_gcp as gcp
 
 from ..k8s.vault_cluster import VaultSeal
+from ..k8s.vault_snapshots import PREFIX, SERVICE_ACCOUNT, SnapshotUpload
+from .identity import GKE_SA_ANNOTATION, pod_identity
 from .kms import ENCRYPTER_DECRYPTER
 
 TOKEN = "wandb-platform:index:GcpVaultSeal"
+GCLOUD_IMAGE = "google/cloud-sdk:500.0.0-slim"
 
 
 def gcpckms_stanza(project: str, region: str, key_ring: str, crypto_key: str) -> str:
@@ -44,11 +48,14 @@ class GcpVaultSeal(pulumi.ComponentResource):
     def __init__(self, name: str, args: GcpVaultSealArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.account = gcp.serviceaccount.Account(
-            f"{name}-account",
+        self.account, binding = pod_identity(
+            name,
             project=args.project,
             account_id=args.account_id,
             display_name="Vault auto-unseal",
+            workload_pool=args.workload_pool,
+            namespace=args.namespace,
+            service_account=args.service_account,
             opts=child,
         )
         grants = [
@@ -61,21 +68,48 @@ class GcpVaultSeal(pulumi.ComponentResource):
             )
             for what, role in (("use", ENCRYPTER_DECRYPTER), ("read", "roles/cloudkms.viewer"))
         ]
-        binding = gcp.serviceaccount.IAMMember(
-            f"{name}-workload-identity",
-            service_account_id=self.account.name,
-            role="roles/iam.workloadIdentityUser",
-            member=pulumi.Output.concat(
-                "serviceAccount:", args.workload_pool, "[", args.namespace, "/", args.service_account, "]"
-            ),
-            opts=child,
-        )
         stanza = pulumi.Output.all(args.key_ring_name, args.key.name).apply(
             lambda a: gcpckms_stanza(args.project, args.region, a[0], a[1])
         )
         self.seal = VaultSeal(
             stanza=stanza,
-            service_account_annotations={"iam.gke.io/gcp-service-account": self.account.email},
+            service_account_annotations={GKE_SA_ANNOTATION: self.account.email},
             ready=[*grants, binding],
         )
         self.register_outputs({"account": self.account.email})
+
+
+def gcs_snapshot_upload(
+    name: str,
+    *,
+    project: str,
+    account_id: str,
+    bucket_name: pulumi.Input[str],
+    workload_pool: pulumi.Input[str],
+    namespace: str,
+    opts: pulumi.ResourceOptions,
+) -> SnapshotUpload:
+    """The snapshot job's way into the bucket: add objects under `vault-snapshots/`, nothing else (the bucket's
+    own key encrypts them; its lifecycle expires them)."""
+    account, binding = pod_identity(
+        name,
+        project=project,
+        account_id=account_id,
+        display_name="Vault snapshots",
+        workload_pool=workload_pool,
+        namespace=namespace,
+        service_account=SERVICE_ACCOUNT,
+        opts=opts,
+    )
+    grant = gcp.storage.BucketIAMMember(
+        f"{name}-add-objects", bucket=bucket_name, role="roles/storage.objectCreator", member=account.member, opts=opts
+    )
+    script = pulumi.Output.from_input(bucket_name).apply(
+        lambda bucket: f'gcloud storage cp "$SNAPSHOT" "gs://{bucket}/{PREFIX}$(date -u +%Y%m%dT%H%M%SZ).snap"\n'
+    )
+    return SnapshotUpload(
+        image=GCLOUD_IMAGE,
+        script=script,
+        service_account_annotations={GKE_SA_ANNOTATION: account.email},
+        ready=[binding, grant],
+    )
