@@ -304,13 +304,8 @@ def test_the_split_roles_need_the_vault_backend_and_the_platform_stack():
     assert any(p.startswith("wandb-platform:stackRole:") and "secrets.backend vault" in p for p in found)
     vault_wandb = base_gcp_config(stackRole="wandb", secrets={"backend": "vault"}, vault={"mode": "in-cluster"})
     assert any(p.startswith("wandb-platform:vault.platformStack:") for p in problems(vault_wandb))
-    on_aws = {"aws:region": "eu-west-1", "wandb-platform:target": "aws", "wandb-platform:stackRole": "platform"}
-    raw = {
-        **base_gcp_config(secrets={"backend": "vault"}, vault={"mode": "in-cluster"}),
-        **on_aws,
-        "wandb-platform:license": LICENSE,
-    }
-    assert any(p.startswith("wandb-platform:vault.mode:") and "target gcp" in p for p in problems(raw))
+    on_yours = valid_existing(stackRole="platform", secrets={"backend": "vault"}, vault={"mode": "in-cluster"})
+    assert any(p.startswith("wandb-platform:vault.mode:") and "targets gcp and aws" in p for p in problems(on_yours))
 
 
 def test_raft_snapshots_go_to_the_bucket_with_identities_that_can_do_nothing_else(platform, wandb_role):
@@ -354,3 +349,27 @@ def test_raft_snapshots_go_to_the_bucket_with_identities_that_can_do_nothing_els
     assert role.plain_inputs["boundServiceAccountNames"] == ["vault-snapshots"]
     assert role.plain_inputs["boundServiceAccountNamespaces"] == ["wandb-vault"]
     assert one(wandb_role, "vault:index/authBackend:AuthBackend")["path"] == "kubernetes"
+
+
+def test_on_aws_the_seal_and_the_snapshots_each_have_a_role_of_their_own():
+    from tests.conftest import base_aws_config, run_config
+
+    run = run_config(base_aws_config(stackRole="platform", secrets={"backend": "vault"}, vault={"mode": "in-cluster"}))
+    release = next(r for r in run.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["name"] == "vault")
+    config = release.plain_inputs["values"]["server"]["ha"]["raft"]["config"]
+    key = next(k for k in run.of_type("aws:kms/key:Key") if k.name.endswith("-vault-seal"))
+    assert 'seal "awskms"' in config and f'kms_key_id = "{key.outputs["keyId"]}"' in config and key.protect
+    seal_role = next(r for r in run.of_type("aws:iam/role:Role") if r.name.endswith("-vault-seal-role"))
+    users = [s for s in json.loads(key.plain_inputs["policy"])["Statement"] if s["Sid"] == "ServiceRolesUseTheKey"]
+    assert users[0]["Principal"] == {"AWS": [seal_role.outputs["arn"]]}
+    trust = json.loads(seal_role.plain_inputs["assumeRolePolicy"])["Statement"][0]["Condition"]["StringEquals"]
+    assert [v for k, v in trust.items() if k.endswith(":sub")] == [["system:serviceaccount:wandb-vault:vault"]]
+    account = release.plain_inputs["values"]["server"]["serviceAccount"]["annotations"]
+    assert account == {"eks.amazonaws.com/role-arn": seal_role.outputs["arn"]}
+    snapshots = next(
+        p for p in run.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.endswith("-vault-snapshots-role-inline")
+    )
+    statements = json.loads(snapshots.plain_inputs["policy"])["Statement"]
+    assert statements[0]["Action"] == ["s3:PutObject"] and statements[0]["Resource"].endswith("/vault-snapshots/*")
+    assert statements[1]["Action"] == ["kms:GenerateDataKey"]
+    assert "vaultAddress" in run.outputs and not run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")

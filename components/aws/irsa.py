@@ -19,13 +19,14 @@ def irsa_role(
     managed_policy_arns: Sequence[pulumi.Input[str]] = (),
     inline_policy: pulumi.Input[str] | None = None,
     tags: Mapping[str, str] | None = None,
+    role_name: str | None = None,  # a fixed name, for a key policy that must name the role before it exists
     opts: pulumi.ResourceOptions | None = None,
 ) -> aws.iam.Role:
     subjects = [service_account_subject(ns, sa) for ns, sa in service_accounts]
     trust = pulumi.Output.all(oidc_provider.arn, issuer).apply(
         lambda a: pulumi.Output.json_dumps(irsa_trust_policy(a[0], a[1], subjects))
     )
-    role = aws.iam.Role(name, assume_role_policy=trust, tags=dict(tags or {}), opts=opts)
+    role = aws.iam.Role(name, name=role_name, assume_role_policy=trust, tags=dict(tags or {}), opts=opts)
     for i, arn in enumerate(managed_policy_arns):
         aws.iam.RolePolicyAttachment(f"{name}-{i}", role=role.name, policy_arn=arn, opts=opts)
     if inline_policy is not None:

@@ -22,6 +22,7 @@ class S3BucketArgs:
     kms_key_arn: pulumi.Input[str]
     cors_origins: Sequence[str] = ("*",)
     noncurrent_version_days: int = 30
+    expire_prefixes: Mapping[str, int] = field(default_factory=dict)  # prefix -> days its objects are kept
     protect: bool = True  # no force-destroy, and Pulumi refuses to delete it
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -75,7 +76,16 @@ class S3Bucket(pulumi.ComponentResource):
                     "filter": {},
                     "noncurrent_version_expiration": {"noncurrent_days": args.noncurrent_version_days},
                     "abort_incomplete_multipart_upload": {"days_after_initiation": 7},
-                }
+                },
+                *[
+                    {
+                        "id": f"expire-{prefix.strip('/')}",
+                        "status": "Enabled",
+                        "filter": {"prefix": prefix},
+                        "expiration": {"days": days},
+                    }
+                    for prefix, days in sorted(args.expire_prefixes.items())
+                ],
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )

@@ -35,6 +35,7 @@ class VaultSeal:
 
     stanza: pulumi.Input[str]
     service_account_annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    pod_labels: Mapping[str, str] = field(default_factory=dict)  # AKS: workload identity is asked for by label
     ready: Sequence[pulumi.Resource] = ()
 
 
@@ -103,6 +104,7 @@ def chart_values(args: VaultClusterArgs, config: pulumi.Input[str]) -> dict:
                 "name": RELEASE,
                 "annotations": dict(args.seal.service_account_annotations),
             },
+            "extraLabels": dict(args.seal.pod_labels),
             "dataStorage": {"enabled": True, "size": f"{args.storage_gb}Gi", **volume},
             "auditStorage": {"enabled": True, "size": f"{args.audit_storage_gb}Gi", **volume},
             "ha": {

@@ -21,8 +21,11 @@ from ..aws.msk import MskArgs, MskKafka
 from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
 from ..aws.policies import KeyUse
 from ..aws.s3 import S3Bucket, S3BucketArgs
+from ..aws.vault import aws_vault_seal, s3_snapshot_upload
 from ..clickhouse_cloud.service import HTTPS_PORT
 from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
+from ..k8s.vault_cluster import VaultCluster
+from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
 from ..naming import bounded_name
 from .aws_args import AwsWandbPlatformArgs, aurora_version, aws_problems
@@ -30,6 +33,7 @@ from .clickhouse_cloud import clickhouse_cloud_service
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size
 from .validation import raise_problems
+from .vault import in_cluster_vault, vault_namespace
 
 __all__ = ["AwsWandbPlatform", "AwsWandbPlatformArgs"]  # what users import from here
 
@@ -40,9 +44,11 @@ SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCac
 AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 BACKUP_DAYS = 14  # W&B's own AWS module's retention
 BASE_TAGS = {"app": "wandb", "managed-by": "pulumi"}
+IAM_ROLE_NAME_MAX = 64
+VAULT_SEAL_KEY = "vault-seal"
 
 
-def _kms_keys(args: AwsWandbPlatformArgs) -> dict[str, KeyUse]:
+def _kms_keys(args: AwsWandbPlatformArgs, name: str) -> dict[str, KeyUse]:
     """One key per consumer the platform creates, usable only through the service that stores data with it."""
     keys = {
         "eks": KeyUse(via_services=["eks"]),
@@ -52,7 +58,18 @@ def _kms_keys(args: AwsWandbPlatformArgs) -> dict[str, KeyUse]:
     }
     managed = {"rds": args.mysql.mode, "elasticache": args.redis.mode, "s3": args.bucket.mode, "kafka": args.kafka.mode}
     keys.update({svc: KeyUse(via_services=[svc]) for svc, mode in managed.items() if mode == "managed"})
+    if _in_cluster_vault(args):
+        keys[VAULT_SEAL_KEY] = KeyUse(roles=[_vault_seal_role(args, name)])
     return keys
+
+
+def _in_cluster_vault(args: AwsWandbPlatformArgs) -> bool:
+    return args.secrets.backend == "vault" and args.secrets.vault.mode == "in-cluster"
+
+
+def _vault_seal_role(args: AwsWandbPlatformArgs, name: str) -> str:
+    """Named ahead: the seal key's policy names it before the role exists."""
+    return bounded_name(args.name_prefix or name, "vault-seal", IAM_ROLE_NAME_MAX)
 
 
 class AwsWandbPlatform(WandbPlatform):
@@ -83,7 +100,7 @@ class AwsWandbPlatform(WandbPlatform):
             f"{name}-kms",
             AwsKmsArgs(
                 account=account,
-                keys=_kms_keys(args),
+                keys=_kms_keys(args, name),
                 alias_prefix=self._prefix,
                 deletion_window_days=args.kms_deletion_window_days,
                 protect=args.protect,
@@ -111,6 +128,7 @@ class AwsWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
+        vault = self._vault(eks, kms, bucket, account)
         internal = args.load_balancer_scheme == "internal"
         load_balancer_name = bounded_name(self._prefix, "alb", ALB_NAME_MAX)
         ingress = AlbIngress(
@@ -159,7 +177,7 @@ class AwsWandbPlatform(WandbPlatform):
             stack_role=args.stack_role,
         )
         self._wandb_outputs(wandb.host, release, eks.info, bucket)
-        self._handoff_outputs(release, None)
+        self._handoff_outputs(release, vault)
         self.kubeconfig = eks.info.kubeconfig
         self.load_balancer_name = pulumi.Output.from_input(load_balancer_name)
         self.certificate_arn = pulumi.Output.from_input(ingress.certificate_arn)
@@ -348,6 +366,32 @@ class AwsWandbPlatform(WandbPlatform):
         weave, attachment = service.attach([link.endpoint.id])
         return weave, [attachment, link.endpoint]
 
+    def _vault(self, eks: EksCluster, kms: AwsKms, bucket: BucketInfo, account) -> VaultCluster | None:
+        """Vault in the cluster, auto-unsealed with its own key through an IRSA role only Vault's service account
+        may take; its snapshots go to the bucket through a second role."""
+        args = self._args
+        if not _in_cluster_vault(args):
+            return None
+        namespace = vault_namespace(args.wandb.namespace)
+        irsa = dict(oidc_provider=eks.oidc_provider, issuer=eks.issuer, namespace=namespace, tags=self._tags)
+        seal = aws_vault_seal(
+            f"{self._name}-vault-seal",
+            region=args.region,
+            role_name=_vault_seal_role(args, self._name),
+            key=kms.keys[VAULT_SEAL_KEY],
+            opts=self._child,
+            **irsa,
+        )
+        upload = s3_snapshot_upload(
+            f"{self._name}-vault-snapshots",
+            bucket_name=bucket.name,
+            bucket_arn=pulumi.Output.all(account.partition, bucket.name).apply(lambda a: f"arn:{a[0]}:s3:::{a[1]}"),
+            bucket_key_arn=bucket.kms_key,
+            opts=self._child,
+            **irsa,
+        )
+        return in_cluster_vault(self._name, args.wandb, args.secrets.vault, eks.info, seal, upload, self)
+
     def _bucket(self, kms: AwsKms) -> BucketInfo:
         args = self._args
         if args.bucket.mode != "managed":
@@ -358,6 +402,9 @@ class AwsWandbPlatform(WandbPlatform):
                 region=args.region,
                 kms_key_arn=kms.arn("s3"),
                 noncurrent_version_days=args.bucket.noncurrent_version_days,
+                expire_prefixes=(
+                    {SNAPSHOTS: args.secrets.vault.snapshot_retention_days} if _in_cluster_vault(args) else {}
+                ),
                 protect=args.protect,
                 tags=self._tags,
             ),

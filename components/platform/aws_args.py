@@ -117,7 +117,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
     _, size_problems = sized("aws", args.wandb.size, args.sizes.given())
     version, days = args.mysql.version, args.mysql.backup_retention_days
     problems = [
-        *common_problems(args, cloud_here=True, seal_here=False),
+        *common_problems(args, cloud_here=True, seal_here=True),
         *memory_problems(args.wandb, args.clickhouse),
         *kafka_problems(args.kafka, managed_here=True),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),

@@ -138,10 +138,10 @@ def _role_checks(raw: Mapping[str, Any], target: str) -> list[str]:
                 f"{PROJECT}:stackRole: 'all' cannot install and configure {PROJECT}:vault.mode 'in-cluster' in one "
                 "run: Vault must be initialised in between; use stackRole 'platform', then 'wandb'"
             )
-        if target != "gcp":
+        if target not in CLOUD_TARGETS:
             problems.append(
-                f"{PROJECT}:vault.mode: 'in-cluster' auto-unseals with the cloud's KMS: target gcp (aws: not built "
-                "yet; existing: no cloud KMS)"
+                f"{PROJECT}:vault.mode: 'in-cluster' auto-unseals with the cloud's KMS: targets gcp and aws (a "
+                "cluster of yours has none here; run Vault yourself and use mode 'external')"
             )
     return problems
 
