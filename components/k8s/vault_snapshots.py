@@ -18,7 +18,8 @@ SERVICE_ACCOUNT = "vault-snapshots"  # bound to Vault's snapshot role (VaultConf
 ROLE = "vault-snapshots"
 PREFIX = "vault-snapshots/"  # inside the platform's bucket
 SNAPSHOT = "/snapshot/vault.snap"
-UID = 100  # the Vault image's user
+UID = 10100  # an unprivileged uid apart from the host's: the images need none of their own users here
+RESOURCES = {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def job_spec(args: VaultSnapshotsArgs, upload_script: str) -> dict:
                 "securityContext": {
                     "runAsNonRoot": True,
                     "runAsUser": UID,
+                    "runAsGroup": UID,
                     "fsGroup": UID,
                     "seccompProfile": {"type": "RuntimeDefault"},
                 },
@@ -77,7 +79,9 @@ def job_spec(args: VaultSnapshotsArgs, upload_script: str) -> dict:
                     {
                         "name": "snapshot",
                         "image": args.vault_image,
+                        "imagePullPolicy": "Always",
                         "command": ["sh", "-c", snapshot_script(args.auth_mount)],
+                        "resources": RESOURCES,
                         "env": [
                             {
                                 "name": "VAULT_ADDR",
@@ -99,7 +103,9 @@ def job_spec(args: VaultSnapshotsArgs, upload_script: str) -> dict:
                     {
                         "name": "upload",
                         "image": args.upload.image,
+                        "imagePullPolicy": "Always",
                         "command": ["sh", "-c", upload_script],
+                        "resources": RESOURCES,
                         "env": [{"name": "SNAPSHOT", "value": SNAPSHOT}, {"name": "HOME", "value": "/tmp"}],
                         "securityContext": restricted,
                         "volumeMounts": [snapshot_mount, {"name": "tmp", "mountPath": "/tmp"}],
