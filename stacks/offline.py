@@ -46,6 +46,7 @@ class Registered:
     inputs: dict  # as sent, secrets written as REDACTED
     plain_inputs: dict  # as the provider would see them (tests only: never print these)
     secret_outputs: list[str]
+    ignore_changes: list[str] = field(default_factory=list)  # properties `pulumi up` leaves as they are
     id: str = ""
     outputs: dict = field(default_factory=dict)
     dependencies: list[str] = field(default_factory=list)
@@ -167,6 +168,7 @@ class RecordingMonitor(mocks.MockMonitor):
             inputs=inputs,
             plain_inputs=_unwrap(raw),
             secret_outputs=list(request.additionalSecretOutputs),
+            ignore_changes=sorted(request.ignoreChanges),
             id=response.id,
             outputs=dict(state.state) if state else {},
         )

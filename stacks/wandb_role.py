@@ -30,8 +30,9 @@ def credential_secrets(cfg: PlatformConfig) -> list[str]:
 
 
 def rotates(cfg: PlatformConfig) -> bool:
-    """With Vault, the platform gives Cloud SQL an admin user for Vault to rotate W&B's password with."""
-    return cfg.target == "gcp" and cfg.mysql.mode == "managed"
+    """With Vault, the platform gives a managed MySQL (Cloud SQL, Aurora) an admin user for Vault to rotate W&B's
+    password with."""
+    return cfg.mysql.mode == "managed"
 
 
 def build_wandb_role(cfg: PlatformConfig, names: StackNames) -> dict:

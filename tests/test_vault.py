@@ -373,3 +373,30 @@ def test_on_aws_the_seal_and_the_snapshots_each_have_a_role_of_their_own():
     assert statements[0]["Action"] == ["s3:PutObject"] and statements[0]["Resource"].endswith("/vault-snapshots/*")
     assert statements[1]["Action"] == ["kms:GenerateDataKey"]
     assert "vaultAddress" in run.outputs and not run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")
+
+
+def test_pulumi_leaves_a_rotated_password_alone(run):
+    users = {u.plain_inputs["name"]: u.ignore_changes for u in run.of_type("gcp:sql/user:User")}
+    assert users == {"wandb": ["password"], "vault-admin": []}
+    assert planned("prod").one("gcp:sql/user:User").ignore_changes == []  # without Vault, Pulumi owns it
+
+
+def test_on_aws_vault_rotates_auroras_user_with_an_admin_user_made_from_the_cluster():
+    from tests.conftest import base_aws_config, run_config
+
+    run = run_config(base_aws_config(secrets={"backend": "vault"}, vault={"address": "https://vault.corp:8200"}))
+    assert run.one("aws:rds/cluster:Cluster").ignore_changes == ["engineVersion", "masterPassword"]
+    job = run.one("kubernetes:batch/v1:Job")
+    container = job.plain_inputs["spec"]["template"]["spec"]["containers"][0]
+    script = container["command"][2]
+    assert "--ssl-mode=REQUIRED" in script and "GRANT CREATE USER ON *.* TO '$ADMIN_USER'@'%'" in script
+    assert "REQUIRE SSL" in script and "$MASTER_PASSWORD" not in script.split("<<SQL")[1]  # never on a command line
+    env = {e["name"]: e for e in container["env"]}
+    assert env["MASTER_USER"]["value"] == "wandb" and env["ADMIN_USER"]["value"] == "vault-admin"
+    assert {env[k]["valueFrom"]["secretKeyRef"]["name"] for k in ("MASTER_PASSWORD", "ADMIN_PASSWORD")} == {
+        "mysql-admin"
+    }
+    connection = run.one("vault:database/secretBackendConnection:SecretBackendConnection")
+    assert connection.plain_inputs["mysql"]["username"] == "vault-admin" and job.urn in connection.dependencies
+    assert run.one("vault:database/secretBackendStaticRole:SecretBackendStaticRole").plain_inputs["username"] == "wandb"
+    assert run.one(VSO + "VaultDynamicSecret").plain_inputs["metadata"]["name"] == "wandb-platform-mysql"

@@ -65,6 +65,7 @@ class AuroraArgs(PrivateDatastoreArgs):
     backup_retention_days: int = 14
     database: str = "wandb_local"
     user: str = "wandb"
+    password_rotated: bool = False  # Vault changes the master's password from now on: later runs leave it be
 
 
 class AuroraMysql(pulumi.ComponentResource):
@@ -130,7 +131,12 @@ class AuroraMysql(pulumi.ComponentResource):
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,
             tags=tags,
             # AWS applies minor upgrades in the maintenance window; the configured version is where it starts.
-            opts=pulumi.ResourceOptions.merge(stateful, pulumi.ResourceOptions(ignore_changes=["engineVersion"])),
+            opts=pulumi.ResourceOptions.merge(
+                stateful,
+                pulumi.ResourceOptions(
+                    ignore_changes=["engineVersion", *(["masterPassword"] if args.password_rotated else [])]
+                ),
+            ),
         )
         instances = [
             aws.rds.ClusterInstance(

@@ -6,6 +6,8 @@ Kubernetes objects and the IRSA roles (which need the cluster's OIDC issuer) wai
 `from __future__ import annotations` here: Pulumi infers the component's schema from these annotations.
 """
 
+from dataclasses import replace
+
 import pulumi
 import pulumi_aws as aws
 
@@ -24,6 +26,7 @@ from ..aws.s3 import S3Bucket, S3BucketArgs
 from ..aws.vault import aws_vault_seal, s3_snapshot_upload
 from ..clickhouse_cloud.service import HTTPS_PORT
 from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
+from ..k8s.mysql_admin import MysqlAdminUser, MysqlAdminUserArgs
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
@@ -111,6 +114,15 @@ class AwsWandbPlatform(WandbPlatform):
         network = self._network(zones, kms)
         eks = self._cluster(account, network, kms, size)
         mysql, redis = self._datastores(account, network, kms, zones, size)
+        if mysql is not None and args.secrets.backend == "vault":  # Vault rotates W&B's password with its own user
+            mysql = replace(
+                mysql,
+                admin=MysqlAdminUser(
+                    f"{name}-mysql-admin",
+                    MysqlAdminUserArgs(namespace=f"{args.wandb.namespace}-mysql-admin", mysql=mysql),
+                    pulumi.ResourceOptions(parent=self, providers=[eks.info.k8s_provider]),
+                ).admin,
+            )
         kafka = self._kafka(network, kms, zones)
         weave, weave_ready = self._clickhouse(network)
         bucket = self._bucket(kms)
@@ -291,6 +303,7 @@ class AwsWandbPlatform(WandbPlatform):
                     backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
                     database=args.mysql.database,
                     user=args.mysql.user,
+                    password_rotated=args.secrets.backend == "vault",
                 ),
                 self._child,
             ).endpoint
