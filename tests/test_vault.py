@@ -390,12 +390,11 @@ def test_on_aws_vault_rotates_auroras_user_with_an_admin_user_made_from_the_clus
     container = job.plain_inputs["spec"]["template"]["spec"]["containers"][0]
     script = container["command"][2]
     assert "--ssl-mode=REQUIRED" in script and "GRANT CREATE USER ON *.* TO '$ADMIN_USER'@'%'" in script
-    assert "REQUIRE SSL" in script and "$MASTER_PASSWORD" not in script.split("<<SQL")[1]  # never on a command line
-    env = {e["name"]: e for e in container["env"]}
-    assert env["MASTER_USER"]["value"] == "wandb" and env["ADMIN_USER"]["value"] == "vault-admin"
-    assert {env[k]["valueFrom"]["secretKeyRef"]["name"] for k in ("MASTER_PASSWORD", "ADMIN_PASSWORD")} == {
-        "mysql-admin"
-    }
+    assert "REQUIRE SSL" in script and "MASTER_PASSWORD" not in script.split("<<SQL")[1]  # never on a command line
+    env = {e["name"]: e["value"] for e in container["env"]}  # no credential among them: those are files
+    assert env == {"HOST": env["HOST"], "PORT": "3306", "MASTER_USER": "wandb", "ADMIN_USER": "vault-admin"}
+    volumes = job.plain_inputs["spec"]["template"]["spec"]["volumes"]
+    assert {"name": "credentials", "secret": {"secretName": "mysql-admin", "defaultMode": 0o400}} in volumes
     connection = run.one("vault:database/secretBackendConnection:SecretBackendConnection")
     assert connection.plain_inputs["mysql"]["username"] == "vault-admin" and job.urn in connection.dependencies
     assert run.one("vault:database/secretBackendStaticRole:SecretBackendStaticRole").plain_inputs["username"] == "wandb"

@@ -3,7 +3,8 @@ users (Aurora), a one-off Job in a namespace of its own logs in as the server's 
 (or resets) a user that may manage others' passwords, nothing more. Vault rotates W&B's password with it, so the
 password W&B uses is never the one Vault logs in with.
 
-Passwords reach the Job through a Secret of that namespace and stdin, never a command line.
+Passwords reach the Job as files of a Secret of that namespace and through stdin, never a command line or an
+environment variable.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from .namespace import MANAGED_BY, baseline_namespace
 TOKEN = "wandb-platform:index:MysqlAdminUser"
 UID = 10999  # an unprivileged uid apart from the host's
 SCRIPT = """set -eu
-printf '[client]\\npassword=%s\\n' "$MASTER_PASSWORD" > /tmp/master.cnf
+printf '[client]\\npassword=%s\\n' "$(cat /credentials/MASTER_PASSWORD)" > /tmp/master.cnf
+ADMIN_PASSWORD="$(cat /credentials/ADMIN_PASSWORD)"
 mysql --defaults-extra-file=/tmp/master.cnf --host="$HOST" --port="$PORT" --user="$MASTER_USER" \\
   --ssl-mode=REQUIRED <<SQL
 CREATE USER IF NOT EXISTS '$ADMIN_USER'@'%' IDENTIFIED BY '$ADMIN_PASSWORD' REQUIRE SSL;
@@ -61,10 +63,6 @@ class MysqlAdminUser(pulumi.ComponentResource):
             {"name": "PORT", "value": pulumi.Output.from_input(args.mysql.port).apply(str)},
             {"name": "MASTER_USER", "value": args.mysql.user},
             {"name": "ADMIN_USER", "value": args.admin_user},
-            *[
-                {"name": key, "valueFrom": {"secretKeyRef": {"name": "mysql-admin", "key": key}}}
-                for key in ("MASTER_PASSWORD", "ADMIN_PASSWORD")
-            ],
         ]
         job = k8s.batch.v1.Job(
             f"{name}-job",
@@ -97,10 +95,16 @@ class MysqlAdminUser(pulumi.ComponentResource):
                                     "capabilities": {"drop": ["ALL"]},
                                     "readOnlyRootFilesystem": True,
                                 },
-                                "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+                                "volumeMounts": [
+                                    {"name": "tmp", "mountPath": "/tmp"},
+                                    {"name": "credentials", "mountPath": "/credentials", "readOnly": True},
+                                ],
                             }
                         ],
-                        "volumes": [{"name": "tmp", "emptyDir": {}}],
+                        "volumes": [
+                            {"name": "tmp", "emptyDir": {}},
+                            {"name": "credentials", "secret": {"secretName": "mysql-admin", "defaultMode": 0o400}},
+                        ],
                     }
                 },
             },
