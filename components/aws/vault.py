@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -15,6 +16,7 @@ from ..k8s.vault_cluster import VaultSeal
 from ..k8s.vault_snapshots import PREFIX, SERVICE_ACCOUNT, SnapshotUpload
 from .irsa import irsa_role
 
+TOKEN = "wandb-platform:index:AwsVaultSeal"
 AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 SEAL_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]
@@ -39,34 +41,39 @@ def snapshot_policy(bucket_arn: str, key_arn: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
-def aws_vault_seal(
-    name: str,
-    *,
-    region: str,
-    role_name: str,
-    key: aws.kms.Key,
-    oidc_provider: aws.iam.OpenIdConnectProvider,
-    issuer: pulumi.Input[str],
-    namespace: str,
-    tags: Mapping[str, str],
-    opts: pulumi.ResourceOptions,
-) -> VaultSeal:
-    """The seal's role is named ahead (`role_name`): the key's policy names it before it exists."""
-    role = irsa_role(
-        f"{name}-role",
-        oidc_provider=oidc_provider,
-        issuer=issuer,
-        service_accounts=[(namespace, "vault")],
-        inline_policy=key.arn.apply(seal_policy),
-        tags=tags,
-        role_name=role_name,
-        opts=opts,
-    )
-    return VaultSeal(
-        stanza=key.key_id.apply(lambda key_id: awskms_stanza(region, key_id)),
-        service_account_annotations={IRSA_ANNOTATION: role.arn},
-        ready=[role],
-    )
+@dataclass
+class AwsVaultSealArgs:
+    region: str
+    role_name: str  # named ahead: the key's policy names the role before it exists
+    key: aws.kms.Key  # the seal's own key
+    oidc_provider: aws.iam.OpenIdConnectProvider
+    issuer: pulumi.Input[str]
+    namespace: str  # Vault's
+    tags: Mapping[str, str] = field(default_factory=dict)
+    service_account: str = "vault"  # Vault's Kubernetes service account
+
+
+class AwsVaultSeal(pulumi.ComponentResource):
+    """Exposes `role` and `seal` (VaultSeal)."""
+
+    def __init__(self, name: str, args: AwsVaultSealArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        self.role = irsa_role(
+            f"{name}-role",
+            oidc_provider=args.oidc_provider,
+            issuer=args.issuer,
+            service_accounts=[(args.namespace, args.service_account)],
+            inline_policy=args.key.arn.apply(seal_policy),
+            tags=args.tags,
+            role_name=args.role_name,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.seal = VaultSeal(
+            stanza=args.key.key_id.apply(lambda key_id: awskms_stanza(args.region, key_id)),
+            service_account_annotations={IRSA_ANNOTATION: self.role.arn},
+            ready=[self.role],
+        )
+        self.register_outputs({"role": self.role.arn})
 
 
 def s3_snapshot_upload(

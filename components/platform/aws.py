@@ -23,7 +23,7 @@ from ..aws.msk import MskArgs, MskKafka
 from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
 from ..aws.policies import KeyUse
 from ..aws.s3 import S3Bucket, S3BucketArgs
-from ..aws.vault import aws_vault_seal, s3_snapshot_upload
+from ..aws.vault import AwsVaultSeal, AwsVaultSealArgs, s3_snapshot_upload
 from ..clickhouse_cloud.service import HTTPS_PORT
 from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
 from ..k8s.mysql_admin import MysqlAdminUser, MysqlAdminUserArgs
@@ -386,22 +386,29 @@ class AwsWandbPlatform(WandbPlatform):
         if not _in_cluster_vault(args):
             return None
         namespace = vault_namespace(args.wandb.namespace)
-        irsa = dict(oidc_provider=eks.oidc_provider, issuer=eks.issuer, namespace=namespace, tags=self._tags)
-        seal = aws_vault_seal(
+        seal = AwsVaultSeal(
             f"{self._name}-vault-seal",
-            region=args.region,
-            role_name=_vault_seal_role(args, self._name),
-            key=kms.keys[VAULT_SEAL_KEY],
-            opts=self._child,
-            **irsa,
-        )
+            AwsVaultSealArgs(
+                region=args.region,
+                role_name=_vault_seal_role(args, self._name),
+                key=kms.keys[VAULT_SEAL_KEY],
+                oidc_provider=eks.oidc_provider,
+                issuer=eks.issuer,
+                namespace=namespace,
+                tags=self._tags,
+            ),
+            self._child,
+        ).seal
         upload = s3_snapshot_upload(
             f"{self._name}-vault-snapshots",
             bucket_name=bucket.name,
             bucket_arn=pulumi.Output.all(account.partition, bucket.name).apply(lambda a: f"arn:{a[0]}:s3:::{a[1]}"),
             bucket_key_arn=bucket.kms_key,
+            oidc_provider=eks.oidc_provider,
+            issuer=eks.issuer,
+            namespace=namespace,
+            tags=self._tags,
             opts=self._child,
-            **irsa,
         )
         return in_cluster_vault(self._name, args.wandb, args.secrets.vault, eks.info, seal, upload, self)
 
