@@ -21,7 +21,6 @@ from ..aws.interface_endpoint import InterfaceEndpoint, InterfaceEndpointArgs
 from ..aws.kms import AwsKms, AwsKmsArgs
 from ..aws.msk import MskArgs, MskKafka
 from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
-from ..aws.policies import KeyUse
 from ..aws.s3 import S3Bucket, S3BucketArgs
 from ..aws.vault import AwsVaultSeal, AwsVaultSealArgs, s3_snapshot_upload
 from ..clickhouse_cloud.service import HTTPS_PORT
@@ -31,7 +30,15 @@ from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
 from ..naming import bounded_name
-from .aws_args import AwsWandbPlatformArgs, aurora_version, aws_problems
+from .aws_args import (
+    VAULT_SEAL_KEY,
+    AwsWandbPlatformArgs,
+    aurora_version,
+    aws_problems,
+    in_cluster_vault_on,
+    kms_keys,
+    vault_seal_role,
+)
 from .clickhouse_cloud import clickhouse_cloud_service
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size
@@ -44,35 +51,8 @@ TOKEN = "wandb-platform:index:AwsWandbPlatform"
 EKS_NAME_MAX = 100
 ALB_NAME_MAX = 32
 SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCache takes 255, RDS 255
-AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 BACKUP_DAYS = 14  # W&B's own AWS module's retention
 BASE_TAGS = {"app": "wandb", "managed-by": "pulumi"}
-IAM_ROLE_NAME_MAX = 64
-VAULT_SEAL_KEY = "vault-seal"
-
-
-def _kms_keys(args: AwsWandbPlatformArgs, name: str) -> dict[str, KeyUse]:
-    """One key per consumer the platform creates, usable only through the service that stores data with it."""
-    keys = {
-        "eks": KeyUse(via_services=["eks"]),
-        # Node volumes: EC2 through the EBS CSI driver, and the Auto Scaling role that launches the nodes.
-        "ebs": KeyUse(via_services=["ec2"], roles=[AUTOSCALING_ROLE]),
-        "logs": KeyUse(service_principals=["logs"], log_groups=True),
-    }
-    managed = {"rds": args.mysql.mode, "elasticache": args.redis.mode, "s3": args.bucket.mode, "kafka": args.kafka.mode}
-    keys.update({svc: KeyUse(via_services=[svc]) for svc, mode in managed.items() if mode == "managed"})
-    if _in_cluster_vault(args):
-        keys[VAULT_SEAL_KEY] = KeyUse(roles=[_vault_seal_role(args, name)])
-    return keys
-
-
-def _in_cluster_vault(args: AwsWandbPlatformArgs) -> bool:
-    return args.secrets.backend == "vault" and args.secrets.vault.mode == "in-cluster"
-
-
-def _vault_seal_role(args: AwsWandbPlatformArgs, name: str) -> str:
-    """Named ahead: the seal key's policy names it before the role exists."""
-    return bounded_name(args.name_prefix or name, "vault-seal", IAM_ROLE_NAME_MAX)
 
 
 class AwsWandbPlatform(WandbPlatform):
@@ -103,7 +83,7 @@ class AwsWandbPlatform(WandbPlatform):
             f"{name}-kms",
             AwsKmsArgs(
                 account=account,
-                keys=_kms_keys(args, name),
+                keys=kms_keys(args, name),
                 alias_prefix=self._prefix,
                 deletion_window_days=args.kms_deletion_window_days,
                 protect=args.protect,
@@ -383,14 +363,14 @@ class AwsWandbPlatform(WandbPlatform):
         """Vault in the cluster, auto-unsealed with its own key through an IRSA role only Vault's service account
         may take; its snapshots go to the bucket through a second role."""
         args = self._args
-        if not _in_cluster_vault(args):
+        if not in_cluster_vault_on(args):
             return None
         namespace = vault_namespace(args.wandb.namespace)
         seal = AwsVaultSeal(
             f"{self._name}-vault-seal",
             AwsVaultSealArgs(
                 region=args.region,
-                role_name=_vault_seal_role(args, self._name),
+                role_name=vault_seal_role(args, self._name),
                 key=kms.keys[VAULT_SEAL_KEY],
                 oidc_provider=eks.oidc_provider,
                 issuer=eks.issuer,
@@ -423,7 +403,7 @@ class AwsWandbPlatform(WandbPlatform):
                 kms_key_arn=kms.arn("s3"),
                 noncurrent_version_days=args.bucket.noncurrent_version_days,
                 expire_prefixes=(
-                    {SNAPSHOTS: args.secrets.vault.snapshot_retention_days} if _in_cluster_vault(args) else {}
+                    {SNAPSHOTS: args.secrets.vault.snapshot_retention_days} if in_cluster_vault_on(args) else {}
                 ),
                 protect=args.protect,
                 tags=self._tags,

@@ -4,6 +4,8 @@ import annotations`: Pulumi infers the component's schema from these annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from ..aws.policies import KeyUse
+from ..naming import bounded_name
 from .args import (
     Args,
     BucketArgs,
@@ -22,6 +24,9 @@ from .validation import common_problems, kafka_problems, kubernetes_version_prob
 from .versions import AURORA_VERSIONS
 
 MAX_BACKUP_DAYS = 35  # Aurora's most
+AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+IAM_ROLE_NAME_MAX = 64
+VAULT_SEAL_KEY = "vault-seal"
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -134,3 +139,27 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
     if any(ipaddress.ip_network(c).prefixlen == 0 for c in args.api_access_cidrs):
         problems.append(("api_access_cidrs", "0.0.0.0/0 would open the control plane to the internet"))
     return problems
+
+
+def kms_keys(args: AwsWandbPlatformArgs, name: str) -> dict[str, KeyUse]:
+    """One key per consumer the platform creates, usable only through the service that stores data with it."""
+    keys = {
+        "eks": KeyUse(via_services=["eks"]),
+        # Node volumes: EC2 through the EBS CSI driver, and the Auto Scaling role that launches the nodes.
+        "ebs": KeyUse(via_services=["ec2"], roles=[AUTOSCALING_ROLE]),
+        "logs": KeyUse(service_principals=["logs"], log_groups=True),
+    }
+    managed = {"rds": args.mysql.mode, "elasticache": args.redis.mode, "s3": args.bucket.mode, "kafka": args.kafka.mode}
+    keys.update({svc: KeyUse(via_services=[svc]) for svc, mode in managed.items() if mode == "managed"})
+    if in_cluster_vault_on(args):
+        keys[VAULT_SEAL_KEY] = KeyUse(roles=[vault_seal_role(args, name)])
+    return keys
+
+
+def in_cluster_vault_on(args: AwsWandbPlatformArgs) -> bool:
+    return args.secrets.backend == "vault" and args.secrets.vault.mode == "in-cluster"
+
+
+def vault_seal_role(args: AwsWandbPlatformArgs, name: str) -> str:
+    """Named ahead: the seal key's policy names it before the role exists."""
+    return bounded_name(args.name_prefix or name, "vault-seal", IAM_ROLE_NAME_MAX)
