@@ -19,6 +19,7 @@ def fake_secret(seed: str, length: int = 32) -> str:
 
 
 FAKE_ACCOUNT = "123456789012"
+FAKE_SUBSCRIPTION = "00000000-0000-4000-8000-0000000000fe"
 # What another stack exports, as a StackReference reads it: a cluster's kubeconfig (secret) and token issuer.
 FAKE_STACK_REFERENCE = {
     "outputs": {
@@ -93,6 +94,29 @@ def _gcp_outputs(typ: str, name: str, inputs: dict) -> dict:
     if typ == "gcp:compute/forwardingRule:ForwardingRule":
         return {"name": physical, "pscConnectionId": str(int(_short(name, 12), 16))}
     return {"name": physical}
+
+
+def _azure_id(typ: str, name: str, inputs: dict) -> str:
+    """An ARM resource id of the resource's type and name."""
+    provider, kind = typ.split(":")[1], typ.split(":")[2]
+    return f"/subscriptions/{FAKE_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.{provider}/{kind}/{name}"
+
+
+def _azure_outputs(typ: str, name: str, inputs: dict) -> dict:
+    """The inputs, in the shape Azure answers them (user-assigned identities come back as a map), and what the
+    program reads: names, host names, key URIs."""
+    outputs = dict(inputs)
+    outputs.setdefault("name", name)
+    identity = inputs.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        ids = identity["userAssignedIdentities"]
+        outputs["identity"] = {**identity, "userAssignedIdentities": {i: {"principalId": _short(i, 32)} for i in ids}}
+    if typ == "azure-native:dbformysql:Server":
+        outputs["fullyQualifiedDomainName"] = f"{inputs.get('serverName', name)}.mysql.database.azure.com"
+    if typ == "azure-native:keyvault:Key":
+        uri = f"https://{inputs.get('vaultName', 'vault')}.vault.azure.net/keys/{inputs.get('keyName', name)}"
+        outputs.update({"keyUri": uri, "keyUriWithVersion": f"{uri}/{_short(name, 32)}"})
+    return outputs
 
 
 def _clickhouse_outputs(typ: str, name: str, inputs: dict) -> dict:
@@ -237,6 +261,8 @@ class FakeCloud(pulumi.runtime.Mocks):
                 **inputs,
                 **_aws_outputs(typ, name, inputs, self.aws_region),
             }
+        if typ.startswith("azure-native:"):
+            return _azure_id(typ, name, inputs), _azure_outputs(typ, name, inputs)
         if typ.startswith("clickhouse:"):
             return f"{_short(name, 8)}-{_short(name + 'id', 4)}", {**inputs, **_clickhouse_outputs(typ, name, inputs)}
         return f"{name}-id", dict(inputs)

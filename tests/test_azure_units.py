@@ -5,6 +5,7 @@ import pulumi_azure_native as azure
 import pytest
 
 from components.azure.keyvault import AzureKeyVault, AzureKeyVaultArgs
+from components.azure.mysql import WANDB_MYSQL_PARAMETERS, AzureMysql, AzureMysqlArgs
 from components.azure.network import AzureNetwork, AzureNetworkArgs, subnet_layout
 from components.azure.roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
 from tests.conftest import run_components
@@ -30,6 +31,19 @@ def run():
                 vnet_id=network.vnet.id,
             ),
         )
+        mysql = AzureMysql(
+            "mysql",
+            AzureMysqlArgs(
+                resource_group_name=group.name,
+                location="westeurope",
+                server_name="wandb-prod-mysql",
+                delegated_subnet_id=network.subnet_ids["mysql"],
+                vnet_id=network.vnet.id,
+                identity_id="/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/db",
+                key_uri="https://wandb-prod-kv.vault.azure.net/keys/mysql",
+            ),
+        )
+        return {"mysqlHost": mysql.endpoint.host}
 
     return run_components(build)
 
@@ -87,7 +101,38 @@ def test_key_vault_is_private_rbac_only_purge_protected_with_rotating_keys_each_
     }
     endpoint = run.one("azure-native:network:PrivateEndpoint").plain_inputs
     assert endpoint["privateLinkServiceConnections"][0]["groupIds"] == ["vault"]
-    zone = run.one("azure-native:privatedns:PrivateZone").plain_inputs
-    assert zone["privateZoneName"] == "privatelink.vaultcore.azure.net"
-    link = run.one("azure-native:privatedns:VirtualNetworkLink").plain_inputs
-    assert link["virtualNetwork"] == {"id": run.one("azure-native:network:VirtualNetwork").id}
+    zone = next(z for z in run.of_type("azure-native:privatedns:PrivateZone") if z.name == "keys-private-zone")
+    assert zone.plain_inputs["privateZoneName"] == "privatelink.vaultcore.azure.net"
+    link = next(
+        x for x in run.of_type("azure-native:privatedns:VirtualNetworkLink") if x.name == "keys-private-zone-link"
+    )
+    assert link.plain_inputs["virtualNetwork"] == {"id": run.one("azure-native:network:VirtualNetwork").id}
+
+
+def test_mysql_is_84_zone_redundant_private_encrypted_with_its_key_and_writes_parameters_one_by_one(run):
+    server = run.one("azure-native:dbformysql:Server")
+    s = server.plain_inputs
+    assert s["version"] == "8.4" and server.protect
+    assert s["highAvailability"] == {"mode": "ZoneRedundant"} and s["backup"]["geoRedundantBackup"] == "Enabled"
+    zone = next(z for z in run.of_type("azure-native:privatedns:PrivateZone") if z.name == "mysql-zone")
+    assert zone.plain_inputs["privateZoneName"].endswith(".private.mysql.database.azure.com")
+    subnet = next(x for x in run.of_type("azure-native:network:Subnet") if x.name == "net-mysql")
+    assert s["network"] == {
+        "delegatedSubnetResourceId": subnet.id,
+        "privateDnsZoneResourceId": zone.id,
+        "publicNetworkAccess": "Disabled",
+    }
+    identity = s["identity"]["userAssignedIdentities"][0]
+    assert s["dataEncryption"] == {
+        "type": "AzureKeyVault",
+        "primaryUserAssignedIdentityId": identity,
+        "primaryKeyURI": "https://wandb-prod-kv.vault.azure.net/keys/mysql",
+    }
+    parameters = {c.plain_inputs["configurationName"]: c for c in run.of_type("azure-native:dbformysql:Configuration")}
+    assert {k: c.plain_inputs["value"] for k, c in parameters.items()} == WANDB_MYSQL_PARAMETERS
+    order = list(WANDB_MYSQL_PARAMETERS)
+    for before, after in zip(order, order[1:], strict=False):
+        assert parameters[before].urn in parameters[after].dependencies  # one write at a time
+    database = run.one("azure-native:dbformysql:Database").plain_inputs
+    assert (database["charset"], database["collation"]) == ("utf8mb4", "utf8mb4_general_ci")
+    assert "administratorLoginPassword" in s and server.inputs["administratorLoginPassword"] == "[secret]"
