@@ -113,6 +113,10 @@ def _azure_outputs(typ: str, name: str, inputs: dict) -> dict:
         outputs["identity"] = {**identity, "userAssignedIdentities": {i: {"principalId": _short(i, 32)} for i in ids}}
     if typ == "azure-native:dbformysql:Server":
         outputs["fullyQualifiedDomainName"] = f"{inputs.get('serverName', name)}.mysql.database.azure.com"
+    if typ == "azure-native:redisenterprise:RedisEnterprise":
+        outputs["hostName"] = f"{inputs.get('clusterName', name)}.{inputs.get('location', 'region')}.redis.azure.net"
+    if typ == "azure-native:managedidentity:UserAssignedIdentity":
+        outputs.update({"clientId": _short(name + "client", 32), "principalId": _short(name + "principal", 32)})
     if typ == "azure-native:keyvault:Key":
         uri = f"https://{inputs.get('vaultName', 'vault')}.vault.azure.net/keys/{inputs.get('keyName', name)}"
         outputs.update({"keyUri": uri, "keyUriWithVersion": f"{uri}/{_short(name, 32)}"})
@@ -292,6 +296,8 @@ class FakeCloud(pulumi.runtime.Mocks):
         if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
             email = f"service-{FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
             return {"emailAddress": email, "member": f"serviceAccount:{email}"}
+        if args.token == "azure-native:redisenterprise:listDatabaseKeys":
+            return {"primaryKey": fake_secret(f"{args.args.get('clusterName')}-primary", 44)}
         return _aws_calls(args.token, args.args, self.aws_region) or {}
 
 

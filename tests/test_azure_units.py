@@ -1,16 +1,21 @@
 """The Azure components built so far, used on their own (the Azure target is not wired yet): the private
 network with its endpoints, and Key Vault with the platform's keys."""
 
+import pulumi
 import pulumi_azure_native as azure
 import pytest
 
+from components.azure.identity import workload_identity
 from components.azure.keyvault import AzureKeyVault, AzureKeyVaultArgs
 from components.azure.mysql import WANDB_MYSQL_PARAMETERS, AzureMysql, AzureMysqlArgs
 from components.azure.network import AzureNetwork, AzureNetworkArgs, subnet_layout
+from components.azure.redis import AzureManagedRedis, AzureManagedRedisArgs
 from components.azure.roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
+from components.azure.storage import CORS, AzureBlobStorage, AzureBlobStorageArgs
 from tests.conftest import run_components
 
 SUBSCRIPTION = "00000000-0000-4000-8000-000000000001"
+IDENTITY = "/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/db"
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +44,52 @@ def run():
                 server_name="wandb-prod-mysql",
                 delegated_subnet_id=network.subnet_ids["mysql"],
                 vnet_id=network.vnet.id,
-                identity_id="/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/db",
+                identity_id=IDENTITY,
                 key_uri="https://wandb-prod-kv.vault.azure.net/keys/mysql",
             ),
         )
-        return {"mysqlHost": mysql.endpoint.host}
+        redis = AzureManagedRedis(
+            "redis",
+            AzureManagedRedisArgs(
+                resource_group_name=group.name,
+                location="westeurope",
+                cluster_name="wandb-prod-redis",
+                identity_id=IDENTITY,
+                key_url_with_version="https://wandb-prod-kv.vault.azure.net/keys/redis/0123",
+                endpoint_subnet_id=network.subnet_ids["endpoints"],
+                vnet_id=network.vnet.id,
+            ),
+        )
+        AzureBlobStorage(
+            "objects",
+            AzureBlobStorageArgs(
+                resource_group_name=group.name,
+                location="westeurope",
+                account_name="wandbprodobjects",
+                identity_id=IDENTITY,
+                key_vault_uri="https://wandb-prod-kv.vault.azure.net/",
+                key_name="storage",
+                endpoint_subnet_id=network.subnet_ids["endpoints"],
+                vnet_id=network.vnet.id,
+                allowed_ips=["203.0.113.0/24"],
+            ),
+        )
+        _, wandb_identity = workload_identity(
+            "wandb-identity",
+            resource_group_name=group.name,
+            location="westeurope",
+            issuer="https://westeurope.oic.prod-aks.azure.com/tenant/cluster/",
+            namespace="wandb",
+            service_accounts=["wandb-app", "wandb-api"],
+            tags={},
+            opts=pulumi.ResourceOptions(),
+        )
+        return {
+            "mysqlHost": mysql.endpoint.host,
+            "redisHost": redis.endpoint.host,
+            "redisPassword": redis.endpoint.password,
+            "clientId": wandb_identity.service_account_annotations["azure.workload.identity/client-id"],
+        }
 
     return run_components(build)
 
@@ -99,8 +145,8 @@ def test_key_vault_is_private_rbac_only_purge_protected_with_rotating_keys_each_
         keys["mysql"].id: {"principal-mysql"},
         keys["storage"].id: {"principal-storage", "principal-backup"},
     }
-    endpoint = run.one("azure-native:network:PrivateEndpoint").plain_inputs
-    assert endpoint["privateLinkServiceConnections"][0]["groupIds"] == ["vault"]
+    endpoint = next(e for e in run.of_type("azure-native:network:PrivateEndpoint") if e.name == "keys-private-endpoint")
+    assert endpoint.plain_inputs["privateLinkServiceConnections"][0]["groupIds"] == ["vault"]
     zone = next(z for z in run.of_type("azure-native:privatedns:PrivateZone") if z.name == "keys-private-zone")
     assert zone.plain_inputs["privateZoneName"] == "privatelink.vaultcore.azure.net"
     link = next(
@@ -136,3 +182,67 @@ def test_mysql_is_84_zone_redundant_private_encrypted_with_its_key_and_writes_pa
     database = run.one("azure-native:dbformysql:Database").plain_inputs
     assert (database["charset"], database["collation"]) == ("utf8mb4", "utf8mb4_general_ci")
     assert "administratorLoginPassword" in s and server.inputs["administratorLoginPassword"] == "[secret]"
+
+
+def test_managed_redis_is_private_tls_nocluster_with_access_keys_and_its_key(run):
+    cluster = run.one("azure-native:redisenterprise:RedisEnterprise")
+    c = cluster.plain_inputs
+    assert (c["publicNetworkAccess"], c["minimumTlsVersion"], c["highAvailability"]) == ("Disabled", "1.2", "Enabled")
+    cmk = c["encryption"]["customerManagedKeyEncryption"]
+    assert cmk["keyEncryptionKeyUrl"].endswith("/keys/redis/0123") and cluster.protect
+    assert cmk["keyEncryptionKeyIdentity"]["userAssignedIdentityResourceId"] == IDENTITY
+    database = run.one("azure-native:redisenterprise:Database").plain_inputs
+    assert (database["clientProtocol"], database["port"], database["clusteringPolicy"]) == (
+        "Encrypted",
+        10000,
+        "NoCluster",
+    )
+    assert database["accessKeysAuthentication"] == "Enabled"
+    endpoint = next(
+        e for e in run.of_type("azure-native:network:PrivateEndpoint") if e.name == "redis-private-endpoint"
+    )
+    assert endpoint.plain_inputs["privateLinkServiceConnections"][0]["groupIds"] == ["redisEnterprise"]
+    assert run.outputs["redisHost"] == "wandb-prod-redis.westeurope.redis.azure.net"
+    assert run.outputs["redisPassword"] == "[secret]"
+
+
+def test_workload_identity_admits_exactly_the_named_accounts_one_credential_at_a_time(run):
+    credentials = run.of_type("azure-native:managedidentity:FederatedIdentityCredential")
+    subjects = {c.plain_inputs["subject"] for c in credentials}
+    assert subjects == {"system:serviceaccount:wandb:wandb-app", "system:serviceaccount:wandb:wandb-api"}
+    assert all(c.plain_inputs["audiences"] == ["api://AzureADTokenExchange"] for c in credentials)
+    first, second = sorted(credentials, key=lambda c: c.name.endswith("-api"))
+    assert first.urn in second.dependencies or second.urn in first.dependencies
+    identity = run.one("azure-native:managedidentity:UserAssignedIdentity")
+    assert run.outputs["clientId"] == identity.outputs["clientId"]
+
+
+def test_blob_storage_is_zone_redundant_tls_only_encrypted_twice_versioned_and_closed_but_for_its_clients(run):
+    account = run.one("azure-native:storage:StorageAccount")
+    a = account.plain_inputs
+    assert (a["kind"], a["sku"], a["minimumTlsVersion"]) == ("StorageV2", {"name": "Standard_ZRS"}, "TLS1_2")
+    assert a["enableHttpsTrafficOnly"] and not a["allowBlobPublicAccess"] and account.protect
+    assert a["networkRuleSet"]["defaultAction"] == "Deny" and a["publicNetworkAccess"] == "Enabled"
+    assert a["networkRuleSet"]["ipRules"] == [{"iPAddressOrRange": "203.0.113.0/24", "action": "Allow"}]
+    encryption = a["encryption"]
+    assert encryption["requireInfrastructureEncryption"] and encryption["keySource"] == "Microsoft.Keyvault"
+    assert encryption["keyVaultProperties"] == {
+        "keyName": "storage",
+        "keyVaultUri": "https://wandb-prod-kv.vault.azure.net/",
+    }
+    service = run.one("azure-native:storage:BlobServiceProperties").plain_inputs
+    assert service["isVersioningEnabled"] and service["deleteRetentionPolicy"] == {"enabled": True, "days": 30}
+    assert service["cors"]["corsRules"] == [
+        {
+            "allowedOrigins": CORS["allowed_origins"],
+            "allowedMethods": ["GET", "HEAD", "PUT"],
+            "allowedHeaders": ["*"],
+            "exposedHeaders": ["*"],
+            "maxAgeInSeconds": 3600,
+        }
+    ]
+    assert run.one("azure-native:storage:BlobContainer").plain_inputs["publicAccess"] == "None"
+    endpoint = next(
+        e for e in run.of_type("azure-native:network:PrivateEndpoint") if e.name == "objects-private-endpoint"
+    )
+    assert endpoint.plain_inputs["privateLinkServiceConnections"][0]["groupIds"] == ["blob"]
