@@ -29,6 +29,9 @@ FAKE_STACK_REFERENCE = {
     "secretOutputNames": ["kubeconfig"],
 }
 FAKE_ZONES = "abcdef"
+FAKE_AKS_KUBECONFIG = (
+    "apiVersion: v1\nkind: Config\nusers:\n- name: clusterUser\n  user:\n    exec:\n      command: kubelogin\n"
+)
 
 
 def _short(seed: str, length: int = 17) -> str:
@@ -108,6 +111,8 @@ def _azure_outputs(typ: str, name: str, inputs: dict) -> dict:
     outputs = dict(inputs)
     outputs.setdefault("name", name)
     identity = inputs.get("identity")
+    if isinstance(identity, dict) and identity.get("type") == "SystemAssigned":
+        outputs["identity"] = {**identity, "principalId": _short(name + "principal", 32)}
     if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
         ids = identity["userAssignedIdentities"]
         outputs["identity"] = {**identity, "userAssignedIdentities": {i: {"principalId": _short(i, 32)} for i in ids}}
@@ -115,6 +120,11 @@ def _azure_outputs(typ: str, name: str, inputs: dict) -> dict:
         outputs["fullyQualifiedDomainName"] = f"{inputs.get('serverName', name)}.mysql.database.azure.com"
     if typ == "azure-native:redisenterprise:RedisEnterprise":
         outputs["hostName"] = f"{inputs.get('clusterName', name)}.{inputs.get('location', 'region')}.redis.azure.net"
+    if typ == "azure-native:containerservice:ManagedCluster":
+        outputs["oidcIssuerProfile"] = {
+            "enabled": True,
+            "issuerURL": f"https://{inputs.get('location')}.oic.prod-aks.azure.com/{_short(name, 36)}/",
+        }
     if typ == "azure-native:managedidentity:UserAssignedIdentity":
         outputs.update({"clientId": _short(name + "client", 32), "principalId": _short(name + "principal", 32)})
     if typ == "azure-native:keyvault:Key":
@@ -296,6 +306,9 @@ class FakeCloud(pulumi.runtime.Mocks):
         if args.token == "gcp:storage/getProjectServiceAccount:getProjectServiceAccount":
             email = f"service-{FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
             return {"emailAddress": email, "member": f"serviceAccount:{email}"}
+        if args.token == "azure-native:containerservice:listManagedClusterUserCredentials":
+            encoded = base64.b64encode(FAKE_AKS_KUBECONFIG.encode()).decode()
+            return {"kubeconfigs": [{"name": "clusterUser", "value": encoded}]}
         if args.token == "azure-native:redisenterprise:listDatabaseKeys":
             return {"primaryKey": fake_secret(f"{args.args.get('clusterName')}-primary", 44)}
         return _aws_calls(args.token, args.args, self.aws_region) or {}

@@ -5,6 +5,8 @@ import pulumi
 import pulumi_azure_native as azure
 import pytest
 
+from components.azure.aks import AksCluster, AksClusterArgs
+from components.azure.disks import AzureDiskEncryptionSet, AzureDiskEncryptionSetArgs
 from components.azure.identity import workload_identity
 from components.azure.keyvault import AzureKeyVault, AzureKeyVaultArgs
 from components.azure.mysql import WANDB_MYSQL_PARAMETERS, AzureMysql, AzureMysqlArgs
@@ -246,3 +248,83 @@ def test_blob_storage_is_zone_redundant_tls_only_encrypted_twice_versioned_and_c
         e for e in run.of_type("azure-native:network:PrivateEndpoint") if e.name == "objects-private-endpoint"
     )
     assert endpoint.plain_inputs["privateLinkServiceConnections"][0]["groupIds"] == ["blob"]
+
+
+@pytest.fixture(scope="module")
+def aks():
+    def build():
+        cluster = AksCluster(
+            "cluster",
+            AksClusterArgs(
+                resource_group_name="wandb-rg",
+                location="westeurope",
+                cluster_name="wandb-prod-aks",
+                node_subnet_id="nodes-subnet",
+                apiserver_subnet_id="apiserver-subnet",
+                identity_id=IDENTITY,
+                key_vault_id="vault-id",
+                secrets_key_id="https://wandb-prod-kv.vault.azure.net/keys/aks/0123",
+                disk_encryption_set_id="des-id",
+            ),
+        )
+        return {"issuer": cluster.info.oidc_issuer, "kubeconfig": cluster.info.kubeconfig}
+
+    return run_components(build)
+
+
+def test_aks_is_entra_only_private_cilium_with_kms_secrets_encrypted_disks_and_zonal_pools(aks):
+    cluster = aks.one("azure-native:containerservice:ManagedCluster")
+    c = cluster.plain_inputs
+    assert c["disableLocalAccounts"] is True and c["aadProfile"]["enableAzureRBAC"] is True and cluster.protect
+    assert c["oidcIssuerProfile"] == {"enabled": True} and c["securityProfile"]["workloadIdentity"] == {"enabled": True}
+    kms = c["securityProfile"]["azureKeyVaultKms"]
+    assert (kms["keyVaultNetworkAccess"], kms["keyVaultResourceId"]) == ("Private", "vault-id")
+    api = c["apiServerAccessProfile"]
+    assert api["enableVnetIntegration"] and api["subnetId"] == "apiserver-subnet" and api["enablePrivateCluster"]
+    net = c["networkProfile"]
+    assert (net["networkPluginMode"], net["networkDataplane"], net["networkPolicy"]) == ("overlay", "cilium", "cilium")
+    assert c["diskEncryptionSetID"] == "des-id" and c["addonProfiles"] == {"azurepolicy": {"enabled": True}}
+    assert c["autoUpgradeProfile"] == {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"}
+    (system,) = c["agentPoolProfiles"]
+    assert system["mode"] == "System" and system["nodeTaints"] == ["CriticalAddonsOnly=true:NoSchedule"]
+    users = aks.one("azure-native:containerservice:AgentPool").plain_inputs
+    for p in (system, users):
+        assert p["availabilityZones"] == ["1", "2", "3"] and p["enableEncryptionAtHost"] is True
+        assert p["enableAutoScaling"] is True and p["vnetSubnetID"] == "nodes-subnet"
+    assert users["mode"] == "User" and (users["minCount"], users["maxCount"]) == (3, 9)
+    configs = {
+        m.plain_inputs["configName"] for m in aks.of_type("azure-native:containerservice:MaintenanceConfiguration")
+    }
+    assert configs == {"aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"}
+    storage = aks.one("kubernetes:storage.k8s.io/v1:StorageClass").plain_inputs
+    assert storage["parameters"] == {"skuName": "Premium_ZRS", "diskEncryptionSetID": "des-id"}
+    assert aks.outputs["kubeconfig"] == "[secret]" and aks.outputs["issuer"].startswith("https://westeurope.oic.")
+
+
+def test_the_disk_encryption_set_follows_the_key_and_its_identity_may_use_that_key_only():
+    def build():
+        AzureDiskEncryptionSet(
+            "disks",
+            AzureDiskEncryptionSetArgs(
+                resource_group_name="wandb-rg",
+                location="westeurope",
+                subscription_id=SUBSCRIPTION,
+                key_vault_id="vault-id",
+                key_id="disks-key-id",
+                key_url_with_version="https://wandb-prod-kv.vault.azure.net/keys/disks/0123",
+            ),
+        )
+
+    run = run_components(build)
+    encryption_set = run.one("azure-native:compute:DiskEncryptionSet")
+    s = encryption_set.plain_inputs
+    assert s["encryptionType"] == "EncryptionAtRestWithCustomerKey" and s["rotationToLatestKeyVersionEnabled"]
+    assert s["activeKey"] == {
+        "keyUrl": "https://wandb-prod-kv.vault.azure.net/keys/disks/0123",
+        "sourceVault": {"id": "vault-id"},
+    }
+    grant = run.one("azure-native:authorization:RoleAssignment").plain_inputs
+    assert grant["scope"] == "disks-key-id" and grant["roleDefinitionId"].endswith(
+        KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
+    )
+    assert grant["principalId"] == encryption_set.outputs["identity"]["principalId"]

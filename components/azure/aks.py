@@ -1,0 +1,189 @@
+"""The AKS cluster for W&B: Azure CNI overlay with Cilium (network policy), the OIDC issuer and workload
+identity, Entra ID sign-in only (Azure RBAC, local accounts off: kubeconfigs use `kubelogin`), the API server
+in the network (VNet integration; private unless `authorized_ips`), Kubernetes Secrets encrypted with a Key
+Vault key reached privately, node OS disks encrypted with a disk encryption set and encryption at host, a
+tainted system pool and an autoscaled user pool over three zones, the Azure Policy add-on, and automatic patch
+and node-image upgrades in maintenance windows.
+
+The control plane's identity must hold its grants (the key, the subnets) before the cluster exists: pass them
+as `depends_on`. The Kubernetes provider is built from the user kubeconfig once the user pool exists.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_azure_native as azure
+import pulumi_kubernetes as k8s
+
+from ..contracts import ClusterInfo
+
+TOKEN = "wandb-platform:index:AksCluster"
+ZONES = ["1", "2", "3"]
+ENCRYPTED_STORAGE_CLASS = "encrypted-zrs"  # zone-redundant disks with the platform's key
+SYSTEM_TAINT = "CriticalAddonsOnly=true:NoSchedule"
+
+
+@dataclass
+class AksClusterArgs:
+    resource_group_name: pulumi.Input[str]
+    location: str
+    cluster_name: str
+    node_subnet_id: pulumi.Input[str]
+    apiserver_subnet_id: pulumi.Input[str]
+    identity_id: pulumi.Input[str]  # the control plane's user-assigned identity
+    key_vault_id: pulumi.Input[str]
+    secrets_key_id: pulumi.Input[str]  # the versioned key id of Kubernetes Secrets' envelope key
+    disk_encryption_set_id: pulumi.Input[str]
+    kubernetes_version: str = "1.35"
+    vm_size: str = "Standard_E8s_v5"
+    min_nodes: int = 3
+    max_nodes: int = 9
+    system_vm_size: str = "Standard_D4s_v5"
+    pod_cidr: str = "10.244.0.0/16"
+    service_cidr: str = "10.40.0.0/16"
+    dns_service_ip: str = "10.40.0.10"
+    authorized_ips: Sequence[str] = ()  # empty: a private API server
+    admin_group_ids: Sequence[str] = ()  # Entra ID groups made cluster admins
+    protect: bool = True
+    depends_on: Sequence[pulumi.Resource] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def pool(name: str, args: AksClusterArgs, system: bool) -> dict:
+    """An agent pool over three zones, encrypted at host, in the nodes' subnet."""
+    return {
+        "name": name,
+        "mode": "System" if system else "User",
+        "vm_size": args.system_vm_size if system else args.vm_size,
+        "enable_auto_scaling": True,
+        "min_count": 3 if system else args.min_nodes,
+        "max_count": 3 if system else args.max_nodes,
+        "count": 3 if system else args.min_nodes,
+        "availability_zones": ZONES,
+        "node_taints": [SYSTEM_TAINT] if system else None,
+        "os_sku": "AzureLinux",
+        "os_disk_type": "Managed",
+        "enable_encryption_at_host": True,
+        "vnet_subnet_id": args.node_subnet_id,
+        "orchestrator_version": args.kubernetes_version,
+    }
+
+
+def user_kubeconfig(encoded: str) -> str:
+    return base64.b64decode(encoded).decode()
+
+
+class AksCluster(pulumi.ComponentResource):
+    """Exposes `cluster` and `info` (ClusterInfo, its provider usable once the user pool exists)."""
+
+    def __init__(self, name: str, args: AksClusterArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        group = args.resource_group_name
+        self.cluster = azure.containerservice.ManagedCluster(
+            f"{name}-aks",
+            resource_group_name=group,
+            location=args.location,
+            resource_name_=args.cluster_name,
+            dns_prefix=args.cluster_name,
+            kubernetes_version=args.kubernetes_version,
+            sku={"name": "Base", "tier": "Standard"},
+            identity={"type": "UserAssigned", "user_assigned_identities": [args.identity_id]},
+            enable_rbac=True,
+            aad_profile={
+                "managed": True,
+                "enable_azure_rbac": True,
+                "admin_group_object_ids": list(args.admin_group_ids),
+            },
+            disable_local_accounts=True,
+            oidc_issuer_profile={"enabled": True},
+            security_profile={
+                "workload_identity": {"enabled": True},
+                "azure_key_vault_kms": {
+                    "enabled": True,
+                    "key_id": args.secrets_key_id,
+                    "key_vault_network_access": "Private",
+                    "key_vault_resource_id": args.key_vault_id,
+                },
+            },
+            api_server_access_profile={
+                "enable_vnet_integration": True,
+                "subnet_id": args.apiserver_subnet_id,
+                "enable_private_cluster": not args.authorized_ips,
+                "authorized_ip_ranges": list(args.authorized_ips) or None,
+            },
+            network_profile={
+                "network_plugin": "azure",
+                "network_plugin_mode": "overlay",
+                "network_dataplane": "cilium",
+                "network_policy": "cilium",
+                "pod_cidr": args.pod_cidr,
+                "service_cidr": args.service_cidr,
+                "dns_service_ip": args.dns_service_ip,
+                "outbound_type": "userAssignedNATGateway",
+            },
+            disk_encryption_set_id=args.disk_encryption_set_id,
+            agent_pool_profiles=[pool("system", args, system=True)],
+            addon_profiles={"azurepolicy": {"enabled": True}},
+            auto_upgrade_profile={"upgrade_channel": "patch", "node_os_upgrade_channel": "NodeImage"},
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                depends_on=list(args.depends_on),
+                ignore_changes=["agentPoolProfiles"],
+            ),
+        )
+        users = azure.containerservice.AgentPool(
+            f"{name}-users",
+            resource_group_name=group,
+            resource_name_=self.cluster.name,
+            agent_pool_name="users",
+            **{k: v for k, v in pool("users", args, system=False).items() if k != "name"},
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["count"]),  # the autoscaler's to change
+        )
+        for config, start in (("aksManagedAutoUpgradeSchedule", "02:00"), ("aksManagedNodeOSUpgradeSchedule", "06:00")):
+            azure.containerservice.MaintenanceConfiguration(
+                f"{name}-{config}",
+                resource_group_name=group,
+                resource_name_=self.cluster.name,
+                config_name=config,
+                maintenance_window={
+                    "schedule": {"weekly": {"day_of_week": "Sunday", "interval_weeks": 1}},
+                    "duration_hours": 4,
+                    "start_time": start,
+                    "utc_offset": "+00:00",
+                },
+                opts=child,
+            )
+        credentials = azure.containerservice.list_managed_cluster_user_credentials_output(
+            resource_group_name=group,
+            resource_name=self.cluster.name,
+            format="exec",
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        encoded = credentials.apply(lambda result: result.kubeconfigs[0].value)
+        kubeconfig = pulumi.Output.secret(pulumi.Output.all(encoded, users.id).apply(lambda a: user_kubeconfig(a[0])))
+        provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
+        k8s.storage.v1.StorageClass(
+            f"{name}-encrypted",
+            metadata={"name": ENCRYPTED_STORAGE_CLASS},
+            provisioner="disk.csi.azure.com",
+            parameters={"skuName": "Premium_ZRS", "diskEncryptionSetID": args.disk_encryption_set_id},
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            reclaim_policy="Retain" if args.protect else "Delete",
+            opts=pulumi.ResourceOptions(parent=self, provider=provider),
+        )
+        self.info = ClusterInfo(
+            name=self.cluster.name,
+            kubeconfig=kubeconfig,
+            k8s_provider=provider,
+            oidc_issuer=self.cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else ""),
+            storage_class=ENCRYPTED_STORAGE_CLASS,
+        )
+        self.register_outputs({"name": self.cluster.name})
