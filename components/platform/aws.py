@@ -147,12 +147,7 @@ class AwsWandbPlatform(WandbPlatform):
         )
         release = install_wandb(
             name,
-            wandb,
-            args.mysql,
-            args.redis,
-            args.clickhouse,
-            args.kafka,
-            args.secrets,
+            args,
             TargetEndpoints(
                 cluster=eks.info,
                 cloud_provider="aws",
@@ -166,7 +161,6 @@ class AwsWandbPlatform(WandbPlatform):
                 wait_for=[ingress.controller, *weave_ready],
             ),
             self,
-            stack_role=args.stack_role,
         )
         self._wandb_outputs(wandb.host, release, eks.info, bucket)
         self._handoff_outputs(release, vault)

@@ -124,12 +124,7 @@ class ExistingClusterWandb(WandbPlatform):
         )
         release = install_wandb(
             name,
-            args.wandb,
-            args.mysql,
-            args.redis,
-            args.clickhouse,
-            args.kafka,
-            args.secrets,
+            args,
             TargetEndpoints(
                 cluster=cluster,
                 cloud_provider=args.cloud_provider,

@@ -149,12 +149,7 @@ class GcpWandbPlatform(WandbPlatform):
         )
         release = install_wandb(
             name,
-            wandb,
-            args.mysql,
-            args.redis,
-            args.clickhouse,
-            args.kafka,
-            args.secrets,
+            args,
             TargetEndpoints(
                 cluster=cluster.info,
                 cloud_provider="gcp",
@@ -167,7 +162,6 @@ class GcpWandbPlatform(WandbPlatform):
                 wait_for=weave_ready,
             ),
             self,
-            stack_role=args.stack_role,
         )
         self._wandb_outputs(wandb.host, release, cluster.info, bucket)
         self._handoff_outputs(release, vault)

@@ -3,6 +3,7 @@ the W&B release, on any target. No `from __future__ import annotations`: `WandbP
 Pulumi's schema inference."""
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import pulumi
@@ -24,7 +25,7 @@ from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
-from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, SecretsArgs, WandbArgs
+from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
 from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
 from .vault import secrets_backend
 
@@ -222,21 +223,14 @@ def clickhouse_endpoint(
     return server.endpoint, [server.server]
 
 
-def install_wandb(
-    name: str,
-    wandb: WandbArgs,
-    mysql: MysqlArgs,
-    redis: RedisArgs,
-    clickhouse: ClickHouseArgs,
-    kafka: KafkaArgs,
-    secrets: SecretsArgs,
-    target: TargetEndpoints,
-    parent: pulumi.Resource,
-    stack_role: str = "all",
-) -> WandbRelease:
-    """The W&B release on the target's cluster, through the cluster's Kubernetes provider; with stack role
-    `platform`, everything but the credentials and the custom resource, which it hands to the `wandb` stack."""
-    hand_off = stack_role == "platform"
+def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> WandbRelease:
+    """The W&B release on the target's cluster, through the cluster's Kubernetes provider, for a platform's
+    arguments (`wandb`, `mysql`, `redis`, `clickhouse`, `kafka`, `secrets`, and `stack_role` where the target
+    splits); with stack role `platform`, everything but the credentials and the custom resource, which it hands
+    to the `wandb` stack."""
+    wandb, mysql, redis = platform.wandb, platform.mysql, platform.redis
+    clickhouse, kafka, secrets = platform.clickhouse, platform.kafka, platform.secrets
+    hand_off = getattr(platform, "stack_role", "all") == "platform"
     weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent)
     stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent)
     oidc = None
