@@ -34,6 +34,20 @@ def bounded_name(prefix: str, suffix: str, max_length: int) -> str:
     return f"{name[:keep].rstrip('-')}-{digest}-{suffix}" if keep > 0 else f"w-{digest}"[:max_length]
 
 
+def compact_name(prefix: str, suffix: str, max_length: int) -> str:
+    """`bounded_name` without hyphens: lowercase letters and digits only, as Azure storage accounts take."""
+    name = bounded_name(prefix, suffix, max_length + 8).replace("-", "")
+    if len(name) <= max_length:
+        return name
+    digest = _digest(name, 6)
+    return f"{name[: max_length - len(suffix) - len(digest)]}{digest}{suffix}"
+
+
+def digest(text: str, length: int = 6) -> str:
+    """A short, stable hash: a suffix that keeps names which must be unique across a cloud's customers apart."""
+    return _digest(text, length)
+
+
 def stack_slug(stack: str) -> str:
     """The stack name as it appears in physical names: itself when it is lowercase letters, digits and inner
     hyphens of at most STACK_SLUG_MAX characters; otherwise normalized, with a short hash of the original so

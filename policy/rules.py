@@ -9,35 +9,10 @@ set (and, inside a Kubernetes object that is not a Secret, as a credential in th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from .base import Props, Rule, dig, is_set
+from .credentials import STACK_RULES, StackRule, credentials_only_in_secrets, stack_violations
 
-Props = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Rule:
-    name: str
-    description: str
-    remediation: str
-    check: Callable[[str, Props, bool], list[str]]
-
-
-def dig(props: Any, *path: str | int) -> Any:
-    for step in path:
-        if isinstance(props, Mapping):
-            props = props.get(step)
-        elif isinstance(props, list) and isinstance(step, int) and step < len(props):
-            props = props[step]
-        else:
-            return None
-    return getattr(props, "value", props)  # CrossGuard's Secret wraps its value
-
-
-def _set(value: Any) -> bool:
-    return value not in (None, "", [], {})
-
+__all__ = ["RULES", "STACK_RULES", "Rule", "StackRule", "stack_violations", "violations"]
 
 # --- customer-managed keys -------------------------------------------------------------------------------
 
@@ -45,58 +20,83 @@ def _set(value: Any) -> bool:
 def cmek_cluster_secrets(typ: str, props: Props, protect: bool) -> list[str]:
     if typ == "gcp:container/cluster:Cluster":
         enc = props.get("databaseEncryption") or {}
-        if dig(enc, "state") != "ENCRYPTED" or not _set(dig(enc, "keyName")):
+        if dig(enc, "state") != "ENCRYPTED" or not is_set(dig(enc, "keyName")):
             return ["GKE must envelope-encrypt Kubernetes Secrets with a Cloud KMS key (databaseEncryption)"]
     if typ == "aws:eks/cluster:Cluster":
         config = dig(props, "encryptionConfig") or {}
-        if not _set(dig(config, "provider", "keyArn")) or "secrets" not in (dig(config, "resources") or []):
+        if not is_set(dig(config, "provider", "keyArn")) or "secrets" not in (dig(config, "resources") or []):
             return ["EKS must encrypt Kubernetes Secrets with a KMS key (encryptionConfig)"]
+    if typ == "azure-native:containerservice:ManagedCluster":
+        kms = dig(props, "securityProfile", "azureKeyVaultKms") or {}
+        if dig(kms, "enabled") is not True or not is_set(dig(kms, "keyId")):
+            return ["AKS must encrypt Kubernetes Secrets with a Key Vault key (securityProfile.azureKeyVaultKms)"]
     return []
 
 
 def cmek_databases(typ: str, props: Props, protect: bool) -> list[str]:
-    if typ == "gcp:sql/databaseInstance:DatabaseInstance" and not _set(dig(props, "encryptionKeyName")):
+    if typ == "gcp:sql/databaseInstance:DatabaseInstance" and not is_set(dig(props, "encryptionKeyName")):
         return ["Cloud SQL must be encrypted with a customer-managed key (encryptionKeyName)"]
     if typ == "aws:rds/cluster:Cluster" and not (
-        dig(props, "storageEncrypted") is True and _set(dig(props, "kmsKeyId"))
+        dig(props, "storageEncrypted") is True and is_set(dig(props, "kmsKeyId"))
     ):
         return ["Aurora must be encrypted with a customer-managed key (storageEncrypted and kmsKeyId)"]
+    if typ == "azure-native:dbformysql:Server" and not (
+        dig(props, "dataEncryption", "type") == "AzureKeyVault"
+        and is_set(dig(props, "dataEncryption", "primaryKeyURI"))
+    ):
+        return ["MySQL Flexible Server must be encrypted with a Key Vault key (dataEncryption)"]
     return []
 
 
 def cmek_caches(typ: str, props: Props, protect: bool) -> list[str]:
-    if typ == "gcp:redis/instance:Instance" and not _set(dig(props, "customerManagedKey")):
+    if typ == "gcp:redis/instance:Instance" and not is_set(dig(props, "customerManagedKey")):
         return ["Memorystore must be encrypted with a customer-managed key (customerManagedKey)"]
     if typ == "aws:elasticache/replicationGroup:ReplicationGroup" and not (
-        dig(props, "atRestEncryptionEnabled") is True and _set(dig(props, "kmsKeyId"))
+        dig(props, "atRestEncryptionEnabled") is True and is_set(dig(props, "kmsKeyId"))
     ):
         return ["ElastiCache must be encrypted at rest with a customer-managed key (atRestEncryptionEnabled, kmsKeyId)"]
+    if typ == "azure-native:redisenterprise:RedisEnterprise" and not is_set(
+        dig(props, "encryption", "customerManagedKeyEncryption", "keyEncryptionKeyUrl")
+    ):
+        return ["Azure Managed Redis must be encrypted with a Key Vault key (encryption.customerManagedKeyEncryption)"]
     return []
 
 
 def cmek_buckets(typ: str, props: Props, protect: bool) -> list[str]:
-    if typ == "gcp:storage/bucket:Bucket" and not _set(dig(props, "encryption", "defaultKmsKeyName")):
+    if typ == "gcp:storage/bucket:Bucket" and not is_set(dig(props, "encryption", "defaultKmsKeyName")):
         return ["GCS buckets must default to a customer-managed key (encryption.defaultKmsKeyName)"]
     if typ == "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
         rules = dig(props, "rules") or []
         if not rules or not all(
             dig(r, "applyServerSideEncryptionByDefault", "sseAlgorithm") in ("aws:kms", "aws:kms:dsse")
-            and _set(dig(r, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"))
+            and is_set(dig(r, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"))
             for r in rules
         ):
             return ["S3 encryption must be SSE-KMS with a customer-managed key (kmsMasterKeyId)"]
+    if typ == "azure-native:storage:StorageAccount" and not (
+        dig(props, "encryption", "keySource") == "Microsoft.Keyvault"
+        and is_set(dig(props, "encryption", "keyVaultProperties", "keyName"))
+    ):
+        return ["storage accounts must be encrypted with a Key Vault key (encryption.keySource Microsoft.Keyvault)"]
     return []
 
 
-VOLUME_KEYS = {"pd.csi.storage.gke.io": "disk-encryption-kms-key", "ebs.csi.aws.com": "kmsKeyId"}
+VOLUME_KEYS = {
+    "pd.csi.storage.gke.io": "disk-encryption-kms-key",
+    "ebs.csi.aws.com": "kmsKeyId",
+    "disk.csi.azure.com": "diskEncryptionSetID",
+}
 
 
 def cmek_volumes(typ: str, props: Props, protect: bool) -> list[str]:
-    """StorageClasses this platform makes for its datastores' volumes encrypt them with a customer-managed key."""
+    """StorageClasses this platform makes for its datastores' volumes, and AKS nodes' disks, encrypt them with a
+    customer-managed key."""
+    if typ == "azure-native:containerservice:ManagedCluster" and not is_set(dig(props, "diskEncryptionSetID")):
+        return ["AKS node disks must be encrypted with a disk encryption set (diskEncryptionSetID)"]
     if typ != "kubernetes:storage.k8s.io/v1:StorageClass":
         return []
     key = VOLUME_KEYS.get(str(dig(props, "provisioner")))
-    if key and not _set(dig(props, "parameters", key)):
+    if key and not is_set(dig(props, "parameters", key)):
         return [f"volumes of this StorageClass must be encrypted with a customer-managed key (parameters.{key})"]
     return []
 
@@ -117,6 +117,25 @@ def no_public_address(typ: str, props: Props, protect: bool) -> list[str]:
         return ["subnets must not give instances public addresses (mapPublicIpOnLaunch false)"]
     if typ == "clickhouse:index/service:Service" and dig(props, "ipAccesses") != []:
         return ["ClickHouse Cloud must admit no internet address, only private endpoints (ipAccesses [])"]
+    return _azure_public_access(typ, props)
+
+
+AZURE_PUBLIC_ACCESS = {
+    "azure-native:dbformysql:Server": ("network", "publicNetworkAccess"),
+    "azure-native:redisenterprise:RedisEnterprise": ("publicNetworkAccess",),
+    "azure-native:keyvault:Vault": ("properties", "publicNetworkAccess"),
+}
+
+
+def _azure_public_access(typ: str, props: Props) -> list[str]:
+    """Azure's services take no public network access, and the AKS API server none but from named ranges."""
+    if typ in AZURE_PUBLIC_ACCESS and dig(props, *AZURE_PUBLIC_ACCESS[typ]) != "Disabled":
+        return [f"no public network access: reach it through the network ({'.'.join(AZURE_PUBLIC_ACCESS[typ])})"]
+    if typ == "azure-native:containerservice:ManagedCluster":
+        api = dig(props, "apiServerAccessProfile") or {}
+        ranges = dig(api, "authorizedIPRanges") or []
+        if not dig(api, "enablePrivateCluster") and (not ranges or "0.0.0.0/0" in ranges):
+            return ["the AKS API server must be private or admit named ranges only (apiServerAccessProfile)"]
     return []
 
 
@@ -132,6 +151,14 @@ def no_public_bucket(typ: str, props: Props, protect: bool) -> list[str]:
         off = [k for k in S3_BLOCKS if dig(props, k) is not True]
         if off:
             return [f"S3 public access must be blocked in full ({', '.join(off)} not true)"]
+    if typ == "azure-native:storage:StorageAccount" and not (
+        dig(props, "allowBlobPublicAccess") is False and dig(props, "networkRuleSet", "defaultAction") == "Deny"
+    ):
+        return [
+            "storage accounts must refuse anonymous blobs and deny by default (allowBlobPublicAccess, networkRuleSet)"
+        ]
+    if typ == "azure-native:storage:BlobContainer" and dig(props, "publicAccess") not in (None, "None"):
+        return ["blob containers must not be public (publicAccess None)"]
     return []
 
 
@@ -150,6 +177,12 @@ def tls_mysql(typ: str, props: Props, protect: bool) -> list[str]:
         values = {dig(p, "name"): str(dig(p, "value")).upper() for p in dig(props, "parameters") or []}
         if values.get("require_secure_transport") not in ("ON", "1"):
             return ["Aurora MySQL must require TLS (cluster parameter require_secure_transport ON)"]
+    if (
+        typ == "azure-native:dbformysql:Configuration"
+        and dig(props, "configurationName") == "require_secure_transport"
+        and str(dig(props, "value")).upper() != "ON"
+    ):
+        return ["MySQL Flexible Server must require TLS (require_secure_transport ON)"]
     return []
 
 
@@ -160,6 +193,8 @@ def tls_redis(typ: str, props: Props, protect: bool) -> list[str]:
         dig(props, "transitEncryptionEnabled") is True and dig(props, "transitEncryptionMode") in (None, "required")
     ):
         return ["ElastiCache must require TLS (transitEncryptionEnabled, transitEncryptionMode required)"]
+    if typ == "azure-native:redisenterprise:Database" and dig(props, "clientProtocol") != "Encrypted":
+        return ["Azure Managed Redis must require TLS (clientProtocol Encrypted)"]
     return []
 
 
@@ -207,6 +242,12 @@ STATEFUL: dict[str, tuple[str, ...] | None] = {
     "aws:s3/bucket:Bucket": None,
     "aws:kms/key:Key": None,
     "clickhouse:index/service:Service": None,
+    "azure-native:containerservice:ManagedCluster": None,
+    "azure-native:dbformysql:Server": None,
+    "azure-native:redisenterprise:RedisEnterprise": None,
+    "azure-native:storage:StorageAccount": None,
+    "azure-native:keyvault:Vault": ("properties", "enablePurgeProtection"),
+    "azure-native:keyvault:Key": None,
 }
 LABEL_KEYS = (("labels",), ("resourceLabels",), ("userLabels",), ("settings", "userLabels"), ("tags",))
 
@@ -230,33 +271,6 @@ def deletion_protection(typ: str, props: Props, protect: bool) -> list[str]:
     if typ == "gcp:storage/bucket:Bucket" and dig(props, "forceDestroy") is True:
         found.append("a bucket outside dev must not be force-destroyed (forceDestroy false)")
     return found
-
-
-# --- credentials only in Secrets -------------------------------------------------------------------------
-
-CREDENTIAL_KEYS = {"password", "license", "secret", "token", "apikey", "authstring", "accesskey", "clientsecret"}
-REDACTED = "[secret]"
-
-
-def _credentials(value: Any, path: str) -> Iterator[str]:
-    if type(value).__name__ == "Secret" or value == REDACTED:  # CrossGuard's wrapper, the offline plan's mark
-        yield path
-    elif isinstance(value, Mapping):
-        for k, v in value.items():
-            if isinstance(v, str) and v and str(k).lower() in CREDENTIAL_KEYS:
-                yield f"{path}.{k}"
-            else:
-                yield from _credentials(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _credentials(v, f"{path}[{i}]")
-
-
-def credentials_only_in_secrets(typ: str, props: Props, protect: bool) -> list[str]:
-    """No credential in the W&B custom resource, a ConfigMap or any Kubernetes object but a Secret."""
-    if not typ.startswith("kubernetes:") or typ == "kubernetes:core/v1:Secret":
-        return []
-    return [f"a credential in the open at {p}: put it in a Secret and reference it" for p in _credentials(props, "")]
 
 
 RULES = [
@@ -345,51 +359,3 @@ RULES = [
 def violations(typ: str, props: Props, protect: bool) -> list[tuple[str, str]]:
     """(rule name, message) for every rule the resource breaks."""
     return [(rule.name, message) for rule in RULES for message in rule.check(typ, props, protect)]
-
-
-# --- across a stack --------------------------------------------------------------------------------------
-
-VSO_SYNCED = (
-    "kubernetes:secrets.hashicorp.com/v1beta1:VaultStaticSecret",
-    "kubernetes:secrets.hashicorp.com/v1beta1:VaultDynamicSecret",
-)
-PUBLIC_KEYS = {"ca.crt"}  # a Secret holding only a CA certificate (what VSO reads a private CA from)
-
-
-@dataclass(frozen=True)
-class StackRule:
-    name: str
-    description: str
-    remediation: str
-    check: Callable[[list[tuple[str, Props]]], list[str]]
-
-
-def vault_synced_secrets_only(resources: list[tuple[str, Props]]) -> list[str]:
-    """Where Vault's operator makes the Secrets, Pulumi writes none holding a credential: the value would sit in
-    Pulumi's state and fight the synced copy."""
-    synced = {dig(props, "metadata", "namespace") for typ, props in resources if typ in VSO_SYNCED}
-    found = []
-    for typ, props in resources:
-        if typ != "kubernetes:core/v1:Secret" or dig(props, "metadata", "namespace") not in synced:
-            continue
-        keys = set(dig(props, "stringData") or {}) | set(dig(props, "data") or {})
-        if keys - PUBLIC_KEYS:
-            found.append(
-                f"Secret {dig(props, 'metadata', 'name')} in namespace {dig(props, 'metadata', 'namespace')} holds "
-                f"{', '.join(sorted(keys - PUBLIC_KEYS))} although that namespace's Secrets are synced from Vault"
-            )
-    return found
-
-
-STACK_RULES = [
-    StackRule(
-        "vault-synced-secrets-only",
-        "With Vault as the secrets backend, no credential is written as a Kubernetes Secret by Pulumi.",
-        "Write the credential to Vault and sync it (wandb-platform's secrets backend `vault` does).",
-        vault_synced_secrets_only,
-    ),
-]
-
-
-def stack_violations(resources: list[tuple[str, Props]]) -> list[tuple[str, str]]:
-    return [(rule.name, message) for rule in STACK_RULES for message in rule.check(resources)]

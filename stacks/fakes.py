@@ -29,9 +29,18 @@ FAKE_STACK_REFERENCE = {
     "secretOutputNames": ["kubeconfig"],
 }
 FAKE_ZONES = "abcdef"
-FAKE_AKS_KUBECONFIG = (
-    "apiVersion: v1\nkind: Config\nusers:\n- name: clusterUser\n  user:\n    exec:\n      command: kubelogin\n"
-)
+FAKE_TENANT = "00000000-0000-4000-8000-0000000000aa"
+
+
+def fake_aks_kubeconfig(cluster: str) -> str:
+    """A cluster user's kubeconfig as AKS hands it out: the private API server, its CA, a kubelogin user."""
+    server = f"https://{cluster}-dns-{_short(cluster, 8)}.privatelink.eastus2.azmk8s.io:443"
+    ca = base64.b64encode(FAKE_PEM.encode()).decode()
+    return (
+        f"apiVersion: v1\nkind: Config\nclusters:\n- name: {cluster}\n  cluster:\n    server: {server}\n"
+        f"    certificate-authority-data: {ca}\nusers:\n- name: clusterUser\n  user:\n    exec:\n"
+        "      command: kubelogin\n"
+    )
 
 
 def _short(seed: str, length: int = 17) -> str:
@@ -105,11 +114,25 @@ def _azure_id(typ: str, name: str, inputs: dict) -> str:
     return f"/subscriptions/{FAKE_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.{provider}/{kind}/{name}"
 
 
+# The input that names each Azure resource (its `name` output), where the program reads that name.
+AZURE_NAME_INPUT = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:storage:StorageAccount": "accountName",
+    "azure-native:storage:BlobContainer": "containerName",
+    "azure-native:keyvault:Vault": "vaultName",
+    "azure-native:keyvault:Key": "keyName",
+    "azure-native:dbformysql:Server": "serverName",
+    "azure-native:containerservice:ManagedCluster": "resourceName",
+    "azure-native:redisenterprise:RedisEnterprise": "clusterName",
+    "azure-native:privatedns:PrivateZone": "privateZoneName",
+}
+
+
 def _azure_outputs(typ: str, name: str, inputs: dict) -> dict:
     """The inputs, in the shape Azure answers them (user-assigned identities come back as a map), and what the
     program reads: names, host names, key URIs."""
     outputs = dict(inputs)
-    outputs.setdefault("name", name)
+    outputs["name"] = inputs.get(AZURE_NAME_INPUT.get(typ, ""), name)
     identity = inputs.get("identity")
     if isinstance(identity, dict) and identity.get("type") == "SystemAssigned":
         outputs["identity"] = {**identity, "principalId": _short(name + "principal", 32)}
@@ -127,6 +150,11 @@ def _azure_outputs(typ: str, name: str, inputs: dict) -> dict:
         }
     if typ == "azure-native:managedidentity:UserAssignedIdentity":
         outputs.update({"clientId": _short(name + "client", 32), "principalId": _short(name + "principal", 32)})
+    if typ == "azure-native:keyvault:Vault":
+        vault_name = inputs.get("vaultName", name)
+        outputs["properties"] = {**inputs.get("properties", {}), "vaultUri": f"https://{vault_name}.vault.azure.net/"}
+    if typ == "azure-native:servicenetworking:FrontendsInterface":
+        outputs["fqdn"] = f"{_short(name, 16)}.fz{_short(name, 2)}.alb.azure.com"
     if typ == "azure-native:keyvault:Key":
         uri = f"https://{inputs.get('vaultName', 'vault')}.vault.azure.net/keys/{inputs.get('keyName', name)}"
         outputs.update({"keyUri": uri, "keyUriWithVersion": f"{uri}/{_short(name, 32)}"})
@@ -307,8 +335,15 @@ class FakeCloud(pulumi.runtime.Mocks):
             email = f"service-{FAKE_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
             return {"emailAddress": email, "member": f"serviceAccount:{email}"}
         if args.token == "azure-native:containerservice:listManagedClusterUserCredentials":
-            encoded = base64.b64encode(FAKE_AKS_KUBECONFIG.encode()).decode()
+            encoded = base64.b64encode(fake_aks_kubeconfig(args.args.get("resourceName", "aks")).encode()).decode()
             return {"kubeconfigs": [{"name": "clusterUser", "value": encoded}]}
+        if args.token == "azure-native:authorization:getClientConfig":
+            return {
+                "subscriptionId": FAKE_SUBSCRIPTION,
+                "tenantId": FAKE_TENANT,
+                "objectId": FAKE_TENANT,
+                "clientId": "",
+            }
         if args.token == "azure-native:redisenterprise:listDatabaseKeys":
             return {"primaryKey": fake_secret(f"{args.args.get('clusterName')}-primary", 44)}
         return _aws_calls(args.token, args.args, self.aws_region) or {}

@@ -27,6 +27,10 @@ def build(cfg: PlatformConfig) -> dict[str, pulumi.Input]:
         from stacks.aws import build_aws
 
         return build_aws(cfg, names)
+    if cfg.target == "azure":
+        from stacks.azure import build_azure
+
+        return build_azure(cfg, names)
     if cfg.target == "existing":
         from stacks.existing import build_existing
 

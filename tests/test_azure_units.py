@@ -9,8 +9,9 @@ from components.azure.aks import AksCluster, AksClusterArgs
 from components.azure.disks import AzureDiskEncryptionSet, AzureDiskEncryptionSetArgs
 from components.azure.identity import workload_identity
 from components.azure.keyvault import AzureKeyVault, AzureKeyVaultArgs
+from components.azure.layout import subnet_layout
 from components.azure.mysql import WANDB_MYSQL_PARAMETERS, AzureMysql, AzureMysqlArgs
-from components.azure.network import AzureNetwork, AzureNetworkArgs, subnet_layout
+from components.azure.network import AzureNetwork, AzureNetworkArgs
 from components.azure.redis import AzureManagedRedis, AzureManagedRedisArgs
 from components.azure.roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
 from components.azure.storage import CORS, AzureBlobStorage, AzureBlobStorageArgs
@@ -102,6 +103,7 @@ def test_subnets_are_carved_in_order_and_a_small_network_is_refused():
         "apiserver": "10.30.16.0/28",
         "mysql": "10.30.17.0/24",
         "endpoints": "10.30.18.0/24",
+        "gateway": "10.30.19.0/24",
     }
     with pytest.raises(ValueError, match="too small"):
         subnet_layout("10.30.0.0/22")
@@ -109,8 +111,8 @@ def test_subnets_are_carved_in_order_and_a_small_network_is_refused():
 
 def test_the_network_is_private_with_egress_through_nat_and_subnets_made_one_at_a_time(run):
     subnets = {s.name.removeprefix("net-"): s for s in run.of_type("azure-native:network:Subnet")}
-    assert list(subnets) == ["apiserver", "endpoints", "mysql", "nodes"]
-    order = ["nodes", "apiserver", "mysql", "endpoints"]
+    assert sorted(subnets) == ["apiserver", "endpoints", "gateway", "mysql", "nodes"]
+    order = ["nodes", "apiserver", "mysql", "endpoints", "gateway"]
     for before, after in zip(order, order[1:], strict=False):
         assert subnets[before].urn in subnets[after].dependencies  # Azure refuses concurrent subnet changes
     nat = run.one("azure-native:network:NatGateway")

@@ -68,7 +68,7 @@ def test_malformed_stack_names_every_bad_key_at_once():
         ({"host": "http://wandb.example.com"}, "wandb-platform:host", "https://"),
         ({"namespace": "Not_A_Label"}, "wandb-platform:namespace", "pattern"),
         ({"environment": "staging"}, "wandb-platform:environment", "'dev' or 'prod'"),
-        ({"target": "azure"}, "wandb-platform:target", "'aws' or 'existing'"),
+        ({"target": "openstack"}, "wandb-platform:target", "'azure' or 'existing'"),
         (
             {"gcp": {"authorizedNetworks": [{"cidr": "0.0.0.0/0"}]}},
             "wandb-platform:gcp.authorizedNetworks[0].cidr",

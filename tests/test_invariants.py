@@ -27,6 +27,12 @@ STATEFUL = {
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:s3/bucket:Bucket",
     "aws:kms/key:Key",
+    "azure-native:containerservice:ManagedCluster",
+    "azure-native:dbformysql:Server",
+    "azure-native:redisenterprise:RedisEnterprise",
+    "azure-native:storage:StorageAccount",
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:Key",
 }
 # What runs on or waits for the cluster, and the datastores that must not wait for it.
 CLUSTER_SIDE = ("gcp:container/", "aws:eks/", "pulumi:providers:kubernetes", "kubernetes:")
@@ -54,6 +60,14 @@ KEY_REFERENCES = {
         "applyServerSideEncryptionByDefault",
         "kmsMasterKeyId",
     ),
+    "azure-native:containerservice:ManagedCluster": ("securityProfile", "azureKeyVaultKms", "keyId"),
+    "azure-native:dbformysql:Server": ("dataEncryption", "primaryKeyURI"),
+    "azure-native:redisenterprise:RedisEnterprise": (
+        "encryption",
+        "customerManagedKeyEncryption",
+        "keyEncryptionKeyUrl",
+    ),
+    "azure-native:storage:StorageAccount": ("encryption", "keyVaultProperties", "keyName"),
 }
 
 
@@ -221,6 +235,8 @@ def test_production_encrypts_with_customer_managed_keys(stack):
     run = planned(stack)
     keys = {r.id for r in run.of_type("gcp:kms/cryptoKey:CryptoKey")}
     keys |= {r.outputs["arn"] for r in run.of_type("aws:kms/key:Key")}
+    for key in run.of_type("azure-native:keyvault:Key"):  # by versionless or versioned URI, or by name
+        keys |= {key.outputs["keyUri"], key.outputs["keyUriWithVersion"], key.inputs["keyName"]}
     encrypted_with = [dig(r.plain_inputs, *path) for typ, path in KEY_REFERENCES.items() for r in run.of_type(typ)]
     assert len(encrypted_with) == 4 and all(k in keys for k in encrypted_with), encrypted_with
 
@@ -256,7 +272,22 @@ def _aws_public_addresses(run, stack):
     return [f"nat:{e.name}" for e in run.of_type("aws:ec2/eip:Eip")]
 
 
-PUBLIC_ADDRESSES = {"gcp": _gcp_public_addresses, "aws": _aws_public_addresses}
+def _azure_public_addresses(run, stack):
+    """The gateway's frontend gets its address from Azure, so only the NAT gateway's address is in the plan."""
+    for typ in ("azure-native:dbformysql:Server", "azure-native:redisenterprise:RedisEnterprise"):
+        for r in run.of_type(typ):
+            access = dig(r.plain_inputs, "network", "publicNetworkAccess") or r.plain_inputs["publicNetworkAccess"]
+            assert access == "Disabled", r.name
+    assert run.one("azure-native:keyvault:Vault").plain_inputs["properties"]["publicNetworkAccess"] == "Disabled"
+    for account in run.of_type("azure-native:storage:StorageAccount"):
+        rules = account.plain_inputs["networkRuleSet"]
+        assert rules["defaultAction"] == "Deny" and all(r["iPAddressOrRange"] != "0.0.0.0/0" for r in rules["ipRules"])
+    api = run.one("azure-native:containerservice:ManagedCluster").plain_inputs["apiServerAccessProfile"]
+    assert api["enablePrivateCluster"] or "0.0.0.0/0" not in api["authorizedIPRanges"]
+    return [f"nat:{a.name}" for a in run.of_type("azure-native:network:PublicIPAddress")]
+
+
+PUBLIC_ADDRESSES = {"gcp": _gcp_public_addresses, "aws": _aws_public_addresses, "azure": _azure_public_addresses}
 
 
 @pytest.mark.parametrize("stack", PROD)

@@ -163,6 +163,83 @@ CASES += [
 ]
 
 
+AZ = "azure-native:"
+KEY_URI = "https://kv.vault.azure.net/keys/k"
+PRIVATE_API = {"enablePrivateCluster": True}
+AKS_GOOD = {
+    "securityProfile": {"azureKeyVaultKms": {"enabled": True, "keyId": f"{KEY_URI}/1"}},
+    "diskEncryptionSetID": "/subscriptions/s/des",
+    "apiServerAccessProfile": PRIVATE_API,
+}
+ACCOUNT_GOOD = {
+    "encryption": {"keySource": "Microsoft.Keyvault", "keyVaultProperties": {"keyName": "storage"}},
+    "allowBlobPublicAccess": False,
+    "networkRuleSet": {"defaultAction": "Deny"},
+}
+CASES += [
+    ("cmek-cluster-secrets", f"{AZ}containerservice:ManagedCluster", AKS_GOOD, {**AKS_GOOD, "securityProfile": {}}),
+    ("cmek-volumes", f"{AZ}containerservice:ManagedCluster", AKS_GOOD, {**AKS_GOOD, "diskEncryptionSetID": ""}),
+    (
+        "no-public-address",
+        f"{AZ}containerservice:ManagedCluster",
+        {**AKS_GOOD, "apiServerAccessProfile": {"authorizedIPRanges": ["203.0.113.0/24"]}},
+        {**AKS_GOOD, "apiServerAccessProfile": {"authorizedIPRanges": ["0.0.0.0/0"]}},
+    ),
+    (
+        "cmek-databases",
+        f"{AZ}dbformysql:Server",
+        {
+            "dataEncryption": {"type": "AzureKeyVault", "primaryKeyURI": KEY_URI},
+            "network": {"publicNetworkAccess": "Disabled"},
+        },
+        {"dataEncryption": {"type": "SystemManaged"}, "network": {"publicNetworkAccess": "Disabled"}},
+    ),
+    (
+        "no-public-address",
+        f"{AZ}dbformysql:Server",
+        {
+            "dataEncryption": {"type": "AzureKeyVault", "primaryKeyURI": KEY_URI},
+            "network": {"publicNetworkAccess": "Disabled"},
+        },
+        {
+            "dataEncryption": {"type": "AzureKeyVault", "primaryKeyURI": KEY_URI},
+            "network": {"publicNetworkAccess": "Enabled"},
+        },
+    ),
+    (
+        "tls-mysql",
+        f"{AZ}dbformysql:Configuration",
+        {"configurationName": "require_secure_transport", "value": "ON"},
+        {"configurationName": "require_secure_transport", "value": "OFF"},
+    ),
+    (
+        "cmek-caches",
+        f"{AZ}redisenterprise:RedisEnterprise",
+        {
+            "encryption": {"customerManagedKeyEncryption": {"keyEncryptionKeyUrl": KEY_URI}},
+            "publicNetworkAccess": "Disabled",
+        },
+        {"publicNetworkAccess": "Disabled"},
+    ),
+    ("tls-redis", f"{AZ}redisenterprise:Database", {"clientProtocol": "Encrypted"}, {"clientProtocol": "Plaintext"}),
+    ("cmek-buckets", f"{AZ}storage:StorageAccount", ACCOUNT_GOOD, {**ACCOUNT_GOOD, "encryption": {}}),
+    ("no-public-bucket", f"{AZ}storage:StorageAccount", ACCOUNT_GOOD, {**ACCOUNT_GOOD, "allowBlobPublicAccess": True}),
+    ("no-public-bucket", f"{AZ}storage:BlobContainer", {"publicAccess": "None"}, {"publicAccess": "Blob"}),
+    (
+        "cmek-volumes",
+        "kubernetes:storage.k8s.io/v1:StorageClass",
+        {"provisioner": "disk.csi.azure.com", "parameters": {"diskEncryptionSetID": "/subscriptions/s/des"}},
+        {"provisioner": "disk.csi.azure.com", "parameters": {"skuName": "Premium_ZRS"}},
+    ),
+    (
+        "deletion-protection",
+        f"{AZ}keyvault:Vault",
+        {"properties": {"enablePurgeProtection": True, "publicNetworkAccess": "Disabled"}},
+        {"properties": {"enablePurgeProtection": False, "publicNetworkAccess": "Disabled"}},
+    ),
+]
+
+
 @pytest.mark.parametrize(("rule", "typ", "good", "bad"), CASES, ids=[f"{c[0]}:{c[1].split(':')[-1]}" for c in CASES])
 def test_each_rule_passes_a_good_resource_and_fails_a_bad_one(rule, typ, good, bad):
     assert [n for n, _ in violations(typ, good, True) if n == rule] == []

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure
 import pulumi_kubernetes as k8s
+import yaml
 
 from ..contracts import ClusterInfo
 
 TOKEN = "wandb-platform:index:AksCluster"
-ZONES = ["1", "2", "3"]
+ZONES = ("1", "2", "3")
 ENCRYPTED_STORAGE_CLASS = "encrypted-zrs"  # zone-redundant disks with the platform's key
 SYSTEM_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 
@@ -42,6 +43,8 @@ class AksClusterArgs:
     vm_size: str = "Standard_E8s_v5"
     min_nodes: int = 3
     max_nodes: int = 9
+    disk_size_gb: int = 128
+    zones: Sequence[str] = ZONES
     system_vm_size: str = "Standard_D4s_v5"
     pod_cidr: str = "10.244.0.0/16"
     service_cidr: str = "10.40.0.0/16"
@@ -63,10 +66,11 @@ def pool(name: str, args: AksClusterArgs, system: bool) -> dict:
         "min_count": 3 if system else args.min_nodes,
         "max_count": 3 if system else args.max_nodes,
         "count": 3 if system else args.min_nodes,
-        "availability_zones": ZONES,
+        "availability_zones": list(args.zones),
         "node_taints": [SYSTEM_TAINT] if system else None,
         "os_sku": "AzureLinux",
         "os_disk_type": "Managed",
+        "os_disk_size_gb": 128 if system else args.disk_size_gb,
         "enable_encryption_at_host": True,
         "vnet_subnet_id": args.node_subnet_id,
         "orchestrator_version": args.kubernetes_version,
@@ -75,6 +79,12 @@ def pool(name: str, args: AksClusterArgs, system: bool) -> dict:
 
 def user_kubeconfig(encoded: str) -> str:
     return base64.b64decode(encoded).decode()
+
+
+def api_server(kubeconfig: str) -> tuple[str, str]:
+    """The API server's URL and CA (PEM) from a kubeconfig: what a Vault outside the cluster reviews tokens at."""
+    cluster = yaml.safe_load(kubeconfig)["clusters"][0]["cluster"]
+    return cluster["server"], base64.b64decode(cluster.get("certificate-authority-data", "")).decode()
 
 
 class AksCluster(pulumi.ComponentResource):
@@ -179,11 +189,14 @@ class AksCluster(pulumi.ComponentResource):
             reclaim_policy="Retain" if args.protect else "Delete",
             opts=pulumi.ResourceOptions(parent=self, provider=provider),
         )
+        server = kubeconfig.apply(api_server)
         self.info = ClusterInfo(
             name=self.cluster.name,
             kubeconfig=kubeconfig,
             k8s_provider=provider,
             oidc_issuer=self.cluster.oidc_issuer_profile.apply(lambda p: p.issuer_url if p else ""),
             storage_class=ENCRYPTED_STORAGE_CLASS,
+            api_server=server.apply(lambda s: s[0]),
+            api_ca_cert=server.apply(lambda s: s[1]),
         )
         self.register_outputs({"name": self.cluster.name})

@@ -1,7 +1,8 @@
 """The platform's customer-managed keys on Azure: one Key Vault (RBAC authorization, purge protection, soft
 delete, no public network access, reached through a private endpoint) holding one RSA 3072 key per consumer,
 rotated by a policy set at creation and never expiring (a consumer that caches a key version must not lose it),
-each usable only by the identities that encrypt with it (Key Vault Crypto Service Encryption User on that key).
+each usable only by the identities that encrypt with it (Key Vault Crypto Service Encryption User on that key,
+or Crypto User where a consumer encrypts with the key itself).
 
 Keys are made through Azure's management API, which needs no access to the vault's network.
 """
@@ -15,7 +16,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from .network import private_endpoint
-from .roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, role_definition_id
+from .roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_VAULT_CRYPTO_USER, role_definition_id
 
 TOKEN = "wandb-platform:index:AzureKeyVault"
 VAULT_NAME_MAX = 24  # 3-24 letters, digits and hyphens, unique in Azure
@@ -27,10 +28,11 @@ class AzureKeyVaultArgs:
     location: str
     tenant_id: pulumi.Input[str]
     subscription_id: pulumi.Input[str]
-    vault_name: str  # unique in Azure: see components.naming.bounded_name
+    vault_name: pulumi.Input[str]  # unique in Azure: 3-24 letters, digits and hyphens
     keys: Mapping[str, Sequence[pulumi.Input[str]]]  # key name -> principal ids that encrypt with it
     endpoint_subnet_id: pulumi.Input[str]
     vnet_id: pulumi.Input[str]
+    encrypt_keys: Sequence[str] = ()  # keys also used to encrypt data directly (AKS's KMS plugin), not only wrap
     rotation_days: int = 90
     soft_delete_days: int = 90
     protect: bool = True
@@ -70,8 +72,11 @@ class AzureKeyVault(pulumi.ComponentResource):
         )
         self.keys: dict[str, azure.keyvault.Key] = {}
         self.grants: dict[str, list[azure.authorization.RoleAssignment]] = {}
-        role = role_definition_id(args.subscription_id, KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER)
         for key_name, principals in args.keys.items():
+            encrypts = key_name in args.encrypt_keys
+            role = role_definition_id(
+                args.subscription_id, KEY_VAULT_CRYPTO_USER if encrypts else KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
+            )
             key = azure.keyvault.Key(
                 f"{name}-{key_name}",
                 resource_group_name=args.resource_group_name,
@@ -80,7 +85,7 @@ class AzureKeyVault(pulumi.ComponentResource):
                 properties={
                     "kty": "RSA",
                     "key_size": 3072,
-                    "key_ops": ["wrapKey", "unwrapKey"],
+                    "key_ops": ["wrapKey", "unwrapKey", *(["encrypt", "decrypt"] if encrypts else [])],
                     "rotation_policy": rotation_policy(args.rotation_days),
                 },
                 tags=dict(args.tags),

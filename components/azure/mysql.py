@@ -21,11 +21,11 @@ from ..contracts import MysqlEndpoint
 
 TOKEN = "wandb-platform:index:AzureMysql"
 PORT = 3306
-# W&B's own Azure module's parameters, and TLS-only connections (Azure's default, set explicitly).
+# W&B's own Azure module's parameters but `max_binlog_size`, whose 1 GiB is MySQL's default (a write costs a
+# minute on a server that takes one at a time), and TLS-only connections (Azure's default, set explicitly).
 WANDB_MYSQL_PARAMETERS = {
     "require_secure_transport": "ON",
     "binlog_row_image": "minimal",
-    "max_binlog_size": "1073741824",
     "long_query_time": "4",
     "max_execution_time": "600000",
     "slow_query_log": "ON",
@@ -37,7 +37,7 @@ WANDB_MYSQL_PARAMETERS = {
 class AzureMysqlArgs:
     resource_group_name: pulumi.Input[str]
     location: str
-    server_name: str  # unique in Azure: 3-63 lowercase letters, digits and hyphens
+    server_name: pulumi.Input[str]  # unique in Azure: 3-63 lowercase letters, digits and hyphens
     delegated_subnet_id: pulumi.Input[str]  # a subnet delegated to Microsoft.DBforMySQL/flexibleServers
     vnet_id: pulumi.Input[str]
     identity_id: pulumi.Input[str]  # a user-assigned identity allowed to use `key_uri`
@@ -66,7 +66,7 @@ class AzureMysql(pulumi.ComponentResource):
             f"{name}-zone",
             resource_group_name=group,
             location="global",
-            private_zone_name=f"{args.server_name}.private.mysql.database.azure.com",
+            private_zone_name=pulumi.Output.concat(args.server_name, ".private.mysql.database.azure.com"),
             opts=child,
         )
         link = azure.privatedns.VirtualNetworkLink(

@@ -23,7 +23,7 @@ DATABASE = "default"
 class AzureManagedRedisArgs:
     resource_group_name: pulumi.Input[str]
     location: str
-    cluster_name: str  # unique in Azure
+    cluster_name: pulumi.Input[str]  # unique in Azure
     identity_id: pulumi.Input[str]  # a user-assigned identity allowed to use the key
     key_url_with_version: pulumi.Input[str]  # Azure Managed Redis takes a versioned key URL
     endpoint_subnet_id: pulumi.Input[str]

@@ -1,12 +1,12 @@
 """W&B's object store on Azure: a zone-redundant StorageV2 account and one private container. TLS 1.2 and HTTPS
 only, no anonymous access, infrastructure encryption plus the platform's key (versionless: the account follows
-its rotations) through a user-assigned identity, versioning with soft delete of blobs and containers, W&B's
-CORS rule for browser uploads, and a private endpoint. Browsers and SDKs receive pre-signed URLs to the
-account, so public network access stays on only for `allowed_ips` (empty: off; then only the network's clients
-and W&B's proxy reach it).
+its rotations) through a user-assigned identity, versioning (old versions expire) with soft delete of blobs and
+containers, W&B's CORS rule for browser uploads, and a private endpoint. Browsers and SDKs receive pre-signed
+URLs to the account, so public network access stays on only for `allowed_ips` (empty: off; then only the
+network's clients and W&B's proxy reach it).
 
-`shared_key_access` stays on by default: W&B's own module and docs give W&B the account key, and nothing shows
-that W&B signs Azure URLs without one (user delegation SAS); turn it off only once your W&B version does.
+Shared-key access is off: W&B reaches the account with its workload identity (as W&B's own secure storage
+connector module grants its app), and signs URLs with a user delegation key rather than the account key.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ CORS = {
 class AzureBlobStorageArgs:
     resource_group_name: pulumi.Input[str]
     location: str
-    account_name: str  # unique in Azure: 3-24 lowercase letters and digits
+    account_name: pulumi.Input[str]  # unique in Azure: 3-24 lowercase letters and digits
     identity_id: pulumi.Input[str]  # a user-assigned identity allowed to use the key
     key_vault_uri: pulumi.Input[str]
     key_name: pulumi.Input[str]
@@ -42,15 +42,16 @@ class AzureBlobStorageArgs:
     vnet_id: pulumi.Input[str]
     container: str = "wandb"
     allowed_ips: Sequence[str] = ()  # browsers and SDKs that fetch pre-signed URLs from outside the network
-    shared_key_access: bool = True
     soft_delete_days: int = 30
+    noncurrent_version_days: int = 30  # then a replaced or deleted object's old version is deleted
     protect: bool = True
     depends_on: Sequence[pulumi.Resource] = ()  # the identity's grant on the key
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class AzureBlobStorage(pulumi.ComponentResource):
-    """Exposes `account` and `info` (BucketInfo: provider `az`, the account as `name`, the container as `path`)."""
+    """Exposes `account`, `container` and `info` (BucketInfo: provider `az`, the account as `name`, the container
+    as `path`)."""
 
     def __init__(self, name: str, args: AzureBlobStorageArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
@@ -66,7 +67,7 @@ class AzureBlobStorage(pulumi.ComponentResource):
             minimum_tls_version="TLS1_2",
             enable_https_traffic_only=True,
             allow_blob_public_access=False,
-            allow_shared_key_access=args.shared_key_access,
+            allow_shared_key_access=False,  # Entra ID only: W&B signs URLs with a user delegation key
             allow_cross_tenant_replication=False,
             default_to_o_auth_authentication=True,
             public_network_access="Enabled" if args.allowed_ips else "Disabled",
@@ -98,7 +99,28 @@ class AzureBlobStorage(pulumi.ComponentResource):
             cors={"cors_rules": [CORS]},
             opts=child,
         )
-        container = azure.storage.BlobContainer(
+        days = args.noncurrent_version_days
+        azure.storage.ManagementPolicy(
+            f"{name}-lifecycle",
+            resource_group_name=args.resource_group_name,
+            account_name=self.account.name,
+            management_policy_name="default",
+            policy={
+                "rules": [
+                    {
+                        "name": "expire-noncurrent-versions",
+                        "enabled": True,
+                        "type": "Lifecycle",
+                        "definition": {
+                            "filters": {"blob_types": ["blockBlob"]},
+                            "actions": {"version": {"delete": {"days_after_creation_greater_than": days}}},
+                        },
+                    }
+                ]
+            },
+            opts=child,
+        )
+        self.container = azure.storage.BlobContainer(
             f"{name}-container",
             resource_group_name=args.resource_group_name,
             account_name=self.account.name,
@@ -117,5 +139,5 @@ class AzureBlobStorage(pulumi.ComponentResource):
             zone="privatelink.blob.core.windows.net",
             opts=child,
         )
-        self.info = BucketInfo(provider="az", name=self.account.name, region=args.location, path=container.name)
+        self.info = BucketInfo(provider="az", name=self.account.name, region=args.location, path=self.container.name)
         self.register_outputs({"account": self.account.name})

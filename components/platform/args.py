@@ -123,7 +123,7 @@ class MysqlArgs(Args):
     password: pulumi.Input[str] | None = None
     """`external` only: the user's password; written to a Secret only."""
     backup_retention_days: int | None = None
-    """`managed` only: days of backups; unset takes the target's default (7 on GCP, 14 on AWS)."""
+    """`managed` only: days of backups; unset takes the target's default (7 on GCP, 14 on AWS and Azure)."""
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -262,7 +262,7 @@ class NodeSizeArgs(Args):
     """Overrides of the size preset for the cluster's nodes and the managed datastores; unset keeps the preset."""
 
     node_type: str | None = None
-    """A GCE machine type or an EC2 instance type."""
+    """A GCE machine type, an EC2 instance type or an Azure VM size."""
     node_min_count: int | None = None
     """Nodes at least, across the zones."""
     node_max_count: int | None = None
@@ -270,11 +270,13 @@ class NodeSizeArgs(Args):
     node_disk_gb: int | None = None
     """Each node's disk."""
     mysql_tier: str | None = None
-    """A Cloud SQL tier or an Aurora instance class."""
+    """A Cloud SQL tier, an Aurora instance class or a MySQL Flexible Server SKU."""
     redis_memory_gb: int | None = None
     """GCP only: Memorystore's capacity."""
     redis_node_type: str | None = None
     """AWS only: the ElastiCache node type."""
+    redis_sku: str | None = None
+    """Azure only: the Azure Managed Redis SKU."""
 
     def given(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) is not None}

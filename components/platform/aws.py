@@ -6,8 +6,6 @@ Kubernetes objects and the IRSA roles (which need the cluster's OIDC issuer) wai
 `from __future__ import annotations` here: Pulumi infers the component's schema from these annotations.
 """
 
-from dataclasses import replace
-
 import pulumi
 import pulumi_aws as aws
 
@@ -25,7 +23,6 @@ from ..aws.s3 import S3Bucket, S3BucketArgs
 from ..aws.vault import AwsVaultSeal, AwsVaultSealArgs, s3_snapshot_upload
 from ..clickhouse_cloud.service import HTTPS_PORT
 from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
-from ..k8s.mysql_admin import MysqlAdminUser, MysqlAdminUserArgs
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
@@ -43,7 +40,7 @@ from .clickhouse_cloud import clickhouse_cloud_service
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size
 from .validation import raise_problems
-from .vault import in_cluster_vault, vault_namespace
+from .vault import in_cluster_vault, vault_namespace, with_rotation_admin
 
 __all__ = ["AwsWandbPlatform", "AwsWandbPlatformArgs"]  # what users import from here
 
@@ -94,15 +91,7 @@ class AwsWandbPlatform(WandbPlatform):
         network = self._network(zones, kms)
         eks = self._cluster(account, network, kms, size)
         mysql, redis = self._datastores(account, network, kms, zones, size)
-        if mysql is not None and args.secrets.backend == "vault":  # Vault rotates W&B's password with its own user
-            mysql = replace(
-                mysql,
-                admin=MysqlAdminUser(
-                    f"{name}-mysql-admin",
-                    MysqlAdminUserArgs(namespace=f"{args.wandb.namespace}-mysql-admin", mysql=mysql),
-                    pulumi.ResourceOptions(parent=self, providers=[eks.info.k8s_provider]),
-                ).admin,
-            )
+        mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, eks.info, self)
         kafka = self._kafka(network, kms, zones)
         weave, weave_ready = self._clickhouse(network)
         bucket = self._bucket(kms)

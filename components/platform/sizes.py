@@ -19,11 +19,11 @@ Size = Literal["small", "medium", "large", "xlarge", "xxlarge"]
 class ClusterSize:
     """What every cloud's preset sizes. Node counts are for the whole group, across its zones."""
 
-    node_type: str  # GCE machine type, EC2 instance type
+    node_type: str  # GCE machine type, EC2 instance type, Azure VM size
     node_min_count: int
     node_max_count: int
     node_disk_gb: int
-    mysql_tier: str  # Cloud SQL tier, Aurora instance class
+    mysql_tier: str  # Cloud SQL tier, Aurora instance class, Flexible Server SKU
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,11 @@ class GcpSize(ClusterSize):
 @dataclass(frozen=True)
 class AwsSize(ClusterSize):
     redis_node_type: str
+
+
+@dataclass(frozen=True)
+class AzureSize(ClusterSize):
+    redis_sku: str  # Azure Managed Redis: <tier>_<size>
 
 
 GCP_SIZES: dict[str, GcpSize] = {
@@ -55,7 +60,19 @@ AWS_SIZES: dict[str, AwsSize] = {
     "xxlarge": AwsSize("r6i.4xlarge", 3, 12, 256, "db.r6g.8xlarge", "cache.m6g.2xlarge"),
 }
 
-SIZES: dict[str, dict[str, ClusterSize]] = {"gcp": GCP_SIZES, "aws": AWS_SIZES}
+# W&B's Azure module runs 1-4 nodes per zone (Standard_E8s_v5 small, E16s_v5 above); these are totals over three
+# zones. Its MySQL tiers are memory-optimized E*ds_v4 (Flexible Server's current generation is v5) and its Redis
+# the Azure Cache sizes C3 (6 GB), C4 (13 GB) and C5 (26 GB), whose Azure Managed Redis peers are B5, B10, B20.
+AZURE_SIZES: dict[str, AzureSize] = {
+    #                       VM size            min max  disk  Flexible Server     Managed Redis
+    "small": AzureSize("Standard_E8s_v5", 3, 12, 100, "Standard_E2ds_v5", "Balanced_B5"),
+    "medium": AzureSize("Standard_E16s_v5", 3, 12, 100, "Standard_E4ds_v5", "Balanced_B5"),
+    "large": AzureSize("Standard_E16s_v5", 3, 12, 256, "Standard_E8ds_v5", "Balanced_B10"),
+    "xlarge": AzureSize("Standard_E16s_v5", 3, 12, 256, "Standard_E16ds_v5", "Balanced_B10"),
+    "xxlarge": AzureSize("Standard_E16s_v5", 3, 12, 256, "Standard_E32ds_v5", "Balanced_B20"),
+}
+
+SIZES: dict[str, dict[str, ClusterSize]] = {"gcp": GCP_SIZES, "aws": AWS_SIZES, "azure": AZURE_SIZES}
 
 
 @dataclass(frozen=True)

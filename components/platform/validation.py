@@ -27,7 +27,7 @@ MANAGED_KAFKA_ONLY_ON_AWS = (
 CLICKHOUSE_TLS_PORT = 8443
 CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS = (
     "'cloud' is ClickHouse Cloud behind a private endpoint in the network the platform creates, on targets gcp "
-    "and aws; on a cluster of yours, open a private endpoint to your service and use 'external'"
+    "and aws; on Azure or a cluster of yours, open a private endpoint to your service and use 'external'"
 )
 CLOUD_MEMORY_GB = (8, 356)  # ClickHouse Cloud's bounds of a replica's memory, in steps of 4
 
@@ -185,6 +185,9 @@ def https_problem(url: str) -> str | None:
 
 
 VAULT_MODES = ("external", "in-cluster")
+IN_CLUSTER_VAULT_NEEDS_A_SEAL = (
+    "'in-cluster' auto-unseals with a cloud KMS: targets gcp and aws (else run Vault yourself: 'external')"
+)
 STACK_ROLES = ("all", "platform")
 
 
@@ -203,7 +206,7 @@ def secrets_problems(
         return [("secrets.vault", "required with backend 'vault'")]
     if vault.mode == "in-cluster":
         return [
-            ("secrets.vault.mode", None if seal_here else "'in-cluster' needs a cloud KMS to auto-unseal with"),
+            ("secrets.vault.mode", None if seal_here else IN_CLUSTER_VAULT_NEEDS_A_SEAL),
             (
                 "stack_role",
                 "'platform' with an in-cluster Vault: it is initialised before W&B is configured"
@@ -229,9 +232,12 @@ def secrets_problems(
     ]
 
 
-def common_problems(args: Any, *, cloud_here: bool, seal_here: bool = False) -> list[tuple[str, str | None]]:
+def common_problems(
+    args: Any, *, cloud_here: bool, seal_here: bool = False, api_server_known: bool | None = None
+) -> list[tuple[str, str | None]]:
     """The checks every target makes on the arguments it shares: `wandb`, `mysql`, `redis`, `ingress`,
-    `clickhouse` (`cloud_here`: the target can reach ClickHouse Cloud privately)."""
+    `clickhouse` (`cloud_here`: the target can reach ClickHouse Cloud privately), `secrets` (`seal_here`: it can
+    auto-unseal a Vault; `api_server_known`: it knows its API server, by default where `cloud_here`)."""
     wandb, mysql, redis, ingress = args.wandb, args.mysql, args.redis, args.ingress
     host = host_problem(wandb.host)
     if host is None and ingress.tls and wandb.host.startswith("http://"):
@@ -245,6 +251,11 @@ def common_problems(args: Any, *, cloud_here: bool, seal_here: bool = False) -> 
         ("redis.mode", one_of_problem(redis.mode, DATASTORE_MODES)),
         ("redis", endpoint_problem(redis.mode, host=redis.host)),
         *clickhouse_problems(args.clickhouse, cloud_here),
-        *secrets_problems(args.secrets, cloud_here, getattr(args, "stack_role", "all"), seal_here),
+        *secrets_problems(
+            args.secrets,
+            cloud_here if api_server_known is None else api_server_known,
+            getattr(args, "stack_role", "all"),
+            seal_here,
+        ),
         ("stack_role", one_of_problem(getattr(args, "stack_role", "all"), STACK_ROLES)),
     ]

@@ -3,11 +3,14 @@ through, and a Vault run in the platform's cluster with the cloud's seal."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pulumi
 import pulumi_vault as vault
 
-from ..contracts import ClusterInfo
+from ..contracts import ClusterInfo, MysqlEndpoint
 from ..k8s.credentials import KubernetesSecrets, SecretsBackend
+from ..k8s.mysql_admin import MysqlAdminUser, MysqlAdminUserArgs
 from ..k8s.vault_cluster import VaultCluster, VaultClusterArgs, VaultSeal
 from ..k8s.vault_snapshots import SnapshotUpload, VaultSnapshots, VaultSnapshotsArgs
 from ..k8s.vault_sync import secrets_operator
@@ -96,3 +99,18 @@ def in_cluster_vault(
         pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[vault.release])),
     )
     return vault
+
+
+def with_rotation_admin(
+    name: str, wandb: WandbArgs, secrets: SecretsArgs, mysql: MysqlEndpoint | None, cluster: ClusterInfo, parent
+) -> MysqlEndpoint | None:
+    """With Vault, a managed MySQL whose API cannot add users gets a second administrative user, made from inside
+    the cluster, that Vault rotates W&B's password with (so W&B's password is never the one Vault logs in with)."""
+    if mysql is None or secrets.backend != "vault":
+        return mysql
+    admin = MysqlAdminUser(
+        f"{name}-mysql-admin",
+        MysqlAdminUserArgs(namespace=f"{wandb.namespace}-mysql-admin", mysql=mysql),
+        pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
+    )
+    return replace(mysql, admin=admin.admin)

@@ -12,8 +12,10 @@ from pydantic.alias_generators import to_camel
 from components.platform.validation import kubernetes_version_problem
 
 PROJECT = "wandb-platform"
-TARGETS = ("gcp", "aws", "existing")
-CLOUD_TARGETS = ("gcp", "aws")  # the targets that can create managed datastores
+TARGETS = ("gcp", "aws", "azure", "existing")
+CLOUD_TARGETS = ("gcp", "aws", "azure")  # the targets that can create managed datastores
+CLICKHOUSE_CLOUD_TARGETS = ("gcp", "aws")  # where ClickHouse Cloud is reached through a private endpoint
+VAULT_SEAL_TARGETS = ("gcp", "aws")  # where an in-cluster Vault auto-unseals with the cloud's KMS
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 
 

@@ -16,7 +16,7 @@ from components.platform.validation import (
     node_range_problem,
 )
 from components.platform.versions import AURORA_VERSIONS
-from stacks.config.base import CLOUD_TARGETS, PROJECT, TARGETS
+from stacks.config.base import CLICKHOUSE_CLOUD_TARGETS, CLOUD_TARGETS, PROJECT, TARGETS, VAULT_SEAL_TARGETS
 from stacks.config.platform import BUCKET_PROVIDER, SizeOverrides
 
 
@@ -28,8 +28,9 @@ def section(raw: Mapping[str, Any], key: str) -> dict:
 REQUIRED_PROVIDER_KEY = {
     "gcp": ("gcp:project", "pulumi config set gcp:project <project-id>"),
     "aws": ("aws:region", "pulumi config set aws:region <region>"),
+    "azure": ("azure-native:location", "pulumi config set azure-native:location <region, e.g. eastus2>"),
 }
-AWS_MAX_BACKUP_DAYS = 35
+MAX_BACKUP_DAYS = {"aws": 35, "azure": 35}  # Aurora's and Flexible Server's most
 
 
 def _aws_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
@@ -47,10 +48,28 @@ def _aws_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
             f"{PROJECT}:aws.auroraVersion: {version} is not MySQL {mysql} ({PROJECT}:mysql.version); "
             f"leave it unset for {AURORA_VERSIONS.get(str(mysql), 'the pinned version')}"
         )
-    days = section(raw, "mysql").get("backupRetentionDays")
-    if isinstance(days, int) and days > AWS_MAX_BACKUP_DAYS:
-        problems.append(f"{PROJECT}:mysql.backupRetentionDays: Aurora keeps at most 35 days (got {days})")
     return problems
+
+
+def _azure_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
+    azure = section(raw, "azure")
+    sources = [k for k in ("tlsSecretName", "acmeEmail") if azure.get(k)]
+    if tls and not sources:
+        return [
+            f"{PROJECT}:azure.acmeEmail: the gateway needs a certificate while {PROJECT}:ingress.tls is on; give "
+            "an email for Let's Encrypt (cert-manager issues and renews it), or azure.tlsSecretName for a "
+            "kubernetes.io/tls Secret of yours in W&B's namespace"
+        ]
+    if not tls and sources:
+        return [f"{PROJECT}:azure.{sources[0]}: applies while {PROJECT}:ingress.tls is on"]
+    return []
+
+
+def _backup_days_checks(raw: Mapping[str, Any], target: str) -> list[str]:
+    days, most = section(raw, "mysql").get("backupRetentionDays"), MAX_BACKUP_DAYS.get(target)
+    if most and _whole(days) and days > most:
+        return [f"{PROJECT}:mysql.backupRetentionDays: target '{target}' keeps at most {most} days (got {days})"]
+    return []
 
 
 def _size_checks(raw: Mapping[str, Any], target: str) -> list[str]:
@@ -138,15 +157,15 @@ def _role_checks(raw: Mapping[str, Any], target: str) -> list[str]:
                 f"{PROJECT}:stackRole: 'all' cannot install and configure {PROJECT}:vault.mode 'in-cluster' in one "
                 "run: Vault must be initialised in between; use stackRole 'platform', then 'wandb'"
             )
-        if target not in CLOUD_TARGETS:
+        if target not in VAULT_SEAL_TARGETS:
             problems.append(
-                f"{PROJECT}:vault.mode: 'in-cluster' auto-unseals with the cloud's KMS: targets gcp and aws (a "
-                "cluster of yours has none here; run Vault yourself and use mode 'external')"
+                f"{PROJECT}:vault.mode: 'in-cluster' auto-unseals with the cloud's KMS: targets gcp and aws (here "
+                "there is no seal to give it; run Vault yourself and use mode 'external')"
             )
     return problems
 
 
-TARGET_CHECKS = {"aws": _aws_checks, "existing": _existing_checks}
+TARGET_CHECKS = {"aws": _aws_checks, "azure": _azure_checks, "existing": _existing_checks}
 
 
 def cross_checks(raw: Mapping[str, Any]) -> list[str]:
@@ -190,11 +209,12 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
             f"{PROJECT}:vault.kubernetesHost: required on target 'existing': the cluster's API server as Vault "
             "reaches it (Vault reviews the sync's tokens there)"
         )
-    if section(raw, "clickhouse").get("mode") == "cloud" and target not in CLOUD_TARGETS:
+    if section(raw, "clickhouse").get("mode") == "cloud" and target not in CLICKHOUSE_CLOUD_TARGETS:
         problems.append(f"{PROJECT}:clickhouse.mode: {CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS}")
     if target in CLOUD_TARGETS:
         problems += _cloud_bucket_checks(raw, target)
         problems += _size_checks(raw, target)
+        problems += _backup_days_checks(raw, target)
     if target in TARGET_CHECKS:
         problems += TARGET_CHECKS[target](raw, tls)
     return problems

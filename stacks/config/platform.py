@@ -15,9 +15,9 @@ from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section, raise_if
 from stacks.config.datastores import BucketConfig, ClickHouseConfig, KafkaConfig, MysqlConfig, RedisConfig
 from stacks.config.secrets import SecretsConfig, VaultConfig
-from stacks.config.targets import AwsConfig, ExistingConfig, GcpConfig
+from stacks.config.targets import AwsConfig, AzureConfig, ExistingConfig, GcpConfig
 
-BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3"}  # the store each cloud's workload identity reaches
+BUCKET_PROVIDER = {"gcp": "gcs", "aws": "s3", "azure": "az"}  # the store each cloud's workload identity reaches
 GCP_LABEL_KEY = r"^[a-z][a-z0-9_-]{0,62}$"
 GCP_LABEL_VALUE = r"^[a-z0-9_-]{0,63}$"
 
@@ -59,12 +59,18 @@ class SizeOverrides(Section):
     mysql_tier: str | None = None
     redis_memory_gb: int | None = Field(None, ge=1, le=300)
     redis_node_type: str | None = Field(None, pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+    redis_sku: str | None = Field(None, pattern=r"^(Balanced|MemoryOptimized|ComputeOptimized)_[A-Z][0-9]+$")
 
     def given(self) -> dict[str, object]:
         return self.model_dump(exclude_none=True)
 
 
-PROVIDER_KEYS = {"gcp_project": "gcp:project", "gcp_region": "gcp:region", "aws_region": "aws:region"}
+PROVIDER_KEYS = {
+    "gcp_project": "gcp:project",
+    "gcp_region": "gcp:region",
+    "aws_region": "aws:region",
+    "azure_location": "azure-native:location",
+}
 
 
 def _root_alias(field: str) -> str:
@@ -102,10 +108,12 @@ class PlatformConfig(BaseModel):
     values: dict[str, Any] = {}
     gcp: GcpConfig = GcpConfig()
     aws: AwsConfig = AwsConfig()
+    azure: AzureConfig = AzureConfig()
     existing: ExistingConfig = ExistingConfig()
     gcp_project: str | None = Field(None, pattern=r"^[a-z][-a-z0-9]{4,28}[a-z0-9]$")
     gcp_region: str = Field("us-central1", pattern=r"^[a-z]+-[a-z]+[0-9]+$")
     aws_region: str | None = Field(None, pattern=r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$")
+    azure_location: str | None = Field(None, pattern=r"^[a-z]+[a-z0-9]*$")  # e.g. eastus2, westeurope
 
     @model_validator(mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""The target sections: `gcp`, `aws` and `existing`, each read only on its own target."""
+"""The target sections: `gcp`, `aws`, `azure` and `existing`, each read only on its own target."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from components.azure.layout import subnet_layout
 from components.platform.validation import overlap_problem
 from stacks.config.base import ControlPlaneCidr, KubernetesVersion, Section, raise_if
 
@@ -125,6 +126,54 @@ class AwsConfig(Section):
     def _one_certificate_source(self):
         if self.certificate_arn and self.route53_zone_id:
             raise ValueError("give certificateArn or route53ZoneId, not both")
+        return self
+
+
+ENTRA_OBJECT_ID = Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+AZURE_ZONE = Literal["1", "2", "3"]
+
+
+class AzureConfig(Section):
+    resource_group_name: str = Field("", pattern=r"^([-\w._()]{0,89}[-\w_()])?$")  # "" = create one
+    zones: list[AZURE_ZONE] = Field(["1", "2", "3"], min_length=1)
+    vnet_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.30.0.0/16")
+    pod_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.244.0.0/16")
+    service_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.40.0.0/16")
+    kubernetes_version: KubernetesVersion = "1.35"
+    api_authorized_ips: list[ControlPlaneCidr] = []  # [] = a private API server
+    admin_group_ids: list[ENTRA_OBJECT_ID] = []
+    key_rotation_days: int = Field(90, ge=7, le=3650)
+    storage_allowed_ips: list[ControlPlaneCidr] = []  # [] = the storage account is reached privately only
+    tls_secret_name: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")
+    acme_email: str = Field("", pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    alb_controller_chart_version: str = "1.13.0"
+    cert_manager_chart_version: str = Field("v1.21.1", pattern=r"^v[0-9]+\.[0-9]+\.[0-9]+$")
+
+    @field_validator("zones")
+    @classmethod
+    def _distinct_zones(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("each zone once")
+        return v
+
+    @field_validator("vnet_cidr")
+    @classmethod
+    def _vnet_fits_the_layout(cls, v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if not v.is_private:
+            raise ValueError("must be a private range")
+        subnet_layout(str(v))  # raises what is too small
+        return v
+
+    @model_validator(mode="after")
+    def _ranges_do_not_overlap(self):
+        ranges = {"vnetCidr": str(self.vnet_cidr), "podCidr": str(self.pod_cidr), "serviceCidr": str(self.service_cidr)}
+        raise_if(overlap_problem(ranges))
+        return self
+
+    @model_validator(mode="after")
+    def _one_certificate_source(self):
+        if self.tls_secret_name and self.acme_email:
+            raise ValueError("give tlsSecretName or acmeEmail, not both")
         return self
 
 

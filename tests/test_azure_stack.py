@@ -1,0 +1,289 @@
+"""The committed Azure stack (`Pulumi.azure.yaml`), planned offline: what issue 12 asks the plan to show, and the
+Azure target's config checks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from components.azure.ingress import INGRESS_CLASS
+from components.azure.roles import (
+    KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
+    KEY_VAULT_CRYPTO_USER,
+    STORAGE_BLOB_DATA_CONTRIBUTOR,
+    STORAGE_BLOB_DELEGATOR,
+)
+from stacks.config import ConfigError, load_config
+from stacks.offline import ROOT, Run
+from tests.conftest import LICENSE, dig, planned, run_config, wandb_cr
+
+CLUSTER = "azure-native:containerservice:ManagedCluster"
+MYSQL = "azure-native:dbformysql:Server"
+REDIS = "azure-native:redisenterprise:RedisEnterprise"
+ACCOUNT = "azure-native:storage:StorageAccount"
+VAULT = "azure-native:keyvault:Vault"
+KEY = "azure-native:keyvault:Key"
+ROLE = "azure-native:authorization:RoleAssignment"
+CREDENTIAL = "azure-native:managedidentity:FederatedIdentityCredential"
+
+
+@pytest.fixture(scope="module")
+def azure() -> Run:
+    return planned("azure")
+
+
+def upstream(run: Run, urn: str) -> set[str]:
+    """Every resource `urn` waits for, directly or through others."""
+    seen: set[str] = set()
+    todo = [urn]
+    while todo:
+        for dep in run.by_urn(todo.pop()).dependencies:
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+def key_named(run: Run, name: str):
+    return next(k for k in run.of_type(KEY) if k.inputs["keyName"] == name)
+
+
+def identity_named(run: Run, name: str):
+    return next(i for i in run.of_type("azure-native:managedidentity:UserAssignedIdentity") if i.name == name)
+
+
+def test_aks_has_workload_identity_entra_only_kms_secrets_a_disk_encryption_set_and_no_open_api(azure):
+    aks = azure.one(CLUSTER).inputs
+    assert aks["oidcIssuerProfile"] == {"enabled": True}
+    assert aks["securityProfile"]["workloadIdentity"] == {"enabled": True}
+    assert aks["disableLocalAccounts"] is True and aks["aadProfile"]["managed"] is True
+    kms = aks["securityProfile"]["azureKeyVaultKms"]
+    assert kms["enabled"] is True and kms["keyVaultNetworkAccess"] == "Private"
+    assert kms["keyId"] == key_named(azure, "aks-secrets").outputs["keyUriWithVersion"]
+    des = azure.one("azure-native:compute:DiskEncryptionSet")
+    assert aks["diskEncryptionSetID"] == des.id and des.inputs["encryptionType"] == "EncryptionAtRestWithCustomerKey"
+    pools = [*aks["agentPoolProfiles"], azure.one("azure-native:containerservice:AgentPool").inputs]
+    assert all(p["enableEncryptionAtHost"] and p["availabilityZones"] == ["1", "2", "3"] for p in pools)
+    api = aks["apiServerAccessProfile"]
+    assert api["enableVnetIntegration"] is True
+    assert api["enablePrivateCluster"] or api["authorizedIPRanges"] == ["203.0.113.0/24"]
+    assert aks["networkProfile"]["networkPolicy"] == "cilium" and aks["kubernetesVersion"] == "1.35"
+
+
+def test_the_control_plane_identity_holds_its_grants_before_the_cluster_exists(azure):
+    cluster = azure.one(CLUSTER)
+    identity = next(
+        i for i in azure.of_type("azure-native:managedidentity:UserAssignedIdentity") if i.name == "wandb-aks"
+    )
+    assert cluster.inputs["identity"]["userAssignedIdentities"] == [identity.id]
+    grants = [r for r in azure.of_type(ROLE) if r.urn in cluster.dependencies]
+    assert {g.inputs["principalId"] for g in grants} >= {identity.outputs["principalId"]}
+    crypto = [g for g in grants if g.inputs["roleDefinitionId"].endswith(KEY_VAULT_CRYPTO_USER)]
+    assert crypto and crypto[0].inputs["scope"] == key_named(azure, "aks-secrets").id
+    assert len(grants) == 6  # two subnets, the key, the vault, the disk encryption set, and the set's own key grant
+    assert "encrypt" in key_named(azure, "aks-secrets").inputs["properties"]["keyOps"]
+    assert "encrypt" not in key_named(azure, "mysql").inputs["properties"]["keyOps"]
+
+
+def test_mysql_is_8_4_zone_redundant_with_its_own_key_inside_the_network(azure):
+    server = azure.one(MYSQL).inputs
+    assert server["version"] == "8.4" and server["highAvailability"] == {"mode": "ZoneRedundant"}
+    assert server["backup"]["geoRedundantBackup"] == "Enabled"
+    assert server["network"]["publicNetworkAccess"] == "Disabled" and server["network"]["delegatedSubnetResourceId"]
+    encryption = server["dataEncryption"]
+    assert encryption["type"] == "AzureKeyVault"
+    assert encryption["primaryKeyURI"] == key_named(azure, "mysql").outputs["keyUri"]
+    assert server["sku"] == {"name": "Standard_E8ds_v5", "tier": "MemoryOptimized"}
+
+
+def test_mysql_parameters_are_written_one_at_a_time_and_w_and_b_does_not_wait_for_them(azure):
+    writes = azure.of_type("azure-native:dbformysql:Configuration")
+    cr = wandb_cr(azure)
+    assert {w.inputs["configurationName"]: w.inputs["value"] for w in writes}["require_secure_transport"] == "ON"
+    chained = [w for w in writes if any(d in {o.urn for o in writes} for d in w.direct_dependencies)]
+    assert len(chained) == len(writes) - 1  # each waits for the one before it
+    assert not {w.urn for w in writes} & upstream(azure, cr.urn)
+
+
+def test_redis_is_azure_managed_redis_tls_only_highly_available_behind_a_private_endpoint(azure):
+    cluster = azure.one(REDIS)
+    assert cluster.inputs["highAvailability"] == "Enabled" and cluster.inputs["publicNetworkAccess"] == "Disabled"
+    assert cluster.inputs["minimumTlsVersion"] == "1.2" and cluster.inputs["sku"] == {"name": "Balanced_B10"}
+    database = azure.one("azure-native:redisenterprise:Database").inputs
+    assert database["clientProtocol"] == "Encrypted" and database["clusteringPolicy"] == "NoCluster"
+    endpoints = azure.of_type("azure-native:network:PrivateEndpoint")
+    assert any(e.inputs["privateLinkServiceConnections"][0]["privateLinkServiceId"] == cluster.id for e in endpoints)
+    redis = wandb_cr(azure).plain_inputs["spec"]["values"]["global"]["redis"]
+    assert redis["port"] == 10000 and redis["params"]["tls"] == "true"
+
+
+def test_the_storage_account_takes_no_shared_key_and_no_public_blob_with_its_own_key_and_versioning(azure):
+    account = azure.one(ACCOUNT).inputs
+    assert account["allowSharedKeyAccess"] is False and account["allowBlobPublicAccess"] is False
+    assert account["publicNetworkAccess"] == "Disabled" and account["minimumTlsVersion"] == "TLS1_2"
+    assert account["encryption"]["keySource"] == "Microsoft.Keyvault"
+    assert account["encryption"]["keyVaultProperties"]["keyName"] == "storage"
+    assert account["encryption"]["requireInfrastructureEncryption"] is True
+    assert azure.one("azure-native:storage:BlobServiceProperties").inputs["isVersioningEnabled"] is True
+    assert azure.one("azure-native:storage:BlobContainer").inputs["publicAccess"] == "None"
+
+
+def test_key_vault_has_purge_protection_rbac_and_no_public_access(azure):
+    properties = azure.one(VAULT).inputs["properties"]
+    assert properties["enablePurgeProtection"] is True and properties["enableRbacAuthorization"] is True
+    assert properties["publicNetworkAccess"] == "Disabled"
+    for key in azure.of_type(KEY):
+        assert key.inputs["properties"]["kty"] == "RSA" and key.inputs["properties"]["keySize"] == 3072
+        assert key.inputs["properties"]["rotationPolicy"]["lifetimeActions"][0]["action"] == {"type": "rotate"}
+    services = [
+        g
+        for g in azure.of_type(ROLE)
+        if g.inputs["roleDefinitionId"].endswith(KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER)
+    ]
+    assert all(g.inputs["scope"].split("/keys/")[-1] for g in services)  # each grant is on one key
+
+
+def test_w_and_b_references_only_its_namespace_s_secrets_and_uses_workload_identity_with_az(azure):
+    cr = wandb_cr(azure)
+    values = cr.plain_inputs["spec"]["values"]
+    namespace = cr.inputs["metadata"]["namespace"]
+    secrets = {
+        s.inputs["metadata"]["name"]
+        for s in azure.of_type("kubernetes:core/v1:Secret")
+        if s.inputs["metadata"].get("namespace") == namespace
+    }
+    g = values["global"]
+    referenced = {
+        g["licenseSecret"]["name"],
+        g["mysql"]["passwordSecret"]["name"],
+        g["redis"]["secret"]["secretName"],
+        g["clickhouse"]["passwordSecret"]["name"],
+    }
+    assert referenced <= secrets
+    assert g["cloudProvider"] == "azure" and g["defaultBucket"]["provider"] == "az"
+    assert g["defaultBucket"]["name"] == azure.one(ACCOUNT).inputs["accountName"]
+    client_ids = {
+        dig(values, c, "serviceAccount", "annotations", "azure.workload.identity/client-id") for c in ("app", "api")
+    }
+    app = identity_named(azure, "wandb-app")
+    assert client_ids == {app.outputs["clientId"]}
+    assert dig(values, "app", "pod", "labels", "azure.workload.identity/use") == "true"
+    assert LICENSE not in str(cr.inputs) and "accessKey" not in str(g)
+
+
+def test_w_and_b_s_identity_may_sign_urls_on_the_account_and_write_only_its_container(azure):
+    container = azure.one("azure-native:storage:BlobContainer")
+    account = azure.one(ACCOUNT)
+    roles = {g.inputs["roleDefinitionId"].rsplit("/", 1)[-1]: g.inputs["scope"] for g in azure.of_type(ROLE)}
+    assert roles[STORAGE_BLOB_DELEGATOR] == account.id and roles[STORAGE_BLOB_DATA_CONTRIBUTOR] == container.id
+    subjects = [c.inputs["subject"] for c in azure.of_type(CREDENTIAL)]
+    assert "system:serviceaccount:wandb:wandb-app" in subjects
+    assert "system:serviceaccount:azure-alb-system:alb-controller-sa" in subjects
+
+
+def test_credentials_of_one_identity_are_created_one_after_another(azure):
+    credentials = [c for c in azure.of_type(CREDENTIAL) if c.name.startswith("wandb-app-")]
+    urns = {c.urn for c in credentials}
+    assert len(credentials) > 2 and sum(bool(urns & set(c.direct_dependencies)) for c in credentials) == len(urns) - 1
+
+
+def test_the_datastores_and_the_storage_never_wait_for_the_cluster(azure):
+    cluster = azure.one(CLUSTER).urn
+    for typ in (MYSQL, REDIS, ACCOUNT, "azure-native:servicenetworking:TrafficControllerInterface"):
+        assert cluster not in upstream(azure, azure.one(typ).urn), typ
+
+
+def test_w_and_b_s_ingress_is_application_gateway_for_containers_with_a_let_s_encrypt_certificate(azure):
+    ingress = wandb_cr(azure).plain_inputs["spec"]["values"]["ingress"]
+    gateway = azure.one("azure-native:servicenetworking:TrafficControllerInterface")
+    assert ingress["class"] == INGRESS_CLASS and ingress["annotations"]["alb.networking.azure.io/alb-id"] == gateway.id
+    assert ingress["tls"] == [{"hosts": ["wandb.example.com"], "secretName": "wandb-tls"}]
+    issuer = azure.one("kubernetes:cert-manager.io/v1:ClusterIssuer")
+    assert ingress["annotations"]["cert-manager.io/cluster-issuer"] == issuer.inputs["metadata"]["name"]
+    assert issuer.inputs["spec"]["acme"]["email"] == "platform-team@example.com"
+    association = azure.one("azure-native:servicenetworking:AssociationsInterface").inputs
+    subnets = {s.id: s.inputs for s in azure.of_type("azure-native:network:Subnet")}
+    assert subnets[association["subnet"]["id"]]["delegations"][0]["serviceName"] == (
+        "Microsoft.ServiceNetworking/trafficControllers"
+    )
+
+
+def test_stateful_azure_resources_are_protected(azure):
+    for typ in (MYSQL, REDIS, ACCOUNT, VAULT, KEY, CLUSTER, "azure-native:resources:ResourceGroup"):
+        assert all(r.protect for r in azure.of_type(typ)), typ
+
+
+def test_a_gcp_or_aws_plan_never_loads_the_azure_sdk():
+    script = (
+        "import sys; from stacks.plan import plan, stack_config\n"
+        "for s in ('dev', 'aws'): plan(s, stack_config(s))\n"
+        "print('pulumi_azure_native' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
+
+
+def azure_config(**overrides) -> dict:
+    return {
+        "azure-native:location": "westeurope",
+        "wandb-platform:target": "azure",
+        "wandb-platform:host": "https://wandb.test.example.com",
+        "wandb-platform:license": LICENSE,
+        "wandb-platform:azure": {"acmeEmail": "ops@example.com"},
+        **{f"wandb-platform:{k}": v for k, v in overrides.items()},
+    }
+
+
+def problems(config: dict) -> str:
+    with pytest.raises(ConfigError) as error:
+        load_config(config, secret_keys=("wandb-platform:license",))
+    return str(error.value)
+
+
+def test_azure_config_errors_name_their_keys_all_at_once():
+    config = azure_config(
+        kafka={"mode": "managed"},
+        clickhouse={"mode": "cloud"},
+        azure={"vnetCidr": "10.0.0.0/24", "zones": ["1", "4"]},
+        mysql={"backupRetentionDays": 40},
+        sizeOverrides={"redisNodeType": "cache.m6g.large"},
+    )
+    del config["azure-native:location"]
+    found = problems(config)
+    for key in (
+        "azure-native:location",
+        "wandb-platform:kafka.mode",
+        "wandb-platform:clickhouse.mode",
+        "wandb-platform:azure.vnetCidr",
+        "wandb-platform:azure.zones",
+        "wandb-platform:mysql.backupRetentionDays",
+        "wandb-platform:sizeOverrides",
+        "wandb-platform:azure.acmeEmail",
+    ):
+        assert key in found, key
+
+
+def test_azure_needs_a_certificate_source_with_tls_and_no_in_cluster_vault():
+    config = azure_config(azure={}, secrets={"backend": "vault"}, vault={"mode": "in-cluster"}, stackRole="platform")
+    found = problems(config)
+    assert "wandb-platform:azure.acmeEmail" in found and "wandb-platform:vault.mode" in found
+
+
+def test_a_dev_azure_stack_is_single_zone_capable_and_unprotected():
+    run = run_config(
+        {
+            **azure_config(environment="dev", size="small", azure={"tlsSecretName": "wandb-cert", "zones": ["1"]}),
+            "wandb-platform:mysql": {"mode": "in-cluster"},
+            "wandb-platform:redis": {"mode": "in-cluster"},
+        }
+    )
+    assert not run.of_type(MYSQL) and not run.of_type(REDIS)
+    assert not any(r.protect for r in run.of_type(ACCOUNT))
+    assert run.one(CLUSTER).inputs["agentPoolProfiles"][0]["availabilityZones"] == ["1"]
+    assert not run.of_type("kubernetes:cert-manager.io/v1:ClusterIssuer")
+    tls = wandb_cr(run).plain_inputs["spec"]["values"]["ingress"]["tls"]
+    assert tls == [{"hosts": ["wandb.test.example.com"], "secretName": "wandb-cert"}]
+    keys = {k.inputs["keyName"] for k in run.of_type(KEY)}
+    assert keys == {"aks-secrets", "aks-disks", "storage"}
