@@ -14,11 +14,12 @@ sys.path.insert(0, str(ROOT))  # the library is `components/` in the repository 
 from pulumi.provider.experimental import component_provider_host  # noqa: E402
 
 from components.platform.aws import AwsWandbPlatform  # noqa: E402
+from components.platform.azure import AzureWandbPlatform  # noqa: E402
 from components.platform.existing import ExistingClusterWandb  # noqa: E402
 from components.platform.gcp import GcpWandbPlatform  # noqa: E402
 
 NAME = "wandb-platform"
-COMPONENTS = [GcpWandbPlatform, AwsWandbPlatform, ExistingClusterWandb]
+COMPONENTS = [GcpWandbPlatform, AwsWandbPlatform, AzureWandbPlatform, ExistingClusterWandb]
 
 
 def version() -> str:

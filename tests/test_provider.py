@@ -27,18 +27,23 @@ def test_the_schema_exposes_the_platforms_and_the_wandb_release_with_their_requi
     assert (s["name"], s["version"]) == (PACKAGE, (ROOT / "VERSION").read_text().strip())
     resources = s["resources"]
     assert set(resources) == {
-        f"{PACKAGE}:index:{c}" for c in ("GcpWandbPlatform", "AwsWandbPlatform", "ExistingClusterWandb")
+        f"{PACKAGE}:index:{c}"
+        for c in ("GcpWandbPlatform", "AwsWandbPlatform", "AzureWandbPlatform", "ExistingClusterWandb")
     }
     required = {token.split(":")[-1]: set(r["requiredInputs"]) for token, r in resources.items()}
     assert required == {
         "GcpWandbPlatform": {"project", "wandb"},
         "AwsWandbPlatform": {"region", "wandb"},
+        "AzureWandbPlatform": {"location", "wandb"},
         "ExistingClusterWandb": {"wandb"},
     }
     assert all(r["isComponent"] for r in resources.values())
     gcp = resources[f"{PACKAGE}:index:GcpWandbPlatform"]
     assert {"url", "kubeconfig", "ingressAddress", "bucket"} <= set(gcp["properties"])
     assert gcp["inputProperties"]["mysql"]["$ref"] == f"#/types/{PACKAGE}:index:MysqlArgs"
+    azure = resources[f"{PACKAGE}:index:AzureWandbPlatform"]
+    assert {"url", "kubeconfig", "ingressHostname", "wandbClientId", "resourceGroup"} <= set(azure["properties"])
+    assert azure["inputProperties"]["zones"]["type"] == "array"
     wandb = s["types"][f"{PACKAGE}:index:WandbArgs"]
     assert set(wandb["required"]) == {"host", "license"}
     assert wandb["properties"]["license"]["description"].startswith("The W&B license")

@@ -1,2 +1,3 @@
-"""The whole W&B platform as one component per target: `gcp.GcpWandbPlatform`, `aws.AwsWandbPlatform` and
-`existing.ExistingClusterWandb`, with the arguments they share in `args` and their checks in `validation`."""
+"""The whole W&B platform as one component per target: `gcp.GcpWandbPlatform`, `aws.AwsWandbPlatform`,
+`azure.AzureWandbPlatform` and `existing.ExistingClusterWandb`, with the arguments they share in `args` and
+their checks in `validation`."""
