@@ -39,7 +39,9 @@ def fake_aks_kubeconfig(cluster: str) -> str:
     return (
         f"apiVersion: v1\nkind: Config\nclusters:\n- name: {cluster}\n  cluster:\n    server: {server}\n"
         f"    certificate-authority-data: {ca}\nusers:\n- name: clusterUser\n  user:\n    exec:\n"
-        "      command: kubelogin\n"
+        "      command: kubelogin\n      args: [get-token, --environment, AzurePublicCloud, --server-id,"
+        f" 6dae42f8-4368-4678-94ff-3960e28e3630, --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, --tenant-id,"
+        f" {FAKE_TENANT}, --login, devicecode]\n"
     )
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from components.azure.ingress import INGRESS_CLASS
 from components.azure.roles import (
@@ -325,3 +326,11 @@ def test_an_external_vault_on_azure_reviews_tokens_at_the_private_api_server_and
         e.get("value") == mysql for c in job.plain_inputs["spec"]["template"]["spec"]["containers"] for e in c["env"]
     )
     assert not [s for s in run.of_type("kubernetes:core/v1:Secret") if s.inputs["metadata"].get("namespace") == "wandb"]
+
+
+def test_the_kubeconfig_signs_in_through_the_azure_cli_not_a_device_code(azure):
+    provider = next(p for p in azure.of_type("pulumi:providers:kubernetes") if p.name == "wandb-cluster-k8s")
+    user = yaml.safe_load(provider.plain_inputs["kubeconfig"])["users"][0]["user"]["exec"]
+    assert user["command"] == "kubelogin"
+    assert user["args"] == ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"]
+    assert azure.outputs["kubeconfig"] == "[secret]"

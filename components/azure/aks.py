@@ -26,6 +26,7 @@ TOKEN = "wandb-platform:index:AksCluster"
 ZONES = ("1", "2", "3")
 ENCRYPTED_STORAGE_CLASS = "encrypted-zrs"  # zone-redundant disks with the platform's key
 SYSTEM_TAINT = "CriticalAddonsOnly=true:NoSchedule"
+AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"  # the Entra ID application of every AKS API server
 
 
 @dataclass
@@ -78,7 +79,17 @@ def pool(name: str, args: AksClusterArgs, system: bool) -> dict:
 
 
 def user_kubeconfig(encoded: str) -> str:
-    return base64.b64decode(encoded).decode()
+    """The cluster user's kubeconfig with kubelogin signing in through the Azure CLI's account, as
+    `kubelogin convert-kubeconfig -l azurecli` leaves it: AKS hands it out asking for an interactive device
+    code, which neither `pulumi up` nor CI can answer."""
+    config = yaml.safe_load(base64.b64decode(encoded).decode())
+    for user in config.get("users") or []:
+        command = (user.get("user") or {}).get("exec") or {}
+        if command.get("command") == "kubelogin":
+            args = list(command.get("args") or [])
+            server = args[args.index("--server-id") + 1] if "--server-id" in args else AKS_SERVER_ID
+            command["args"] = ["get-token", "--login", "azurecli", "--server-id", server]
+    return yaml.safe_dump(config, sort_keys=False)
 
 
 def api_server(kubeconfig: str) -> tuple[str, str]:

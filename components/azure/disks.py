@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure
 
-from .roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, role_definition_id
+from .roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, grant
 
 TOKEN = "wandb-platform:index:AzureDiskEncryptionSet"
 
@@ -43,11 +43,11 @@ class AzureDiskEncryptionSet(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
-        self.grant = azure.authorization.RoleAssignment(
+        self.grant = grant(
             f"{name}-key-user",
             principal_id=encryption_set.identity.apply(lambda i: i.principal_id if i else ""),
-            principal_type="ServicePrincipal",
-            role_definition_id=role_definition_id(args.subscription_id, KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
+            subscription_id=args.subscription_id,
+            role=KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
             scope=args.key_id,
             opts=pulumi.ResourceOptions(parent=self),
         )

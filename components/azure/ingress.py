@@ -18,7 +18,7 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import IngressSettings
 from .identity import workload_identity
-from .roles import APPGW_FOR_CONTAINERS_CONFIGURATION_MANAGER, NETWORK_CONTRIBUTOR, role_definition_id
+from .roles import APPGW_FOR_CONTAINERS_CONFIGURATION_MANAGER, NETWORK_CONTRIBUTOR, grant
 
 TOKEN = "wandb-platform:index:AgcIngress"
 INGRESS_CLASS = "azure-alb-external"
@@ -79,11 +79,11 @@ class AgcIngress(pulumi.ComponentResource):
             opts=child,
         )
         grants = [
-            azure.authorization.RoleAssignment(
+            grant(
                 f"{name}-controller-{label}",
                 principal_id=identity.principal_id,
-                principal_type="ServicePrincipal",
-                role_definition_id=role_definition_id(args.subscription_id, role),
+                subscription_id=args.subscription_id,
+                role=role,
                 scope=scope,
                 opts=child,
             )

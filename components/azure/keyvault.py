@@ -16,7 +16,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from .network import private_endpoint
-from .roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_VAULT_CRYPTO_USER, role_definition_id
+from .roles import KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER, KEY_VAULT_CRYPTO_USER, grant
 
 TOKEN = "wandb-platform:index:AzureKeyVault"
 VAULT_NAME_MAX = 24  # 3-24 letters, digits and hyphens, unique in Azure
@@ -74,9 +74,7 @@ class AzureKeyVault(pulumi.ComponentResource):
         self.grants: dict[str, list[azure.authorization.RoleAssignment]] = {}
         for key_name, principals in args.keys.items():
             encrypts = key_name in args.encrypt_keys
-            role = role_definition_id(
-                args.subscription_id, KEY_VAULT_CRYPTO_USER if encrypts else KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
-            )
+            role = KEY_VAULT_CRYPTO_USER if encrypts else KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER
             key = azure.keyvault.Key(
                 f"{name}-{key_name}",
                 resource_group_name=args.resource_group_name,
@@ -93,11 +91,11 @@ class AzureKeyVault(pulumi.ComponentResource):
             )
             self.keys[key_name] = key
             self.grants[key_name] = [
-                azure.authorization.RoleAssignment(
+                grant(
                     f"{name}-{key_name}-user-{i}",
                     principal_id=principal,
-                    principal_type="ServicePrincipal",
-                    role_definition_id=role,
+                    subscription_id=args.subscription_id,
+                    role=role,
                     scope=key.id,
                     opts=child,
                 )

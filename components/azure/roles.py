@@ -1,9 +1,10 @@
 """Azure's built-in roles the platform grants, by their fixed ids (learn.microsoft.com, "Azure built-in
-roles"), and the role definition id a role assignment takes."""
+roles"), and `grant`, the one way the platform assigns one to a managed identity."""
 
 from __future__ import annotations
 
 import pulumi
+import pulumi_azure_native as azure
 
 KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"  # wrap/unwrap with a key
 KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"  # also encrypt/decrypt (AKS's KMS plugin)
@@ -18,4 +19,24 @@ NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 def role_definition_id(subscription_id: pulumi.Input[str], role: str) -> pulumi.Output[str]:
     return pulumi.Output.concat(
         "/subscriptions/", subscription_id, "/providers/Microsoft.Authorization/roleDefinitions/", role
+    )
+
+
+def grant(
+    name: str,
+    *,
+    principal_id: pulumi.Input[str],
+    subscription_id: pulumi.Input[str],
+    role: str,
+    scope: pulumi.Input[str],
+    opts: pulumi.ResourceOptions,
+) -> azure.authorization.RoleAssignment:
+    """`role` on `scope` (a resource id) for a managed identity's service principal."""
+    return azure.authorization.RoleAssignment(
+        name,
+        principal_id=principal_id,
+        principal_type="ServicePrincipal",
+        role_definition_id=role_definition_id(subscription_id, role),
+        scope=scope,
+        opts=opts,
     )

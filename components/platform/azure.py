@@ -25,7 +25,7 @@ from ..azure.roles import (
     READER,
     STORAGE_BLOB_DATA_CONTRIBUTOR,
     STORAGE_BLOB_DELEGATOR,
-    role_definition_id,
+    grant,
 )
 from ..azure.storage import AzureBlobStorage, AzureBlobStorageArgs
 from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
@@ -52,7 +52,7 @@ class AzureWandbPlatform(WandbPlatform):
     W&B operator with its `WeightsAndBiases` resource."""
 
     kubeconfig: pulumi.Output[str]
-    """A kubeconfig for the AKS cluster (secret; signs in with Entra ID through `kubelogin`)."""
+    """A kubeconfig for the AKS cluster (secret; signs in with Entra ID through `kubelogin --login azurecli`)."""
     ingress_hostname: pulumi.Output[str]
     """The gateway frontend's name: point the host's DNS CNAME record at it."""
     wandb_client_id: pulumi.Output[str]
@@ -199,11 +199,11 @@ class AzureWandbPlatform(WandbPlatform):
         return ["aks", *(service for service, mode in managed.items() if mode == "managed")]
 
     def _grant(self, name: str, identity, role: str, scope: pulumi.Input[str]) -> azure.authorization.RoleAssignment:
-        return azure.authorization.RoleAssignment(
+        return grant(
             name,
             principal_id=identity.principal_id,
-            principal_type="ServicePrincipal",
-            role_definition_id=role_definition_id(self._subscription, role),
+            subscription_id=self._subscription,
+            role=role,
             scope=scope,
             opts=self._child,
         )
