@@ -39,6 +39,7 @@ def aws_args(cfg: PlatformConfig, names: StackNames) -> AwsWandbPlatformArgs:
         aurora_version=a.aurora_version,
         redis_version=a.redis_version,
         lb_controller_chart_version=a.lb_controller_chart_version,
+        cluster_autoscaler_chart_version=a.cluster_autoscaler_chart_version,
         msk_version=a.msk_version,
         msk_instance_type=a.msk_instance_type,
         msk_volume_gb=a.msk_volume_gb,

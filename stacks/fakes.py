@@ -240,6 +240,9 @@ def _aws_outputs(typ: str, name: str, inputs: dict, region: str) -> dict:
         return {"arn": arn.format("kafka", f"configuration/{physical}/{_short(name, 36)}"), "latestRevision": 1}
     if typ == "aws:ec2/launchTemplate:LaunchTemplate":
         return {"latestVersion": 1}
+    if typ == "aws:eks/nodeGroup:NodeGroup":
+        group = f"{inputs.get('clusterName')}/{physical}/{_short(name, 32)}"
+        return {"arn": arn.format("eks", f"nodegroup/{group}")}
     if typ == "aws:acm/certificate:Certificate":
         domain = inputs["domainName"]
         option = {

@@ -422,3 +422,33 @@ def test_clickhouse_cloud_is_reached_over_privatelink_admitted_only_from_the_nod
     assert eks not in service.dependencies and eks not in endpoint.dependencies
     ch = wandb_cr(run).plain_inputs["spec"]["values"]["global"]["clickhouse"]
     assert ch["host"] == service.outputs["privateEndpointConfig"]["privateDnsHostname"] and ch["port"] == "8443"
+
+
+def test_the_cluster_autoscaler_scales_only_this_cluster_s_node_group_with_its_own_irsa_role(prod):
+    role = next(r for r in prod.of_type(ROLE) if r.name == "wandb-cluster-autoscaler-role")
+    trust = json.loads(role.plain_inputs["assumeRolePolicy"])["Statement"]
+    subjects = [v for s in trust for k, v in s["Condition"]["StringEquals"].items() if k.endswith(":sub")]
+    assert subjects == [["system:serviceaccount:kube-system:cluster-autoscaler"]]
+    policy = next(p for p in prod.of_type("aws:iam/rolePolicy:RolePolicy") if p.name.startswith(role.name))
+    statements = {s["Sid"]: s for s in json.loads(policy.plain_inputs["policy"])["Statement"]}
+    cluster = prod.one(EKS).plain_inputs["name"]
+    scale = statements["ScaleThisClustersGroups"]
+    assert scale["Condition"] == {"StringEquals": {f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster}": "owned"}}
+    assert statements["ThisNodeGroup"]["Resource"] == prod.one(NODES).outputs["arn"]
+    assert all(
+        a.split(":")[1].startswith("Describe") or "GetInstanceTypes" in a for a in statements["Describe"]["Action"]
+    )
+    release = next(
+        r for r in prod.of_type("kubernetes:helm.sh/v3:Release") if r.name == "wandb-cluster-autoscaler-release"
+    )
+    values = release.plain_inputs["values"]
+    assert values["autoDiscovery"]["clusterName"] == cluster and values["image"]["tag"].startswith("v1.35.")
+    assert values["rbac"]["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
+    nodes = prod.one(NODES)
+    assert nodes.plain_inputs["scalingConfig"]["maxSize"] > nodes.plain_inputs["scalingConfig"]["minSize"]
+    assert "scalingConfig.desiredSize" in nodes.ignore_changes
+
+
+def test_an_eks_version_without_a_pinned_autoscaler_is_refused():
+    with pytest.raises(Exception, match="wandb-platform:aws.kubernetesVersion"):
+        run_config(base_aws_config(aws={"certificateArn": TEST_CERTIFICATE_ARN, "kubernetesVersion": "1.39"}))

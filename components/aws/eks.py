@@ -1,5 +1,6 @@
 """EKS: a private control plane with KMS-encrypted Secrets and full logging, IRSA, a managed AL2023 node group
-with IMDSv2 and encrypted gp3 disks, the core add-ons, a default encrypted gp3 StorageClass and access entries.
+with IMDSv2 and encrypted gp3 disks that the Cluster Autoscaler scales, the core add-ons, a default encrypted
+gp3 StorageClass and access entries.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pulumi_kubernetes as k8s
 from ..contracts import ClusterInfo
 from ..k8s.kubeconfig import exec_kubeconfig
 from .account import AwsAccount
+from .autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from .irsa import irsa_role
 from .policies import as_json, key_user_policy, service_trust_policy
 
@@ -45,6 +47,7 @@ class EksClusterArgs:
     api_access_cidrs: Sequence[str] = ()  # the public endpoint is on only when given
     admin_principal_arns: Sequence[pulumi.Input[str]] = ()  # cluster admins besides the deployer
     log_retention_days: int = 365
+    autoscaler_chart_version: str = "9.59.0"
     deletion_protection: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -109,6 +112,20 @@ class EksCluster(pulumi.ComponentResource):
             reclaim_policy="Retain" if args.deletion_protection else "Delete",
             # Only an API object: volumes bind when a pod needs one, by which time the driver is running.
             opts=pulumi.ResourceOptions(parent=self, provider=provider),
+        )
+        self.autoscaler = ClusterAutoscaler(
+            f"{name}-autoscaler",
+            ClusterAutoscalerArgs(
+                region=region,
+                cluster_name=cluster.name,
+                node_group_arn=nodes.arn,
+                oidc_provider=self.oidc_provider,
+                issuer=self.issuer,
+                kubernetes_version=args.kubernetes_version,
+                chart_version=args.autoscaler_chart_version,
+                tags=self._tags,
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[provider]),
         )
         self.cluster = cluster
         self.node_group = nodes

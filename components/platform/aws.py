@@ -147,7 +147,7 @@ class AwsWandbPlatform(WandbPlatform):
                 bucket=bucket,
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
-                wait_for=[ingress.controller, *weave_ready],
+                wait_for=[ingress.controller, eks.autoscaler.release, *weave_ready],  # W&B's pods may need nodes
             ),
             self,
         )
@@ -229,6 +229,7 @@ class AwsWandbPlatform(WandbPlatform):
                 api_access_cidrs=list(args.api_access_cidrs),
                 admin_principal_arns=list(args.admin_principal_arns),
                 log_retention_days=args.log_retention_days,
+                autoscaler_chart_version=args.cluster_autoscaler_chart_version,
                 deletion_protection=args.protect,
                 tags=self._tags,
             ),

@@ -21,7 +21,7 @@ from .args import (
 from .clickhouse_cloud import memory_problems
 from .sizes import sized
 from .validation import common_problems, kafka_problems, kubernetes_version_problem
-from .versions import AURORA_VERSIONS
+from .versions import AURORA_VERSIONS, CLUSTER_AUTOSCALER_IMAGES
 
 MAX_BACKUP_DAYS = 35  # Aurora's most
 AUTOSCALING_ROLE = "aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
@@ -105,6 +105,9 @@ class AwsWandbPlatformArgs(Args):
     """The ElastiCache Redis OSS engine."""
     lb_controller_chart_version: str | None = "3.5.0"
     """Chart `aws-load-balancer-controller`."""
+    cluster_autoscaler_chart_version: str | None = "9.59.0"
+    """Chart `cluster-autoscaler` from https://kubernetes.github.io/autoscaler; its image follows the cluster's
+    minor version."""
     msk_version: str | None = "3.9.x"
     """`kafka.mode` managed: the MSK Kafka version."""
     msk_instance_type: str | None = "kafka.m7g.large"
@@ -134,6 +137,10 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
         problems.append(("mysql.backup_retention_days", f"Aurora keeps at most {MAX_BACKUP_DAYS} days"))
     if args.ingress.tls and not (args.certificate_arn or args.route53_zone_id):
         problems.append(("certificate_arn", "the ALB needs a certificate while ingress.tls is on (or route53_zone_id)"))
+    if kubernetes_version_problem(args.kubernetes_version) is None and (
+        args.kubernetes_version not in CLUSTER_AUTOSCALER_IMAGES
+    ):
+        problems.append(("kubernetes_version", f"one of {', '.join(CLUSTER_AUTOSCALER_IMAGES)} (the autoscaler's)"))
     if args.bucket.provider not in ("", "s3"):
         problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
     if any(ipaddress.ip_network(c).prefixlen == 0 for c in args.api_access_cidrs):

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from components.azure.layout import subnet_layout
 from components.platform.validation import overlap_problem
+from components.platform.versions import CLUSTER_AUTOSCALER_IMAGES
 from stacks.config.base import ControlPlaneCidr, KubernetesVersion, Section, raise_if
 
 AURORA_VERSION = r"^(8\.4\.mysql_aurora\.8\.4\.[0-9]+|8\.0\.mysql_aurora\.3\.[0-9]{2}\.[0-9]+)?$"
@@ -78,6 +79,7 @@ class AwsConfig(Section):
     aurora_version: str = Field("", pattern=AURORA_VERSION)  # "" = the pinned one for mysql.version
     redis_version: str = Field("7.1", pattern=r"^7\.[0-9]+$")
     lb_controller_chart_version: str = "3.5.0"
+    cluster_autoscaler_chart_version: str = Field("9.59.0", pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")
     msk_version: str = Field("3.9.x", pattern=r"^[0-9]+\.[0-9]+\.(x|[0-9]+)(\.kraft)?$")  # with kafka.mode managed
     msk_instance_type: str = Field("kafka.m7g.large", pattern=r"^kafka\.[a-z0-9]+\.[a-z0-9]+$")
     msk_volume_gb: int = Field(500, ge=1, le=16384)
@@ -87,6 +89,13 @@ class AwsConfig(Section):
     def _vpc_fits_the_layout(cls, v: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
         if not 16 <= v.prefixlen <= 19 or not v.is_private:
             raise ValueError("must be a private range from /16 to /19 (ALB subnets need a /27 at least)")
+        return v
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _the_autoscaler_has_an_image(cls, v: str) -> str:
+        if v not in CLUSTER_AUTOSCALER_IMAGES:
+            raise ValueError(f"one of {', '.join(CLUSTER_AUTOSCALER_IMAGES)}: the Cluster Autoscaler must match it")
         return v
 
     @field_validator("log_retention_days")
