@@ -140,9 +140,9 @@ def test_a_proxied_store_is_served_through_w_and_b_nginx_and_no_ingress_means_ng
     bucket = BucketInfo("s3", "wandb", endpoint="store:8333", tls=False, access_key="a", secret_key="s", proxied=True)
     values = wandb_values(values_input(bucket=bucket, ingress=IngressSettings("", create=False)))
     assert values["global"]["env"]["BUCKET_PROXY"] == "true"
-    assert values["nginx"] == {
-        "install": True,
-        "additionalServices": {"wandb": {"host": "http://store:8333", "headers": {"Host": "store:8333"}}},
+    assert values["nginx"]["install"] is True
+    assert values["nginx"]["additionalServices"] == {
+        "wandb": {"host": "http://store:8333", "headers": {"Host": "store:8333"}}
     }
     assert values["ingress"] == {"install": False, "create": False}
 

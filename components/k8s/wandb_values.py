@@ -20,6 +20,7 @@ from ..contracts import (
     RedisEndpoint,
     WorkloadIdentity,
 )
+from .wandb_topology import topology_values
 
 # Chart value keys of the W&B components that talk to the bucket or the cloud, with the suffix of the service
 # account the chart gives each (`<cr-name>-<suffix>`). Workload identity binds exactly these names.
@@ -360,6 +361,7 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
             for sa in ("weave-trace", "weave-trace-worker")
         ]
         values = deep_merge(values, {"app": {"internalJWTMap": jwt_map}})
+    values = deep_merge(values, topology_values(spec.size, weave=spec.clickhouse is not None))
     values = deep_merge(values, _clickhouse_values(spec.clickhouse, secrets))
     values = deep_merge(values, _kafka_values(spec.kafka, weave=weave_workers_on(spec)))
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))
