@@ -121,3 +121,22 @@ class IngressSettings:
     tls: list[dict] = field(default_factory=list)
     manifests: list[dict] = field(default_factory=list)
     create: bool = True
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Addresses W&B's pods may reach, or be reached from, on these TCP ports: CIDRs, or a namespace's pods."""
+
+    ports: tuple[pulumi.Input[int], ...]
+    cidrs: tuple[Str, ...] = ()
+    namespace: str = ""
+
+
+@dataclass(frozen=True)
+class NetworkIsolation:
+    """What a target knows of the traffic W&B's namespace needs beyond itself, DNS and HTTPS to the internet:
+    where its load balancer reaches the pods from, and the private endpoints the pods reach (datastores, the
+    API server, the metadata server)."""
+
+    ingress_from: tuple[Peer, ...]
+    egress_to: tuple[Peer, ...]

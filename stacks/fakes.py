@@ -268,7 +268,12 @@ def _aws_calls(token: str, args: dict, region: str) -> dict | None:
     if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
         return {"names": [f"{region}{z}" for z in FAKE_ZONES], "zoneIds": [f"use1-az{i}" for i in range(6)]}
     if token == "aws:ec2/getSubnet:getSubnet":
-        return {"id": args["id"], "availabilityZone": f"{region}{FAKE_ZONES[int(args['id'][-1], 16) % 3]}"}
+        digit = int(args["id"][-1], 16)
+        return {
+            "id": args["id"],
+            "availabilityZone": f"{region}{FAKE_ZONES[digit % 3]}",
+            "cidrBlock": f"10.{100 + digit}.0.0/20",
+        }
     return None
 
 

@@ -60,7 +60,8 @@ class AwsNetworkArgs:
 
 
 class AwsNetwork(pulumi.ComponentResource):
-    """`vpc_id`, `<tier>_subnet_ids` and `node_security_group_id` are what the other components take."""
+    """`vpc_id`, `<tier>_subnet_ids`, `subnet_cidrs` by tier and `node_security_group_id` are what the other
+    components take."""
 
     def __init__(self, name: str, args: AwsNetworkArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
@@ -71,6 +72,17 @@ class AwsNetwork(pulumi.ComponentResource):
             self.public_subnet_ids: list[pulumi.Input[str]] = list(args.existing.public_subnet_ids)
             self.private_subnet_ids: list[pulumi.Input[str]] = list(args.existing.private_subnet_ids)
             self.database_subnet_ids: list[pulumi.Input[str]] = list(args.existing.database_subnet_ids)
+            self.subnet_cidrs: dict[str, list[pulumi.Input[str]]] = {
+                tier: [
+                    aws.ec2.get_subnet_output(id=i, opts=pulumi.InvokeOutputOptions(parent=self)).cidr_block
+                    for i in ids
+                ]
+                for tier, ids in (
+                    ("public", args.existing.public_subnet_ids),
+                    ("private", args.existing.private_subnet_ids),
+                    ("database", args.existing.database_subnet_ids),
+                )
+            }
         else:
             self._build_vpc()
         self.node_security_group = aws.ec2.SecurityGroup(
@@ -102,6 +114,7 @@ class AwsNetwork(pulumi.ComponentResource):
         gateway = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags=self._tags("igw"), opts=child)
 
         layout = subnet_layout(args.vpc_cidr, args.zone_count)
+        self.subnet_cidrs = {tier: list(layout[tier]) for tier in TIERS}  # what NetworkPolicies name
         subnets: dict[str, list[aws.ec2.Subnet]] = {tier: [] for tier in TIERS}
         for tier in TIERS:
             for i, cidr in enumerate(layout[tier]):

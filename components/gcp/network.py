@@ -93,6 +93,9 @@ class GcpNetwork(pulumi.ComponentResource):
             prefix_length=args.private_services_prefix_length,
             opts=child,
         )
+        self.private_services_range = pulumi.Output.concat(
+            peering_range.address, "/", str(args.private_services_prefix_length)
+        )  # where Cloud SQL and Memorystore take their private addresses
         self.private_services = gcp.servicenetworking.Connection(
             f"{name}-private-services",
             network=self.network.id,

@@ -22,7 +22,13 @@ from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
 from ..aws.s3 import S3Bucket, S3BucketArgs
 from ..aws.vault import AwsVaultSeal, AwsVaultSealArgs, s3_snapshot_upload
 from ..clickhouse_cloud.service import HTTPS_PORT
-from ..contracts import BucketInfo, ClickHouseEndpoint, KafkaEndpoint, MysqlEndpoint, RedisEndpoint
+from ..contracts import (
+    BucketInfo,
+    ClickHouseEndpoint,
+    KafkaEndpoint,
+    MysqlEndpoint,
+    RedisEndpoint,
+)
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
@@ -37,6 +43,7 @@ from .aws_args import (
     vault_seal_role,
 )
 from .clickhouse_cloud import clickhouse_cloud_service
+from .isolation import aws_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size
 from .validation import raise_problems
@@ -148,6 +155,14 @@ class AwsWandbPlatform(WandbPlatform):
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
                 wait_for=[ingress.controller, eks.autoscaler.release, *weave_ready],  # W&B's pods may need nodes
+                isolation=aws_isolation(
+                    subnet_cidrs=network.subnet_cidrs,
+                    internal=internal,
+                    mysql=mysql,
+                    redis=redis,
+                    clickhouse_cloud=weave,
+                    msk=kafka,
+                ),
             ),
             self,
         )

@@ -32,6 +32,7 @@ from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name, compact_name, digest
 from .azure_args import AzureWandbPlatformArgs, azure_problems, mysql_tier
+from .isolation import azure_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AzureSize, resolve_size
 from .validation import raise_problems
@@ -154,6 +155,9 @@ class AzureWandbPlatform(WandbPlatform):
                 identity=workload,
                 ingress=ingress.settings,
                 wait_for=ingress.ready,
+                isolation=azure_isolation(
+                    vnet_cidr=args.vnet_cidr, mysql=mysql, redis=redis, private_storage=storage is not None
+                ),
             ),
             self,
         )

@@ -26,6 +26,7 @@ from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
 from .clickhouse_cloud import clickhouse_cloud_service
 from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
+from .isolation import gcp_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import GcpSize, resolve_size
 from .validation import raise_problems
@@ -160,6 +161,14 @@ class GcpWandbPlatform(WandbPlatform):
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
                 wait_for=weave_ready,
+                isolation=gcp_isolation(
+                    master_cidr=args.master_cidr,
+                    private_services_range=network.private_services_range,
+                    nodes_cidr=args.subnet_cidr,
+                    mysql=mysql,
+                    redis=redis,
+                    clickhouse_cloud=weave,
+                ),
             ),
             self,
         )

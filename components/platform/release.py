@@ -15,6 +15,8 @@ from ..contracts import (
     IngressSettings,
     KafkaEndpoint,
     MysqlEndpoint,
+    NetworkIsolation,
+    Peer,
     RedisEndpoint,
     WorkloadIdentity,
 )
@@ -22,6 +24,7 @@ from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHouseArgs
 from ..k8s.credentials import KubernetesSecrets
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
+from ..k8s.network_isolation import isolate_namespace
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
@@ -44,6 +47,7 @@ class TargetEndpoints:
     identity: WorkloadIdentity = field(default_factory=WorkloadIdentity)
     ingress: IngressSettings = field(default_factory=lambda: IngressSettings(ingress_class=""))
     wait_for: list[pulumi.Resource] = field(default_factory=list)  # running before W&B: controllers, stores
+    isolation: NetworkIsolation | None = None  # W&B's namespace closed but for these (None: left open)
 
 
 def host_name(host: str) -> str:
@@ -223,6 +227,32 @@ def clickhouse_endpoint(
     return server.endpoint, [server.server]
 
 
+ANYWHERE = ("0.0.0.0/0",)
+
+
+def isolation_with_datastores(
+    isolation: NetworkIsolation, platform: Any, weave: ClickHouseEndpoint | None, stream: KafkaEndpoint | None
+) -> NetworkIsolation:
+    """The target's isolation plus the datastores the release itself knows: ClickHouse and Kafka in their own
+    namespaces, and endpoints of yours (whose addresses only DNS knows: their port, anywhere)."""
+    namespace = platform.wandb.namespace
+    peers: list[Peer] = []
+    if weave is not None and platform.clickhouse.mode in ("in-cluster", "replicated"):
+        peers.append(Peer(ports=(weave.port,), namespace=f"{namespace}-clickhouse"))
+    if stream is not None and platform.kafka.mode == "in-cluster":
+        peers.append(Peer(ports=(9092,), namespace=f"{namespace}-kafka"))
+    external = {
+        "mysql": (platform.mysql, 3306),
+        "redis": (platform.redis, 6379),
+        "clickhouse": (platform.clickhouse, 8443),
+        "kafka": (platform.kafka, 9092),
+    }
+    peers += [
+        Peer(ports=(args.port or port,), cidrs=ANYWHERE) for args, port in external.values() if args.mode == "external"
+    ]
+    return NetworkIsolation(isolation.ingress_from, (*isolation.egress_to, *peers))
+
+
 def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> WandbRelease:
     """The W&B release on the target's cluster, through the cluster's Kubernetes provider, for a platform's
     arguments (`wandb`, `mysql`, `redis`, `clickhouse`, `kafka`, `secrets`, and `stack_role` where the target
@@ -255,7 +285,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         clickhouse=weave,
         kafka=stream,
     )
-    return WandbRelease(
+    release = WandbRelease(
         f"{name}-wandb",
         WandbReleaseArgs(
             values=values,
@@ -270,3 +300,11 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
     )
+    if target.isolation is not None:
+        isolate_namespace(
+            f"{name}-wandb-network",
+            release.namespace,
+            isolation_with_datastores(target.isolation, platform, weave, stream),
+            pulumi.ResourceOptions(parent=release),
+        )
+    return release
