@@ -28,6 +28,7 @@ def azure_args(cfg: PlatformConfig, names: StackNames) -> AzureWandbPlatformArgs
         api_authorized_ips=[str(c) for c in a.api_authorized_ips],
         admin_group_ids=list(a.admin_group_ids),
         key_rotation_days=a.key_rotation_days,
+        log_retention_days=a.log_retention_days,
         storage_allowed_ips=[str(c) for c in a.storage_allowed_ips],
         tls_secret_name=a.tls_secret_name,
         acme_email=a.acme_email,

@@ -334,3 +334,16 @@ def test_the_kubeconfig_signs_in_through_the_azure_cli_not_a_device_code(azure):
     assert user["command"] == "kubelogin"
     assert user["args"] == ["get-token", "--login", "azurecli", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"]
     assert azure.outputs["kubeconfig"] == "[secret]"
+
+
+def test_control_plane_audit_and_container_logs_go_to_a_workspace_that_keeps_them_90_days(azure):
+    workspace = azure.one("azure-native:operationalinsights:Workspace")
+    assert workspace.plain_inputs["retentionInDays"] == 90
+    setting = azure.one("azure-native:monitor:DiagnosticSetting").plain_inputs
+    assert setting["resourceUri"] == azure.one(CLUSTER).id and setting["workspaceId"] == workspace.id
+    assert {"kube-apiserver", "kube-audit-admin"} <= {log["category"] for log in setting["logs"]}
+    oms = azure.one(CLUSTER).plain_inputs["addonProfiles"]["omsagent"]
+    assert oms["enabled"] is True and oms["config"] == {
+        "logAnalyticsWorkspaceResourceID": workspace.id,
+        "useAADAuth": "true",
+    }

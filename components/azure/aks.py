@@ -2,8 +2,9 @@
 identity, Entra ID sign-in only (Azure RBAC, local accounts off: kubeconfigs use `kubelogin`), the API server
 in the network (VNet integration; private unless `authorized_ips`), Kubernetes Secrets encrypted with a Key
 Vault key reached privately, node OS disks encrypted with a disk encryption set and encryption at host, a
-tainted system pool and an autoscaled user pool over three zones, the Azure Policy add-on, and automatic patch
-and node-image upgrades in maintenance windows.
+tainted system pool and an autoscaled user pool over three zones, the Azure Policy add-on, automatic patch
+and node-image upgrades in maintenance windows, and (given a Log Analytics workspace) control-plane and audit
+logs through a diagnostic setting and the containers' logs through Container Insights.
 
 The control plane's identity must hold its grants (the key, the subnets) before the cluster exists: pass them
 as `depends_on`. The Kubernetes provider is built from the user kubeconfig once the user pool exists.
@@ -26,6 +27,16 @@ TOKEN = "wandb-platform:index:AksCluster"
 ZONES = ("1", "2", "3")
 ENCRYPTED_STORAGE_CLASS = "encrypted-zrs"  # zone-redundant disks with the platform's key
 SYSTEM_TAINT = "CriticalAddonsOnly=true:NoSchedule"
+# The control plane's log categories: the API server, the audit log of every change (reads left out: they are
+# most of the volume and show no change), the controllers, the scheduler, the autoscaler and Entra ID sign-ins.
+CONTROL_PLANE_LOGS = (
+    "kube-apiserver",
+    "kube-audit-admin",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "cluster-autoscaler",
+    "guard",
+)
 AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"  # the Entra ID application of every AKS API server
 
 
@@ -52,6 +63,7 @@ class AksClusterArgs:
     dns_service_ip: str = "10.40.0.10"
     authorized_ips: Sequence[str] = ()  # empty: a private API server
     admin_group_ids: Sequence[str] = ()  # Entra ID groups made cluster admins
+    log_workspace_id: pulumi.Input[str] | None = None  # control-plane, audit and container logs go there
     protect: bool = True
     depends_on: Sequence[pulumi.Resource] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -76,6 +88,16 @@ def pool(name: str, args: AksClusterArgs, system: bool) -> dict:
         "vnet_subnet_id": args.node_subnet_id,
         "orchestrator_version": args.kubernetes_version,
     }
+
+
+def addons(log_workspace_id: pulumi.Input[str] | None) -> dict:
+    """Azure Policy, and Container Insights shipping the containers' logs to the workspace (signing in with
+    Entra ID rather than the workspace's key)."""
+    profiles: dict = {"azurepolicy": {"enabled": True}}
+    if log_workspace_id is not None:
+        config = {"logAnalyticsWorkspaceResourceID": log_workspace_id, "useAADAuth": "true"}
+        profiles["omsagent"] = {"enabled": True, "config": config}
+    return profiles
 
 
 def user_kubeconfig(encoded: str) -> str:
@@ -149,7 +171,7 @@ class AksCluster(pulumi.ComponentResource):
             },
             disk_encryption_set_id=args.disk_encryption_set_id,
             agent_pool_profiles=[pool("system", args, system=True)],
-            addon_profiles={"azurepolicy": {"enabled": True}},
+            addon_profiles=addons(args.log_workspace_id),
             auto_upgrade_profile={"upgrade_channel": "patch", "node_os_upgrade_channel": "NodeImage"},
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(
@@ -159,6 +181,15 @@ class AksCluster(pulumi.ComponentResource):
                 ignore_changes=["agentPoolProfiles"],
             ),
         )
+        if args.log_workspace_id is not None:
+            azure.monitor.DiagnosticSetting(
+                f"{name}-control-plane-logs",
+                resource_uri=self.cluster.id,
+                workspace_id=args.log_workspace_id,
+                log_analytics_destination_type="Dedicated",
+                logs=[{"category": category, "enabled": True} for category in CONTROL_PLANE_LOGS],
+                opts=child,
+            )
         users = azure.containerservice.AgentPool(
             f"{name}-users",
             resource_group_name=group,

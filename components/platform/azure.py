@@ -108,7 +108,14 @@ class AzureWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
-        cluster = self._cluster(network, identities["aks"], keys, size)
+        logs = azure.operationalinsights.Workspace(
+            f"{name}-logs",
+            sku={"name": "PerGB2018"},
+            retention_in_days=args.log_retention_days,
+            opts=self._child,
+            **self._common,
+        )
+        cluster = self._cluster(network, identities["aks"], keys, size, logs.id)
         mysql, redis = self._datastores(network, identities, keys, size)
         mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, cluster.info, self)
         bucket, storage = self._bucket(network, identities, keys)
@@ -212,7 +219,9 @@ class AzureWandbPlatform(WandbPlatform):
             opts=self._child,
         )
 
-    def _cluster(self, network: AzureNetwork, identity, keys: AzureKeyVault, size: AzureSize) -> AksCluster:
+    def _cluster(
+        self, network: AzureNetwork, identity, keys: AzureKeyVault, size: AzureSize, log_workspace_id
+    ) -> AksCluster:
         """AKS, once its control plane's identity holds what it acts with: the subnets it joins, the Secrets key
         (and the vault, where it opens its private KMS connection) and the disk encryption set."""
         args, name = self._args, self._name
@@ -259,6 +268,7 @@ class AzureWandbPlatform(WandbPlatform):
                 zones=list(args.zones),
                 authorized_ips=list(args.api_authorized_ips),
                 admin_group_ids=list(args.admin_group_ids),
+                log_workspace_id=log_workspace_id,
                 protect=args.protect,
                 depends_on=[*grants, *keys.grants[SECRETS_KEY], disks.grant],
                 tags=self._tags,

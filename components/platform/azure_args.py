@@ -78,6 +78,8 @@ class AzureWandbPlatformArgs(Args):
     """CIDRs allowed to reach a public API server; empty keeps the API server private."""
     admin_group_ids: list[str] | None = field(default_factory=list)
     """Entra ID groups (object ids) made cluster admins."""
+    log_retention_days: int | None = 90
+    """Days the Log Analytics workspace keeps control-plane, audit and container logs (30 to 730)."""
     key_rotation_days: int | None = 90
     """Days between automatic rotations of every key."""
     storage_allowed_ips: list[str] | None = field(default_factory=list)
@@ -107,6 +109,7 @@ def azure_problems(args: AzureWandbPlatformArgs) -> list[tuple[str, str | None]]
         ("mysql.backup_retention_days", f"at most {MAX_BACKUP_DAYS}" if days and days > MAX_BACKUP_DAYS else None),
         ("tls_secret_name", _certificate_problem(args)),
         ("api_authorized_ips", _internet_problem(args.api_authorized_ips, "the API server")),
+        ("log_retention_days", None if 30 <= args.log_retention_days <= 730 else "from 30 to 730"),
         ("storage_allowed_ips", _internet_problem(args.storage_allowed_ips, "the storage account")),
     ]
     if size is not None:

@@ -152,6 +152,7 @@ class AzureConfig(Section):
     api_authorized_ips: list[ControlPlaneCidr] = []  # [] = a private API server
     admin_group_ids: list[ENTRA_OBJECT_ID] = []
     key_rotation_days: int = Field(90, ge=7, le=3650)
+    log_retention_days: int = Field(90, ge=30, le=730)
     storage_allowed_ips: list[ControlPlaneCidr] = []  # [] = the storage account is reached privately only
     tls_secret_name: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")
     acme_email: str = Field("", pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
