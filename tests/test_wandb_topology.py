@@ -5,7 +5,7 @@ import pytest
 
 from components.k8s.wandb_topology import PRODUCTION_SIZES, WANDB_COMPONENTS, production_scales, topology_values
 from components.k8s.wandb_values import wandb_values
-from tests.conftest import base_gcp_config, dig, planned, run_config, values_input, wandb_cr
+from tests.conftest import base_aws_config, base_gcp_config, dig, planned, run_config, values_input, wandb_cr
 
 STATELESS = ("api", "frontend", "executor", "weave-trace")
 
@@ -83,3 +83,18 @@ def test_a_medium_gcp_stack_gets_the_medium_scale():
     run = run_config(base_gcp_config(size="medium", mysql={"mode": "managed"}))
     values = wandb_cr(run).plain_inputs["spec"]["values"]
     assert values["api"]["autoscaling"]["horizontal"]["maxReplicas"] == production_scales("medium")["api"].most
+
+
+def pod_security(run) -> dict[str, str]:
+    return {
+        n.plain_inputs["metadata"]["name"]: n.plain_inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        for n in run.of_type("kubernetes:core/v1:Namespace")
+    }
+
+
+def test_namespaces_holding_only_this_project_s_pods_are_restricted_and_w_and_b_s_baseline():
+    dev = pod_security(planned("dev"))
+    assert dev["wandb"] == "baseline" and dev["wandb-clickhouse"] == "restricted"
+    vault = {"secrets": {"backend": "vault"}, "vault": {"address": "https://vault.example.com"}}
+    aws = run_config(base_aws_config(mysql={"mode": "managed"}, **vault))
+    assert pod_security(aws)["wandb-mysql-admin"] == "restricted"

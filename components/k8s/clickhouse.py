@@ -15,7 +15,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from ..contracts import ClickHouseEndpoint
-from .namespace import MANAGED_BY, baseline_namespace, clients_only
+from .namespace import MANAGED_BY, clients_only, restricted_namespace
 
 TOKEN = "wandb-platform:index:InClusterClickHouse"
 IMAGE = "clickhouse/clickhouse-server"
@@ -78,7 +78,7 @@ class InClusterClickHouse(pulumi.ComponentResource):
     def __init__(self, name: str, args: InClusterClickHouseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        namespace = baseline_namespace(f"{name}-ns", args.namespace, child)
+        namespace = restricted_namespace(f"{name}-ns", args.namespace, child)
         ns = namespace.metadata.name
         labels = {**MANAGED_BY, **SELECTOR}
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)

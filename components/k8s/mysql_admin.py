@@ -16,7 +16,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from ..contracts import MysqlAdmin, MysqlEndpoint
-from .namespace import MANAGED_BY, baseline_namespace
+from .namespace import MANAGED_BY, restricted_namespace
 
 TOKEN = "wandb-platform:index:MysqlAdminUser"
 UID = 10999  # an unprivileged uid apart from the host's
@@ -47,7 +47,7 @@ class MysqlAdminUser(pulumi.ComponentResource):
     def __init__(self, name: str, args: MysqlAdminUserArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ns = baseline_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        ns = restricted_namespace(f"{name}-ns", args.namespace, child).metadata.name
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
         secret = k8s.core.v1.Secret(
             f"{name}-credentials",

@@ -11,7 +11,17 @@ MANAGED_BY = {"app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-
 
 def baseline_namespace(resource_name: str, name: str, opts: pulumi.ResourceOptions) -> k8s.core.v1.Namespace:
     """A namespace whose pods must meet PodSecurity `baseline`: no host paths, ports or privileges."""
-    labels = {**MANAGED_BY, "pod-security.kubernetes.io/enforce": "baseline"}
+    return _namespace(resource_name, name, "baseline", opts)
+
+
+def restricted_namespace(resource_name: str, name: str, opts: pulumi.ResourceOptions) -> k8s.core.v1.Namespace:
+    """A namespace whose pods must meet PodSecurity `restricted`: also non-root, no privilege escalation, every
+    capability dropped and the RuntimeDefault seccomp profile. For namespaces holding only this project's pods."""
+    return _namespace(resource_name, name, "restricted", opts)
+
+
+def _namespace(resource_name: str, name: str, level: str, opts: pulumi.ResourceOptions) -> k8s.core.v1.Namespace:
+    labels = {**MANAGED_BY, "pod-security.kubernetes.io/enforce": level}
     return k8s.core.v1.Namespace(resource_name, metadata={"name": name, "labels": labels}, opts=opts)
 
 
