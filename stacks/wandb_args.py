@@ -13,6 +13,7 @@ from components.platform.args import (
     KafkaArgs,
     MysqlArgs,
     NodeSizeArgs,
+    ObservabilityArgs,
     OidcArgs,
     RedisArgs,
     SecretsArgs,
@@ -170,6 +171,20 @@ def common_args(cfg: PlatformConfig, names: StackNames) -> dict:
         ingress=ingress_args(cfg),
         clickhouse=clickhouse_args(cfg),
         kafka=kafka_args(cfg),
+        observability=observability_args(cfg),
+    )
+
+
+def observability_args(cfg: PlatformConfig) -> ObservabilityArgs:
+    o = cfg.observability
+    return ObservabilityArgs(
+        mode=o.mode,
+        retention_days=o.retention_days,
+        storage_gb=o.storage_gb,
+        receiver=o.alert_receiver,
+        receiver_secret=secret(o.alert_secret),
+        slack_channel=o.slack_channel,
+        chart_version=o.chart_version,
     )
 
 

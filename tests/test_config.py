@@ -372,6 +372,7 @@ def test_every_credential_of_the_config_is_known():
         "wandb-platform:oidc.secret",
         "wandb-platform:clickhouse.password",
         "wandb-platform:clickhouse.apiKeySecret",
+        "wandb-platform:observability.alertSecret",
     }
 
 

@@ -283,6 +283,27 @@ class NodeSizeArgs(Args):
 
 
 @dataclass(kw_only=True, frozen=True)
+class ObservabilityArgs(Args):
+    """Metrics, alerts and dashboards: `none`, or `in-cluster` (kube-prometheus-stack with the platform's rules,
+    W&B's dashboard and alert routing)."""
+
+    mode: str | None = "none"
+    """`none` or `in-cluster`."""
+    retention_days: int | None = 15
+    """`in-cluster`: days Prometheus keeps its samples."""
+    storage_gb: int | None = 50
+    """`in-cluster`: each Prometheus replica's volume."""
+    receiver: str | None = "none"
+    """Where alerts go: `none` (Alertmanager only), `webhook`, `slack` or `pagerduty`."""
+    receiver_secret: pulumi.Input[str] | None = None
+    """The webhook or Slack URL, or PagerDuty's routing key; written to a Secret only."""
+    slack_channel: str | None = ""
+    """With `slack`: the channel, when the webhook's own is not the one."""
+    chart_version: str | None = "88.5.3"
+    """Chart `kube-prometheus-stack` from https://prometheus-community.github.io/helm-charts."""
+
+
+@dataclass(kw_only=True, frozen=True)
 class VaultArgs(Args):
     """A Vault you run (`external`) or one the platform runs in its cluster (`in-cluster`, with the `platform`
     stack role), which W&B's credentials are written to (through `VAULT_TOKEN` from the environment, or a JWT

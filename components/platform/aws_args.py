@@ -14,6 +14,7 @@ from .args import (
     KafkaArgs,
     MysqlArgs,
     NodeSizeArgs,
+    ObservabilityArgs,
     RedisArgs,
     SecretsArgs,
     WandbArgs,
@@ -51,6 +52,8 @@ class AwsWandbPlatformArgs(Args):
     """W&B\'s event stream: Amazon MSK (`managed`), yours, or none."""
     secrets: SecretsArgs | None = field(default_factory=SecretsArgs)
     """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
+    observability: ObservabilityArgs | None = field(default_factory=ObservabilityArgs)
+    """Metrics, alerts and dashboards: none, or in the cluster."""
     stack_role: str | None = "all"
     """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
     makes once Vault is initialised."""

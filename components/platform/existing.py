@@ -18,6 +18,7 @@ from .args import (
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
+    ObservabilityArgs,
     RedisArgs,
     SecretsArgs,
     WandbArgs,
@@ -49,6 +50,8 @@ class ExistingClusterWandbArgs(Args):
     """W&B\'s event stream: yours, or none."""
     secrets: SecretsArgs | None = field(default_factory=SecretsArgs)
     """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
+    observability: ObservabilityArgs | None = field(default_factory=ObservabilityArgs)
+    """Metrics, alerts and dashboards: none, or in the cluster."""
     kubeconfig: str | None = ""
     """A kubeconfig file; empty uses $KUBECONFIG, else ~/.kube/config."""
     context: str | None = ""

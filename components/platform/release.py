@@ -25,6 +25,7 @@ from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHou
 from ..k8s.credentials import KubernetesSecrets
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.network_isolation import isolate_namespace
+from ..k8s.observability import METRICS_PORT, InClusterObservability, InClusterObservabilityArgs
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
@@ -250,7 +251,38 @@ def isolation_with_datastores(
     peers += [
         Peer(ports=(args.port or port,), cidrs=ANYWHERE) for args, port in external.values() if args.mode == "external"
     ]
-    return NetworkIsolation(isolation.ingress_from, (*isolation.egress_to, *peers))
+    scrapers: tuple[Peer, ...] = ()
+    if platform.observability.mode == "in-cluster":
+        scrapers = (Peer(ports=(METRICS_PORT,), namespace=monitoring_namespace(namespace)),)
+    return NetworkIsolation((*isolation.ingress_from, *scrapers), (*isolation.egress_to, *peers))
+
+
+def monitoring_namespace(wandb_namespace: str) -> str:
+    return f"{wandb_namespace}-monitoring"
+
+
+def observability(name: str, platform: Any, cluster: ClusterInfo, parent: pulumi.Resource) -> None:
+    """kube-prometheus-stack beside W&B, on the cluster's encrypted class, two replicas where the platform is
+    highly available."""
+    o = platform.observability
+    if o.mode != "in-cluster":
+        return
+    InClusterObservability(
+        f"{name}-observability",
+        InClusterObservabilityArgs(
+            namespace=monitoring_namespace(platform.wandb.namespace),
+            wandb_namespace=platform.wandb.namespace,
+            storage_class=cluster.storage_class,
+            retention_days=o.retention_days,
+            storage_gb=o.storage_gb,
+            replicas=2 if getattr(platform, "high_availability", False) else 1,
+            receiver=o.receiver,
+            receiver_secret=_secret(o.receiver_secret) if o.receiver_secret is not None else None,
+            slack_channel=o.slack_channel,
+            chart_version=o.chart_version,
+        ),
+        pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
+    )
 
 
 def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> WandbRelease:
@@ -300,6 +332,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
     )
+    observability(name, platform, target.cluster, parent)
     if target.isolation is not None:
         isolate_namespace(
             f"{name}-wandb-network",

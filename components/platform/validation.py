@@ -184,6 +184,30 @@ def https_problem(url: str) -> str | None:
     return None if parts.scheme == "https" and parts.hostname else "must be an https:// URL"
 
 
+OBSERVABILITY_MODES = ("none", "in-cluster")
+ALERT_RECEIVERS = ("none", "webhook", "slack", "pagerduty")
+
+
+def observability_problems(observability: Any) -> list[tuple[str, str | None]]:
+    """The mode and the alert receiver: a secret exactly when there is a receiver, a channel only for Slack."""
+    o = observability
+    receiver = o.receiver != "none"
+    return [
+        ("observability.mode", one_of_problem(o.mode, OBSERVABILITY_MODES)),
+        ("observability.receiver", one_of_problem(o.receiver, ALERT_RECEIVERS)),
+        (
+            "observability.receiver_secret",
+            ("required with a receiver" if receiver else "applies with a receiver only")
+            if receiver != (o.receiver_secret is not None)
+            else None,
+        ),
+        (
+            "observability.slack_channel",
+            "applies to receiver 'slack' only" if o.slack_channel and o.receiver != "slack" else None,
+        ),
+    ]
+
+
 VAULT_MODES = ("external", "in-cluster")
 IN_CLUSTER_VAULT_NEEDS_A_SEAL = (
     "'in-cluster' auto-unseals with a cloud KMS: targets gcp and aws (else run Vault yourself: 'external')"
@@ -258,4 +282,5 @@ def common_problems(
             seal_here,
         ),
         ("stack_role", one_of_problem(getattr(args, "stack_role", "all"), STACK_ROLES)),
+        *observability_problems(args.observability),
     ]

@@ -22,6 +22,24 @@ GCP_LABEL_KEY = r"^[a-z][a-z0-9_-]{0,62}$"
 GCP_LABEL_VALUE = r"^[a-z0-9_-]{0,63}$"
 
 
+class ObservabilityConfig(Section):
+    mode: Literal["none", "in-cluster"] = "none"
+    retention_days: int = Field(15, ge=1, le=3650)
+    storage_gb: int = Field(50, ge=5, le=65536)
+    alert_receiver: Literal["none", "webhook", "slack", "pagerduty"] = "none"
+    alert_secret: SecretStr | None = None  # the webhook or Slack URL, or PagerDuty's routing key
+    slack_channel: str = ""
+    chart_version: str = Field("88.5.3", pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")
+
+    @model_validator(mode="after")
+    def _a_secret_exactly_with_a_receiver(self):
+        if (self.alert_receiver != "none") != (self.alert_secret is not None):
+            raise ValueError("alertSecret goes with alertReceiver webhook, slack or pagerduty, and only then")
+        if self.slack_channel and self.alert_receiver != "slack":
+            raise ValueError("slackChannel applies to alertReceiver slack only")
+        return self
+
+
 class OperatorConfig(Section):
     chart_version: str = "1.4.8"
     image_tag: str = "1.22.0"  # the controller image; the chart's own default is `latest`
@@ -102,6 +120,7 @@ class PlatformConfig(BaseModel):
     kafka: KafkaConfig = KafkaConfig()
     operator: OperatorConfig = OperatorConfig()
     ingress: IngressConfig = IngressConfig()
+    observability: ObservabilityConfig = ObservabilityConfig()
     oidc: OidcConfig | None = None
     secrets: SecretsConfig = SecretsConfig()
     vault: VaultConfig | None = None  # with secrets.backend vault

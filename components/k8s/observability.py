@@ -1,0 +1,240 @@
+"""Metrics, alerts and a dashboard in the cluster: kube-prometheus-stack (the Prometheus Operator, Prometheus,
+Alertmanager, Grafana, kube-state-metrics) in a namespace of its own, its volumes on the cluster's encrypted
+class, Grafana's admin password generated into a Secret and Grafana reachable only through the cluster
+(`kubectl port-forward`); W&B's app metrics scraped; the platform's alerting rules; the W&B dashboard this
+project ships; and alert routing to a webhook, Slack or PagerDuty whose URL or key lives only in a Secret.
+
+Node-exporter stays off (with its rules): it needs the host's network, PID namespace and paths, which
+PodSecurity refuses, and each cloud already reports its nodes; every other pod of the chart meets `restricted`,
+which the namespace enforces. So do the scrapes of control-plane components a managed cluster does not
+expose.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from .namespace import MANAGED_BY, restricted_namespace
+
+TOKEN = "wandb-platform:index:InClusterObservability"
+CHART_REPO = "https://prometheus-community.github.io/helm-charts"
+DASHBOARD = Path(__file__).with_name("dashboards") / "wandb-platform.json"
+ALERTS_LABEL = {"wandb-platform/alerts": "true"}
+GRAFANA_ADMIN = "grafana-admin"
+METRICS_PORT = 8181  # W&B's app serves Prometheus metrics here (its container port named `prometheus`)
+RECEIVERS = ("none", "webhook", "slack", "pagerduty")
+# Not scraped (their rules and dashboards go with them): the cloud runs the control plane's, Cilium-based data
+# planes have no kube-proxy, and GKE's DNS is not CoreDNS.
+NOT_SCRAPED = ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy", "coreDns")
+NODE_EXPORTER_RULES = ("nodeExporterAlerting", "nodeExporterRecording", "node", "kubePrometheusNodeRecording")
+
+
+@dataclass
+class InClusterObservabilityArgs:
+    namespace: str
+    wandb_namespace: str
+    storage_class: str = ""
+    retention_days: int = 15
+    storage_gb: int = 50
+    replicas: int = 2
+    receiver: str = "none"  # none | webhook | slack | pagerduty
+    receiver_secret: pulumi.Input[str] | None = None  # the webhook or Slack URL, or PagerDuty's routing key
+    slack_channel: str = ""
+    chart_version: str = "88.5.3"
+
+
+def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
+    """kube-prometheus-stack's values: every PrometheusRule, PodMonitor and ServiceMonitor of the cluster
+    selected, volumes on the encrypted class, replicas by high availability, no node-exporter."""
+
+    def volume(gb: int) -> dict[str, Any]:
+        spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": f"{gb}Gi"}}}
+        if args.storage_class:
+            spec["storageClassName"] = args.storage_class
+        return {"volumeClaimTemplate": {"spec": spec}}
+
+    values: dict[str, Any] = {
+        "nodeExporter": {"enabled": False},
+        "defaultRules": {"rules": dict.fromkeys(NODE_EXPORTER_RULES, False)},  # they stay without node-exporter
+        "prometheus": {
+            "prometheusSpec": {
+                "replicas": args.replicas,
+                "retention": f"{args.retention_days}d",
+                "storageSpec": volume(args.storage_gb),
+                **{
+                    f"{kind}SelectorNilUsesHelmValues": False
+                    for kind in ("rule", "serviceMonitor", "podMonitor", "probe")
+                },
+            }
+        },
+        "alertmanager": {
+            "alertmanagerSpec": {
+                "replicas": args.replicas,
+                "storage": volume(5),
+                "alertmanagerConfigSelector": {"matchLabels": dict(ALERTS_LABEL)},
+                "alertmanagerConfigMatcherStrategy": {"type": "None"},  # our route takes every alert
+            }
+        },
+        "grafana": {
+            "admin": {"existingSecret": GRAFANA_ADMIN, "userKey": "admin-user", "passwordKey": "admin-password"},
+            "service": {"type": "ClusterIP"},
+            "sidecar": {"dashboards": {"enabled": True, "label": "grafana_dashboard", "labelValue": "1"}},
+        },
+    }
+    values.update({component: {"enabled": False} for component in NOT_SCRAPED})
+    return values
+
+
+def alert_rules(wandb_namespace: str, monitoring_namespace: str) -> list[dict[str, Any]]:
+    """The platform's alerts on W&B itself (the chart's own rules cover the cluster, volumes filling up
+    included: KubePersistentVolumeFillingUp)."""
+    ns = f'namespace="{wandb_namespace}"'
+    return [
+        {
+            "name": "wandb-platform.wandb",
+            "rules": [
+                {
+                    "alert": "WandbServiceUnavailable",
+                    "expr": f"kube_deployment_status_replicas_available{{{ns}}}"
+                    f" < kube_deployment_spec_replicas{{{ns}}}",
+                    "for": "15m",
+                    "labels": {"severity": "critical"},
+                    "annotations": {
+                        "summary": "W&B's {{ $labels.deployment }} runs fewer ready replicas than it should",
+                        "description": "{{ $value }} ready for 15 minutes: kubectl -n "
+                        + wandb_namespace
+                        + " describe deployment {{ $labels.deployment }}",
+                    },
+                },
+                {
+                    "alert": "WandbPodRestarting",
+                    "expr": f"increase(kube_pod_container_status_restarts_total{{{ns}}}[30m]) > 3",
+                    "labels": {"severity": "warning"},
+                    "annotations": {"summary": "{{ $labels.pod }} ({{ $labels.container }}) restarted 3+ times in 30m"},
+                },
+                {
+                    "alert": "WandbMetricsDown",
+                    "expr": f'absent(up{{{ns}, job="{monitoring_namespace}/wandb-app"}} == 1)',
+                    "for": "10m",
+                    "labels": {"severity": "critical"},
+                    "annotations": {"summary": "W&B's app has not answered a metrics scrape for 10 minutes"},
+                },
+            ],
+        }
+    ]
+
+
+def receiver_spec(receiver: str, slack_channel: str) -> dict[str, Any]:
+    """An AlertmanagerConfig receiver whose URL or key is read from the Secret `alert-receiver`, key `secret`."""
+    secret = {"name": "alert-receiver", "key": "secret"}
+    if receiver == "webhook":
+        return {"name": "platform", "webhookConfigs": [{"urlSecret": secret, "sendResolved": True}]}
+    if receiver == "slack":
+        config: dict[str, Any] = {"apiURL": secret, "sendResolved": True}
+        if slack_channel:
+            config["channel"] = slack_channel
+        return {"name": "platform", "slackConfigs": [config]}
+    return {"name": "platform", "pagerdutyConfigs": [{"routingKey": secret, "sendResolved": True}]}
+
+
+class InClusterObservability(pulumi.ComponentResource):
+    """Pass the cluster's Kubernetes provider in `opts.providers`. Exposes `namespace` and `release` (what the
+    custom resources of the Prometheus Operator wait for)."""
+
+    def __init__(self, name: str, args: InClusterObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.namespace = restricted_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        password = random.RandomPassword(f"{name}-grafana-admin", length=32, special=False, opts=child)
+        admin = k8s.core.v1.Secret(
+            f"{name}-grafana-admin",
+            metadata={"name": GRAFANA_ADMIN, "namespace": self.namespace, "labels": MANAGED_BY},
+            string_data={"admin-user": "admin", "admin-password": password.result},
+            opts=child,
+        )
+        self.release = k8s.helm.v3.Release(
+            f"{name}-stack",
+            name="kube-prometheus-stack",
+            chart="kube-prometheus-stack",
+            version=args.chart_version,
+            repository_opts={"repo": CHART_REPO},
+            namespace=self.namespace,
+            values=stack_values(args),
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[admin]),
+        )
+        after = pulumi.ResourceOptions(parent=self, depends_on=[self.release])  # the CRDs come with the chart
+        self._custom(
+            f"{name}-rules",
+            "PrometheusRule",
+            "wandb-platform",
+            {"groups": alert_rules(args.wandb_namespace, args.namespace)},
+            after,
+        )
+        self._custom(
+            f"{name}-wandb-app",
+            "PodMonitor",
+            "wandb-app",
+            {
+                "namespaceSelector": {"matchNames": [args.wandb_namespace]},
+                "selector": {},
+                "podMetricsEndpoints": [{"port": "prometheus", "path": "/metrics"}],  # only pods with that port
+            },
+            after,
+        )
+        k8s.core.v1.ConfigMap(
+            f"{name}-dashboard",
+            metadata={
+                "name": "wandb-platform-dashboard",
+                "namespace": self.namespace,
+                "labels": {**MANAGED_BY, "grafana_dashboard": "1"},
+            },
+            data={"wandb-platform.json": json.dumps(json.loads(DASHBOARD.read_text()), sort_keys=True)},
+            opts=child,
+        )
+        if args.receiver != "none":
+            self._routing(name, args, after)
+        self.register_outputs({"namespace": self.namespace})
+
+    def _custom(self, name: str, kind: str, object_name: str, spec: dict, opts: pulumi.ResourceOptions, labels=None):
+        return k8s.apiextensions.CustomResource(
+            name,
+            api_version="monitoring.coreos.com/v1alpha1"
+            if kind == "AlertmanagerConfig"
+            else "monitoring.coreos.com/v1",
+            kind=kind,
+            metadata={"name": object_name, "namespace": self.namespace, "labels": {**MANAGED_BY, **(labels or {})}},
+            spec=spec,
+            opts=opts,
+        )
+
+    def _routing(self, name: str, args: InClusterObservabilityArgs, opts: pulumi.ResourceOptions) -> None:
+        """Every alert to one receiver, its URL or key in a Secret that only Alertmanager reads."""
+        secret = k8s.core.v1.Secret(
+            f"{name}-alert-receiver",
+            metadata={"name": "alert-receiver", "namespace": self.namespace, "labels": MANAGED_BY},
+            string_data={"secret": pulumi.Output.secret(args.receiver_secret)},
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        route = {
+            "receiver": "platform",
+            "groupBy": ["alertname", "namespace"],
+            "groupWait": "30s",
+            "repeatInterval": "4h",
+        }
+        self._custom(
+            f"{name}-alert-routing",
+            "AlertmanagerConfig",
+            "platform",
+            {"route": route, "receivers": [receiver_spec(args.receiver, args.slack_channel)]},
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[secret])),
+            labels=ALERTS_LABEL,
+        )
