@@ -74,8 +74,13 @@ def test_production_runs_the_stack_beside_w_and_b_and_lets_it_scrape_the_app():
         == "restricted"
     )
     assert run.one(RULE).plain_inputs["metadata"]["namespace"] == "wandb-monitoring"
-    monitor = run.one(POD_MONITOR).plain_inputs["spec"]
-    assert monitor["namespaceSelector"] == {"matchNames": ["wandb"]}
+    monitors = {m.plain_inputs["metadata"]["name"]: m.plain_inputs["spec"] for m in run.of_type(POD_MONITOR)}
+    assert monitors["wandb-app"]["namespaceSelector"] == {"matchNames": ["wandb"]}
+    assert monitors["clickhouse"]["namespaceSelector"] == {"matchNames": ["wandb-clickhouse"]}
+    assert monitors["kafka"]["podMetricsEndpoints"] == [{"port": "tcp-prometheus", "path": "/metrics"}]
+    alerts = {r["alert"] for g in run.one(RULE).plain_inputs["spec"]["groups"] for r in g["rules"]}
+    assert {"ClickHouseReplicaDelayed", "ClickHouseInsertsFailing"} <= alerts
+    assert {"KafkaUnderReplicatedPartitions", "KafkaConsumerLag"} <= alerts
     dashboard = next(c for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.name.endswith("-dashboard"))
     assert dashboard.plain_inputs["metadata"]["labels"]["grafana_dashboard"] == "1"
     scrape = next(
@@ -133,3 +138,33 @@ def test_a_receiver_needs_its_secret_and_the_secret_must_be_encrypted():
     found = config_problems(mode="in-cluster", alertReceiver="webhook", alertSecret=WEBHOOK)
     assert "wandb-platform:observability.alertSecret" in found and WEBHOOK not in found
     assert "wandb-platform:observability.mode" in config_problems(mode="cloud")
+
+
+def test_the_datastores_export_their_metrics_to_the_monitoring_namespace_only():
+    run = planned("prod")
+    chi = run.one("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation").plain_inputs["spec"]
+    settings = chi["configuration"]["settings"]
+    assert settings["prometheus/port"] == 9363 and settings["prometheus/asynchronous_metrics"] == 1
+    (server,) = chi["templates"]["podTemplates"][0]["spec"]["containers"]
+    assert server["ports"] == [{"name": "metrics", "containerPort": 9363}]
+    kafka = run.one("kubernetes:kafka.strimzi.io/v1:Kafka").plain_inputs["spec"]
+    assert kafka["kafka"]["metricsConfig"]["type"] == "jmxPrometheusExporter" and "kafkaExporter" in kafka
+    config = next(
+        c for c in run.of_type("kubernetes:core/v1:ConfigMap") if c.plain_inputs["metadata"]["name"] == "kafka-metrics"
+    )
+    assert "UnderReplicatedPartitions" in config.plain_inputs["data"]["kafka-metrics-config.yml"]
+    monitoring = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "wandb-monitoring"}}}
+    for namespace, port in (("wandb-clickhouse", 9363), ("wandb-kafka", 9404)):
+        (policy,) = [
+            p.plain_inputs["spec"]
+            for p in run.of_type("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            if p.plain_inputs["metadata"]["namespace"] == namespace
+        ]
+        assert {"from": [monitoring], "ports": [{"protocol": "TCP", "port": port}]} in policy["ingress"]
+
+
+def test_without_monitoring_the_datastores_export_nothing():
+    chi = planned("dev").of_type("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation")
+    assert not chi  # dev runs one server: nothing replicated to watch
+    kafka = run_config(base_gcp_config(kafka={"mode": "in-cluster"})).one("kubernetes:kafka.strimzi.io/v1:Kafka")
+    assert "kafkaExporter" not in kafka.plain_inputs["spec"]

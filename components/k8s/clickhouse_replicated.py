@@ -30,6 +30,8 @@ CERTIFICATE = "clickhouse-tls"
 CERTS_DIR = "/etc/clickhouse-server/secrets.d"  # where the operator mounts `files` taken from Secrets
 COMPLETED = {"pulumi.com/waitFor": "jsonpath={.status.status}=Completed"}  # the operator's word for ready
 UID = 101  # the images' clickhouse user
+METRICS_PORT = 9363  # the servers' Prometheus endpoint, when a monitoring namespace scrapes them
+PROMETHEUS = {"endpoint": "/metrics", "port": METRICS_PORT, "metrics": 1, "events": 1, "asynchronous_metrics": 1}
 
 
 @dataclass
@@ -44,6 +46,7 @@ class ReplicatedClickHouseArgs:
     keeper_storage_gb: int = 10
     storage_class: str = ""
     operator_chart_version: str = "0.25.6"
+    metrics_namespace: str = ""  # a monitoring namespace allowed to scrape the servers' /metrics ("" = off)
 
 
 def openssl_config() -> str:
@@ -118,6 +121,10 @@ def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
             "limits": {"cpu": args.cpu, "memory": args.memory},
         },
     }
+    settings: dict = {"https_port": HTTPS_PORT}
+    if args.metrics_namespace:
+        settings.update({f"prometheus/{key}": value for key, value in PROMETHEUS.items()})
+        server["ports"] = [{"name": "metrics", "containerPort": METRICS_PORT}]
     https = {"name": "https", "port": HTTPS_PORT}
     return {
         "configuration": {
@@ -128,7 +135,7 @@ def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
                 f"{USER}/networks/ip": ["::/0"],
                 f"{USER}/access_management": 1,
             },
-            "settings": {"https_port": HTTPS_PORT},
+            "settings": settings,
             "files": {
                 "openssl.xml": openssl_config(),
                 "server.crt": {"valueFrom": {"secretKeyRef": {"name": CERTIFICATE, "key": "tls.crt"}}},
@@ -216,7 +223,8 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
             spec={"maxUnavailable": 1, "selector": {"matchLabels": {"clickhouse.altinity.com/chi": CHI}}},
             opts=child,
         )
-        clients_only(f"{name}-clients-only", ns, args.clients_namespace, [HTTPS_PORT], child)
+        scrapers = (args.metrics_namespace, [METRICS_PORT]) if args.metrics_namespace else None
+        clients_only(f"{name}-clients-only", ns, args.clients_namespace, [HTTPS_PORT], child, scrapers)
         self.ready = [installation]
         self.endpoint = ClickHouseEndpoint(
             host=pulumi.Output.concat("clickhouse-", CHI, ".", ns, ".svc.cluster.local"),

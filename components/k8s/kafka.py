@@ -6,6 +6,7 @@ W&B's topics created ahead (run updates, and Weave's when Weave runs on it).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,33 @@ API = "kafka.strimzi.io/v1"
 CLUSTER = "wandb"  # the Kafka resource; its bootstrap Service is `<cluster>-kafka-bootstrap`
 PORT = 9092
 READY = {"pulumi.com/waitFor": "condition=Ready"}  # Pulumi waits until Strimzi reports the resource Ready
+METRICS_PORT = 9404  # brokers' and the Kafka Exporter's `tcp-prometheus`
+METRICS_CONFIG, METRICS_KEY = "kafka-metrics", "kafka-metrics-config.yml"
+# The JMX exporter's rules: the brokers' partition health and throughput (names as Strimzi's own examples give
+# them, lowercased).
+JMX_RULES = {
+    "lowercaseOutputName": True,
+    "rules": [
+        {
+            "pattern": "kafka.server<type=ReplicaManager, name=(UnderReplicatedPartitions|UnderMinIsrPartitionCount"
+            "|OfflineReplicaCount)><>Value",
+            "name": "kafka_server_replicamanager_$1",
+            "type": "GAUGE",
+        },
+        {
+            "pattern": "kafka.controller<type=KafkaController, name=(ActiveControllerCount"
+            "|OfflinePartitionsCount)><>Value",
+            "name": "kafka_controller_kafkacontroller_$1",
+            "type": "GAUGE",
+        },
+        {
+            "pattern": "kafka.server<type=BrokerTopicMetrics, name=(BytesInPerSec|BytesOutPerSec"
+            "|MessagesInPerSec)><>Count",
+            "name": "kafka_server_brokertopicmetrics_$1_total",
+            "type": "COUNTER",
+        },
+    ],
+}
 
 
 @dataclass
@@ -36,6 +64,7 @@ class InClusterKafkaArgs:
     storage_class: str = ""  # "" = the cluster's default class
     operator_chart_version: str = "1.2.0"
     kafka_version: str = "4.3.1"  # one the operator version supports
+    metrics_namespace: str = ""  # a monitoring namespace allowed to scrape the brokers and the exporter ("" = off)
 
 
 def resource_name(topic: str) -> str:
@@ -70,10 +99,15 @@ def kafka_spec(args: InClusterKafkaArgs) -> dict:
         "auto.create.topics.enable": False,
         "unclean.leader.election.enable": False,
     }
-    return {
+    spec: dict = {
         "kafka": {"version": args.kafka_version, "listeners": [listener], "config": config},
         "entityOperator": {"topicOperator": {}},
     }
+    if args.metrics_namespace:
+        reference = {"configMapKeyRef": {"name": METRICS_CONFIG, "key": METRICS_KEY}}
+        spec["kafka"]["metricsConfig"] = {"type": "jmxPrometheusExporter", "valueFrom": reference}
+        spec["kafkaExporter"] = {"topicRegex": ".*", "groupRegex": ".*"}  # consumer lag, per group and topic
+    return spec
 
 
 def node_pool_spec(args: InClusterKafkaArgs) -> dict:
@@ -150,7 +184,15 @@ class InClusterKafka(pulumi.ComponentResource):
             )
             for weave_topic in args.weave_topics
         ]
-        clients_only(f"{name}-clients-only", ns, args.clients_namespace, [PORT], child)
+        if args.metrics_namespace:
+            k8s.core.v1.ConfigMap(
+                f"{name}-metrics",
+                metadata={"name": METRICS_CONFIG, "namespace": ns, "labels": MANAGED_BY},
+                data={METRICS_KEY: json.dumps(JMX_RULES, sort_keys=True)},  # JSON is YAML
+                opts=child,
+            )
+        scrapers = (args.metrics_namespace, [METRICS_PORT]) if args.metrics_namespace else None
+        clients_only(f"{name}-clients-only", ns, args.clients_namespace, [PORT], child, scrapers)
         self.ready = [cluster, topic, *weave]
         self.endpoint = KafkaEndpoint(
             broker_host=pulumi.Output.concat(CLUSTER, "-kafka-bootstrap.", ns, ".svc.cluster.local"),

@@ -26,10 +26,17 @@ def _namespace(resource_name: str, name: str, level: str, opts: pulumi.ResourceO
 
 
 def clients_only(
-    resource_name: str, namespace: pulumi.Input[str], clients: str, ports: list[int], opts: pulumi.ResourceOptions
+    resource_name: str,
+    namespace: pulumi.Input[str],
+    clients: str,
+    ports: list[int],
+    opts: pulumi.ResourceOptions,
+    scrapers: tuple[str, list[int]] | None = None,
 ) -> k8s.networking.v1.NetworkPolicy:
     """Every pod of `namespace` admits traffic only from its own namespace (the servers among themselves, and their
-    operator), and from the pods of namespace `clients` on `ports` only."""
+    operator), from the pods of namespace `clients` on `ports` only, and from a monitoring namespace's pods on
+    the metrics ports (`scrapers`: namespace and ports)."""
+    admitted = [(clients, ports), *([scrapers] if scrapers else [])]
     return k8s.networking.v1.NetworkPolicy(
         resource_name,
         metadata={"name": f"from-{clients}-only", "namespace": namespace, "labels": MANAGED_BY},
@@ -38,10 +45,13 @@ def clients_only(
             "policyTypes": ["Ingress"],
             "ingress": [
                 {"from": [{"podSelector": {}}]},
-                {
-                    "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": clients}}}],
-                    "ports": [{"protocol": "TCP", "port": port} for port in ports],
-                },
+                *[
+                    {
+                        "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": peer}}}],
+                        "ports": [{"protocol": "TCP", "port": port} for port in peer_ports],
+                    }
+                    for peer, peer_ports in admitted
+                ],
             ],
         },
         opts=opts,

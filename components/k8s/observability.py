@@ -48,6 +48,8 @@ class InClusterObservabilityArgs:
     receiver_secret: pulumi.Input[str] | None = None  # the webhook or Slack URL, or PagerDuty's routing key
     slack_channel: str = ""
     chart_version: str = "88.5.3"
+    clickhouse_namespace: str = ""  # a replicated ClickHouse exporting its metrics there ("" = none)
+    kafka_namespace: str = ""  # Strimzi's brokers and Kafka Exporter there ("" = none)
 
 
 def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
@@ -131,6 +133,46 @@ def alert_rules(wandb_namespace: str, monitoring_namespace: str) -> list[dict[st
     ]
 
 
+def datastore_rules(clickhouse: bool, kafka: bool) -> list[dict[str, Any]]:
+    """Alerts on the datastores in the cluster: ClickHouse replicas falling behind or refusing inserts (its own
+    `/metrics`), Kafka partitions short of replicas or consumers falling behind (Strimzi's exporters)."""
+    rules = []
+    if clickhouse:
+        rules += [
+            {
+                "alert": "ClickHouseReplicaDelayed",
+                "expr": "max by (pod) (ClickHouseAsyncMetrics_ReplicasMaxAbsoluteDelay) > 300",
+                "for": "10m",
+                "labels": {"severity": "warning"},
+                "annotations": {"summary": "ClickHouse replica {{ $labels.pod }} is {{ $value }}s behind"},
+            },
+            {
+                "alert": "ClickHouseInsertsFailing",
+                "expr": "sum by (pod) (increase(ClickHouseProfileEvents_FailedInsertQuery[10m])) > 0",
+                "labels": {"severity": "warning"},
+                "annotations": {"summary": "Inserts into ClickHouse fail on {{ $labels.pod }} (Weave traces)"},
+            },
+        ]
+    if kafka:
+        rules += [
+            {
+                "alert": "KafkaUnderReplicatedPartitions",
+                "expr": "sum(kafka_server_replicamanager_underreplicatedpartitions) > 0",
+                "for": "10m",
+                "labels": {"severity": "critical"},
+                "annotations": {"summary": "{{ $value }} Kafka partitions have fewer in-sync replicas than wanted"},
+            },
+            {
+                "alert": "KafkaConsumerLag",
+                "expr": "sum by (consumergroup, topic) (kafka_consumergroup_lag) > 10000",
+                "for": "15m",
+                "labels": {"severity": "warning"},
+                "annotations": {"summary": "{{ $labels.consumergroup }} is {{ $value }} behind on {{ $labels.topic }}"},
+            },
+        ]
+    return [{"name": "wandb-platform.datastores", "rules": rules}] if rules else []
+
+
 def receiver_spec(receiver: str, slack_channel: str) -> dict[str, Any]:
     """An AlertmanagerConfig receiver whose URL or key is read from the Secret `alert-receiver`, key `secret`."""
     secret = {"name": "alert-receiver", "key": "secret"}
@@ -172,13 +214,26 @@ class InClusterObservability(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[admin]),
         )
         after = pulumi.ResourceOptions(parent=self, depends_on=[self.release])  # the CRDs come with the chart
+        clickhouse, kafka = bool(args.clickhouse_namespace), bool(args.kafka_namespace)
         self._custom(
             f"{name}-rules",
             "PrometheusRule",
             "wandb-platform",
-            {"groups": alert_rules(args.wandb_namespace, args.namespace)},
+            {"groups": [*alert_rules(args.wandb_namespace, args.namespace), *datastore_rules(clickhouse, kafka)]},
             after,
         )
+        monitors = {
+            "clickhouse": (args.clickhouse_namespace, {"clickhouse.altinity.com/app": "chop"}, "metrics"),
+            "kafka": (args.kafka_namespace, {"strimzi.io/kind": "Kafka"}, "tcp-prometheus"),
+        }
+        for store, (namespace, labels, port) in monitors.items():
+            if namespace:
+                spec = {
+                    "namespaceSelector": {"matchNames": [namespace]},
+                    "selector": {"matchLabels": labels},
+                    "podMetricsEndpoints": [{"port": port, "path": "/metrics"}],
+                }
+                self._custom(f"{name}-{store}", "PodMonitor", store, spec, after)
         self._custom(
             f"{name}-wandb-app",
             "PodMonitor",

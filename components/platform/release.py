@@ -90,8 +90,10 @@ def kafka_endpoint(
     clickhouse: ClickHouseArgs,
     target: TargetEndpoints,
     parent: pulumi.Resource,
+    metrics_namespace: str = "",
 ) -> tuple[KafkaEndpoint | None, list[pulumi.Resource]]:
-    """W&B's Kafka for the arguments (a managed one comes from the target), and what W&B must wait for."""
+    """W&B's Kafka for the arguments (a managed one comes from the target), and what W&B must wait for; an
+    in-cluster one exports its metrics to `metrics_namespace` when given."""
     cluster = target.cluster
     if target.kafka is not None:
         return target.kafka, []
@@ -110,6 +112,7 @@ def kafka_endpoint(
             weave_topics=weave_topics(clickhouse.mode != "none"),
             storage_gb=kafka.storage_gb,
             storage_class=kafka.storage_class or cluster.storage_class,
+            metrics_namespace=metrics_namespace,
         ),
         pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
     )
@@ -176,10 +179,16 @@ class WandbPlatform(pulumi.ComponentResource):
 
 
 def clickhouse_endpoint(
-    name: str, wandb: WandbArgs, clickhouse: ClickHouseArgs, target: TargetEndpoints, parent: pulumi.Resource
+    name: str,
+    wandb: WandbArgs,
+    clickhouse: ClickHouseArgs,
+    target: TargetEndpoints,
+    parent: pulumi.Resource,
+    metrics_namespace: str = "",
 ) -> tuple[ClickHouseEndpoint | None, list[pulumi.Resource]]:
     """Weave's ClickHouse for the arguments, and what W&B must wait for: ClickHouse Cloud (from the target),
-    servers in the cluster (on the cluster's encrypted class unless told otherwise), yours, or none."""
+    servers in the cluster (on the cluster's encrypted class unless told otherwise; a replicated one exports
+    its metrics to `metrics_namespace` when given), yours, or none."""
     cluster = target.cluster
     if target.clickhouse is not None:
         return target.clickhouse, []
@@ -208,6 +217,7 @@ def clickhouse_endpoint(
                 memory=size.memory,
                 storage_gb=clickhouse.storage_gb,
                 storage_class=clickhouse.storage_class or cluster.storage_class,
+                metrics_namespace=metrics_namespace,
             ),
             pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
         )
@@ -264,7 +274,7 @@ def monitoring_namespace(wandb_namespace: str) -> str:
 def observability(name: str, platform: Any, cluster: ClusterInfo, parent: pulumi.Resource) -> None:
     """kube-prometheus-stack beside W&B, on the cluster's encrypted class, two replicas where the platform is
     highly available."""
-    o = platform.observability
+    o, namespace = platform.observability, platform.wandb.namespace
     if o.mode != "in-cluster":
         return
     InClusterObservability(
@@ -280,6 +290,8 @@ def observability(name: str, platform: Any, cluster: ClusterInfo, parent: pulumi
             receiver_secret=_secret(o.receiver_secret) if o.receiver_secret is not None else None,
             slack_channel=o.slack_channel,
             chart_version=o.chart_version,
+            clickhouse_namespace=f"{namespace}-clickhouse" if platform.clickhouse.mode == "replicated" else "",
+            kafka_namespace=f"{namespace}-kafka" if platform.kafka.mode == "in-cluster" else "",
         ),
         pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
     )
@@ -293,8 +305,9 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
     wandb, mysql, redis = platform.wandb, platform.mysql, platform.redis
     clickhouse, kafka, secrets = platform.clickhouse, platform.kafka, platform.secrets
     hand_off = getattr(platform, "stack_role", "all") == "platform"
-    weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent)
-    stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent)
+    scraper = monitoring_namespace(wandb.namespace) if platform.observability.mode == "in-cluster" else ""
+    weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent, scraper)
+    stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent, scraper)
     oidc = None
     if wandb.oidc is not None:
         o = wandb.oidc
