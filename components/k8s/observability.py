@@ -94,43 +94,42 @@ def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
     return values
 
 
+def alert(name: str, expr: str, severity: str, summary: str, wait: str = "") -> dict[str, Any]:
+    """One alerting rule: firing once `expr` has held for `wait` (at once when empty)."""
+    rule: dict[str, Any] = {"alert": name, "expr": expr, "labels": {"severity": severity}}
+    if wait:
+        rule["for"] = wait
+    return {**rule, "annotations": {"summary": summary}}
+
+
 def alert_rules(wandb_namespace: str, monitoring_namespace: str) -> list[dict[str, Any]]:
     """The platform's alerts on W&B itself (the chart's own rules cover the cluster, volumes filling up
     included: KubePersistentVolumeFillingUp)."""
     ns = f'namespace="{wandb_namespace}"'
-    return [
-        {
-            "name": "wandb-platform.wandb",
-            "rules": [
-                {
-                    "alert": "WandbServiceUnavailable",
-                    "expr": f"kube_deployment_status_replicas_available{{{ns}}}"
-                    f" < kube_deployment_spec_replicas{{{ns}}}",
-                    "for": "15m",
-                    "labels": {"severity": "critical"},
-                    "annotations": {
-                        "summary": "W&B's {{ $labels.deployment }} runs fewer ready replicas than it should",
-                        "description": "{{ $value }} ready for 15 minutes: kubectl -n "
-                        + wandb_namespace
-                        + " describe deployment {{ $labels.deployment }}",
-                    },
-                },
-                {
-                    "alert": "WandbPodRestarting",
-                    "expr": f"increase(kube_pod_container_status_restarts_total{{{ns}}}[30m]) > 3",
-                    "labels": {"severity": "warning"},
-                    "annotations": {"summary": "{{ $labels.pod }} ({{ $labels.container }}) restarted 3+ times in 30m"},
-                },
-                {
-                    "alert": "WandbMetricsDown",
-                    "expr": f'absent(up{{{ns}, job="{monitoring_namespace}/wandb-app"}} == 1)',
-                    "for": "10m",
-                    "labels": {"severity": "critical"},
-                    "annotations": {"summary": "W&B's app has not answered a metrics scrape for 10 minutes"},
-                },
-            ],
-        }
+    available, wanted = f"kube_deployment_status_replicas_available{{{ns}}}", f"kube_deployment_spec_replicas{{{ns}}}"
+    rules = [
+        alert(
+            "WandbServiceUnavailable",
+            f"{available} < {wanted}",
+            "critical",
+            "W&B's {{ $labels.deployment }} runs {{ $value }} ready replicas, fewer than it should",
+            "15m",
+        ),
+        alert(
+            "WandbPodRestarting",
+            f"increase(kube_pod_container_status_restarts_total{{{ns}}}[30m]) > 3",
+            "warning",
+            "{{ $labels.pod }} ({{ $labels.container }}) restarted 3+ times in 30m",
+        ),
+        alert(
+            "WandbMetricsDown",
+            f'absent(up{{{ns}, job="{monitoring_namespace}/wandb-app"}} == 1)',
+            "critical",
+            "W&B's app has not answered a metrics scrape for 10 minutes",
+            "10m",
+        ),
     ]
+    return [{"name": "wandb-platform.wandb", "rules": rules}]
 
 
 def datastore_rules(clickhouse: bool, kafka: bool) -> list[dict[str, Any]]:
@@ -139,36 +138,36 @@ def datastore_rules(clickhouse: bool, kafka: bool) -> list[dict[str, Any]]:
     rules = []
     if clickhouse:
         rules += [
-            {
-                "alert": "ClickHouseReplicaDelayed",
-                "expr": "max by (pod) (ClickHouseAsyncMetrics_ReplicasMaxAbsoluteDelay) > 300",
-                "for": "10m",
-                "labels": {"severity": "warning"},
-                "annotations": {"summary": "ClickHouse replica {{ $labels.pod }} is {{ $value }}s behind"},
-            },
-            {
-                "alert": "ClickHouseInsertsFailing",
-                "expr": "sum by (pod) (increase(ClickHouseProfileEvents_FailedInsertQuery[10m])) > 0",
-                "labels": {"severity": "warning"},
-                "annotations": {"summary": "Inserts into ClickHouse fail on {{ $labels.pod }} (Weave traces)"},
-            },
+            alert(
+                "ClickHouseReplicaDelayed",
+                "max by (pod) (ClickHouseAsyncMetrics_ReplicasMaxAbsoluteDelay) > 300",
+                "warning",
+                "ClickHouse replica {{ $labels.pod }} is {{ $value }}s behind",
+                "10m",
+            ),
+            alert(
+                "ClickHouseInsertsFailing",
+                "sum by (pod) (increase(ClickHouseProfileEvents_FailedInsertQuery[10m])) > 0",
+                "warning",
+                "Inserts into ClickHouse fail on {{ $labels.pod }} (Weave traces)",
+            ),
         ]
     if kafka:
         rules += [
-            {
-                "alert": "KafkaUnderReplicatedPartitions",
-                "expr": "sum(kafka_server_replicamanager_underreplicatedpartitions) > 0",
-                "for": "10m",
-                "labels": {"severity": "critical"},
-                "annotations": {"summary": "{{ $value }} Kafka partitions have fewer in-sync replicas than wanted"},
-            },
-            {
-                "alert": "KafkaConsumerLag",
-                "expr": "sum by (consumergroup, topic) (kafka_consumergroup_lag) > 10000",
-                "for": "15m",
-                "labels": {"severity": "warning"},
-                "annotations": {"summary": "{{ $labels.consumergroup }} is {{ $value }} behind on {{ $labels.topic }}"},
-            },
+            alert(
+                "KafkaUnderReplicatedPartitions",
+                "sum(kafka_server_replicamanager_underreplicatedpartitions) > 0",
+                "critical",
+                "{{ $value }} Kafka partitions have fewer in-sync replicas than wanted",
+                "10m",
+            ),
+            alert(
+                "KafkaConsumerLag",
+                "sum by (consumergroup, topic) (kafka_consumergroup_lag) > 10000",
+                "warning",
+                "{{ $labels.consumergroup }} is {{ $value }} behind on {{ $labels.topic }}",
+                "15m",
+            ),
         ]
     return [{"name": "wandb-platform.datastores", "rules": rules}] if rules else []
 
