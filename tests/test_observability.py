@@ -168,3 +168,31 @@ def test_without_monitoring_the_datastores_export_nothing():
     assert not chi  # dev runs one server: nothing replicated to watch
     kafka = run_config(base_gcp_config(kafka={"mode": "in-cluster"})).one("kubernetes:kafka.strimzi.io/v1:Kafka")
     assert "kafkaExporter" not in kafka.plain_inputs["spec"]
+
+
+def test_w_and_b_s_url_is_probed_through_the_load_balancer_for_failures_latency_and_certificate_expiry():
+    run = planned("prod")
+    probe = run.one("kubernetes:monitoring.coreos.com/v1:Probe").plain_inputs["spec"]
+    assert probe["targets"]["staticConfig"]["static"] == ["https://wandb.example.com"]
+    assert probe["prober"]["url"] == "prometheus-blackbox-exporter.wandb-monitoring.svc:9115"
+    exporter = next(
+        r
+        for r in run.of_type("kubernetes:helm.sh/v3:Release")
+        if r.plain_inputs["name"] == "prometheus-blackbox-exporter"
+    )
+    assert exporter.plain_inputs["values"]["podSecurityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    alerts = {r["alert"]: r for g in run.one(RULE).plain_inputs["spec"]["groups"] for r in g["rules"]}
+    assert 'job="wandb-endpoint"' in alerts["WandbCertificateExpiring"]["expr"]
+    assert {"WandbEndpointFailing", "WandbEndpointSlow"} <= set(alerts)
+
+
+def test_without_an_ingress_nothing_is_probed():
+    run = run_config(
+        {
+            "wandb-platform:target": "existing",
+            "wandb-platform:host": "http://localhost:8080",
+            "wandb-platform:ingress": {"create": False, "tls": False},
+            "wandb-platform:observability": {"mode": "in-cluster"},
+        }
+    )
+    assert run.one(RULE) and not run.of_type("kubernetes:monitoring.coreos.com/v1:Probe")

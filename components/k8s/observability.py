@@ -29,7 +29,8 @@ DASHBOARD = Path(__file__).with_name("dashboards") / "wandb-platform.json"
 ALERTS_LABEL = {"wandb-platform/alerts": "true"}
 GRAFANA_ADMIN = "grafana-admin"
 METRICS_PORT = 8181  # W&B's app serves Prometheus metrics here (its container port named `prometheus`)
-RECEIVERS = ("none", "webhook", "slack", "pagerduty")
+BLACKBOX = "prometheus-blackbox-exporter"
+PROBE_JOB = "wandb-endpoint"
 # Not scraped (their rules and dashboards go with them): the cloud runs the control plane's, Cilium-based data
 # planes have no kube-proxy, and GKE's DNS is not CoreDNS.
 NOT_SCRAPED = ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy", "coreDns")
@@ -50,6 +51,8 @@ class InClusterObservabilityArgs:
     chart_version: str = "88.5.3"
     clickhouse_namespace: str = ""  # a replicated ClickHouse exporting its metrics there ("" = none)
     kafka_namespace: str = ""  # Strimzi's brokers and Kafka Exporter there ("" = none)
+    probe_url: str = ""  # W&B's URL, probed through its load balancer as users reach it ("" = none)
+    blackbox_chart_version: str = "11.17.2"
 
 
 def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
@@ -172,6 +175,36 @@ def datastore_rules(clickhouse: bool, kafka: bool) -> list[dict[str, Any]]:
     return [{"name": "wandb-platform.datastores", "rules": rules}] if rules else []
 
 
+def endpoint_rules(job: str) -> list[dict[str, Any]]:
+    """Alerts on W&B as users reach it, from a probe through the load balancer every minute: not answering with
+    success (a 5xx, a timeout, a refused connection), answering slowly, and its certificate near its end."""
+    probe = f'job="{job}"'
+    rules = [
+        alert(
+            "WandbEndpointFailing",
+            f"probe_success{{{probe}}} == 0",
+            "critical",
+            "W&B's URL fails: {{ $labels.instance }}",
+            "5m",
+        ),
+        alert(
+            "WandbEndpointSlow",
+            f"avg_over_time(probe_duration_seconds{{{probe}}}[10m]) > 2",
+            "warning",
+            "W&B's URL takes {{ $value }}s to answer",
+            "10m",
+        ),
+        alert(
+            "WandbCertificateExpiring",
+            f"probe_ssl_earliest_cert_expiry{{{probe}}} - time() < 14 * 86400",
+            "warning",
+            "The certificate of {{ $labels.instance }} expires within 14 days",
+            "1h",
+        ),
+    ]
+    return [{"name": "wandb-platform.endpoint", "rules": rules}]
+
+
 def receiver_spec(receiver: str, slack_channel: str) -> dict[str, Any]:
     """An AlertmanagerConfig receiver whose URL or key is read from the Secret `alert-receiver`, key `secret`."""
     secret = {"name": "alert-receiver", "key": "secret"}
@@ -218,7 +251,13 @@ class InClusterObservability(pulumi.ComponentResource):
             f"{name}-rules",
             "PrometheusRule",
             "wandb-platform",
-            {"groups": [*alert_rules(args.wandb_namespace, args.namespace), *datastore_rules(clickhouse, kafka)]},
+            {
+                "groups": [
+                    *alert_rules(args.wandb_namespace, args.namespace),
+                    *datastore_rules(clickhouse, kafka),
+                    *(endpoint_rules(PROBE_JOB) if args.probe_url else []),
+                ]
+            },
             after,
         )
         monitors = {
@@ -256,6 +295,8 @@ class InClusterObservability(pulumi.ComponentResource):
         )
         if args.receiver != "none":
             self._routing(name, args, after)
+        if args.probe_url:
+            self._probe(name, args, after)
         self.register_outputs({"namespace": self.namespace})
 
     def _custom(self, name: str, kind: str, object_name: str, spec: dict, opts: pulumi.ResourceOptions, labels=None):
@@ -268,6 +309,36 @@ class InClusterObservability(pulumi.ComponentResource):
             metadata={"name": object_name, "namespace": self.namespace, "labels": {**MANAGED_BY, **(labels or {})}},
             spec=spec,
             opts=opts,
+        )
+
+    def _probe(self, name: str, args: InClusterObservabilityArgs, opts: pulumi.ResourceOptions) -> None:
+        """The Blackbox exporter (restricted: non-root, read-only, every capability dropped, RuntimeDefault) and
+        a Probe of W&B's URL through it."""
+        exporter = k8s.helm.v3.Release(
+            f"{name}-blackbox",
+            name=BLACKBOX,  # holds the chart's name: the Service is called just that
+            chart=BLACKBOX,
+            version=args.blackbox_chart_version,
+            repository_opts={"repo": CHART_REPO},
+            namespace=self.namespace,
+            values={"podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}}},
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        spec = {
+            "jobName": PROBE_JOB,
+            "prober": {"url": pulumi.Output.concat(BLACKBOX, ".", self.namespace, ".svc:9115")},
+            "module": "http_2xx",
+            "interval": "60s",
+            "targets": {"staticConfig": {"static": [args.probe_url]}},
+        }
+        self._custom(
+            f"{name}-probe",
+            "Probe",
+            "wandb",
+            spec,
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[exporter])),
         )
 
     def _routing(self, name: str, args: InClusterObservabilityArgs, opts: pulumi.ResourceOptions) -> None:

@@ -292,6 +292,7 @@ def observability(name: str, platform: Any, cluster: ClusterInfo, parent: pulumi
             chart_version=o.chart_version,
             clickhouse_namespace=f"{namespace}-clickhouse" if platform.clickhouse.mode == "replicated" else "",
             kafka_namespace=f"{namespace}-kafka" if platform.kafka.mode == "in-cluster" else "",
+            probe_url=platform.wandb.host if platform.ingress.create else "",
         ),
         pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
     )
