@@ -196,3 +196,14 @@ def test_without_an_ingress_nothing_is_probed():
         }
     )
     assert run.one(RULE) and not run.of_type("kubernetes:monitoring.coreos.com/v1:Probe")
+
+
+@pytest.mark.parametrize(("stack", "gb"), [("prod", 100), ("aws", 100)])
+def test_prometheus_volume_follows_the_size(stack, gb):
+    release = next(
+        r
+        for r in planned(stack).of_type("kubernetes:helm.sh/v3:Release")
+        if r.plain_inputs["name"] == "kube-prometheus-stack"
+    )
+    claim = release.plain_inputs["values"]["prometheus"]["prometheusSpec"]["storageSpec"]["volumeClaimTemplate"]
+    assert claim["spec"]["resources"]["requests"]["storage"] == f"{gb}Gi"

@@ -291,8 +291,8 @@ class ObservabilityArgs(Args):
     """`none` or `in-cluster`."""
     retention_days: int | None = 15
     """`in-cluster`: days Prometheus keeps its samples."""
-    storage_gb: int | None = 50
-    """`in-cluster`: each Prometheus replica's volume."""
+    storage_gb: int | None = None
+    """`in-cluster`: each Prometheus replica's volume; unset takes the size's (20 GB small to 400 GB xxlarge)."""
     receiver: str | None = "none"
     """Where alerts go: `none` (Alertmanager only), `webhook`, `slack` or `pagerduty`."""
     receiver_secret: pulumi.Input[str] | None = None

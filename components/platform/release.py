@@ -30,7 +30,7 @@ from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
-from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
+from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS, PROMETHEUS_GB
 from .vault import secrets_backend
 
 
@@ -284,7 +284,7 @@ def observability(name: str, platform: Any, cluster: ClusterInfo, parent: pulumi
             wandb_namespace=platform.wandb.namespace,
             storage_class=cluster.storage_class,
             retention_days=o.retention_days,
-            storage_gb=o.storage_gb,
+            storage_gb=o.storage_gb or PROMETHEUS_GB[platform.wandb.size],
             replicas=2 if getattr(platform, "high_availability", False) else 1,
             receiver=o.receiver,
             receiver_secret=_secret(o.receiver_secret) if o.receiver_secret is not None else None,

@@ -100,6 +100,11 @@ CLICKHOUSE_SIZES: dict[str, ClickHouseSize] = {
 KAFKA_BROKERS: dict[str, int] = {"small": 1, "medium": 3, "large": 3, "xlarge": 3, "xxlarge": 3}
 
 
+# Each Prometheus replica's volume (GB) per size, with `observability.mode: in-cluster`: about two weeks of the
+# series W&B and its datastores produce at that scale.
+PROMETHEUS_GB: dict[str, int] = {"small": 20, "medium": 50, "large": 100, "xlarge": 200, "xxlarge": 400}
+
+
 def size_fields(target: str) -> tuple[str, ...]:
     """The override keys (snake_case) a target's preset takes; none for a target that sizes no cloud."""
     table = SIZES.get(target)

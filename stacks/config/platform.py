@@ -25,7 +25,7 @@ GCP_LABEL_VALUE = r"^[a-z0-9_-]{0,63}$"
 class ObservabilityConfig(Section):
     mode: Literal["none", "in-cluster"] = "none"
     retention_days: int = Field(15, ge=1, le=3650)
-    storage_gb: int = Field(50, ge=5, le=65536)
+    storage_gb: int | None = Field(None, ge=5, le=65536)  # None = by size
     alert_receiver: Literal["none", "webhook", "slack", "pagerduty"] = "none"
     alert_secret: SecretStr | None = None  # the webhook or Slack URL, or PagerDuty's routing key
     slack_channel: str = ""
