@@ -405,3 +405,11 @@ def test_weave_workers_run_with_kafka_and_clickhouse_and_their_token_only_in_a_s
         s for s in dev.of_type("kubernetes:core/v1:Secret") if s.plain_inputs["metadata"]["name"] == "weave-worker-auth"
     ]
     assert wandb_cr(dev).plain_inputs["spec"]["values"]["weave-trace-worker"].get("install") is not True
+
+
+def test_the_node_autoscaler_keeps_headroom_in_production_and_removes_idle_nodes_sooner_in_dev(prod, dev):
+    profile = {run.stack: run.one(CLUSTER).plain_inputs["clusterAutoscaling"] for run in (prod, dev)}
+    assert profile == {
+        "prod": {"enabled": False, "autoscalingProfile": "BALANCED"},  # node auto-provisioning stays off
+        "dev": {"enabled": False, "autoscalingProfile": "OPTIMIZE_UTILIZATION"},
+    }

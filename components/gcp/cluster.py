@@ -53,6 +53,9 @@ class GkeClusterArgs:
     release_channel: str = "REGULAR"
     kubernetes_version: str = "1.35"  # the control plane's minimum (W&B needs 1.34+); the channel upgrades on
     rbac_security_group: str = ""  # gke-security-groups@<domain>, for RBAC bound to Google Groups
+    # How the node autoscaler trades headroom for cost: BALANCED keeps spare nodes longer (production),
+    # OPTIMIZE_UTILIZATION removes idle nodes sooner (dev, where a slower scale-up costs nothing).
+    autoscaling_profile: str = "BALANCED"
     deletion_protection: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
     depends_on: Sequence[pulumi.Resource] = ()  # the Container API and the grants on both keys
@@ -159,6 +162,7 @@ class GkeCluster(pulumi.ComponentResource):
                 "managed_prometheus": {"enabled": True},
             },
             maintenance_policy={"daily_maintenance_window": {"start_time": "03:00"}},
+            cluster_autoscaling={"enabled": False, "autoscaling_profile": args.autoscaling_profile},
             resource_labels=dict(args.labels),
             deletion_protection=args.deletion_protection,
             opts=pulumi.ResourceOptions(

@@ -213,6 +213,7 @@ class GcpWandbPlatform(WandbPlatform):
                 release_channel=args.release_channel,
                 kubernetes_version=args.kubernetes_version,
                 rbac_security_group=args.rbac_security_group,
+                autoscaling_profile="BALANCED" if args.high_availability else "OPTIMIZE_UTILIZATION",
                 deletion_protection=args.protect,
                 labels=labels,
                 depends_on=[
