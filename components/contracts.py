@@ -140,3 +140,14 @@ class NetworkIsolation:
 
     ingress_from: tuple[Peer, ...]
     egress_to: tuple[Peer, ...]
+
+
+@dataclass(frozen=True)
+class SpotNodes:
+    """A cluster's spot (preemptible) nodes: the taint that keeps other pods off them and the label they carry.
+    Workloads that can be stopped at any moment tolerate the taint and prefer the label."""
+
+    taint_key: str
+    taint_value: str
+    label_key: str
+    label_value: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from components.naming import StackNames
 from components.platform.aws import AwsWandbPlatform, AwsWandbPlatformArgs
 from stacks.config import PlatformConfig
-from stacks.wandb_args import common_args, size_args
+from stacks.wandb_args import common_args, size_args, spot_args
 
 
 def aws_args(cfg: PlatformConfig, names: StackNames) -> AwsWandbPlatformArgs:
@@ -15,6 +15,7 @@ def aws_args(cfg: PlatformConfig, names: StackNames) -> AwsWandbPlatformArgs:
         **common_args(cfg, names),
         stack_role=cfg.stack_role,
         sizes=size_args(cfg),
+        spot=spot_args(cfg),
         protect=cfg.protect,
         high_availability=cfg.ha,
         tags=cfg.resource_labels,

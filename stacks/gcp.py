@@ -5,7 +5,7 @@ from __future__ import annotations
 from components.naming import StackNames
 from components.platform.gcp import AuthorizedNetworkArgs, GcpWandbPlatform, GcpWandbPlatformArgs
 from stacks.config import PlatformConfig
-from stacks.wandb_args import common_args, size_args
+from stacks.wandb_args import common_args, size_args, spot_args
 
 
 def gcp_args(cfg: PlatformConfig, names: StackNames) -> GcpWandbPlatformArgs:
@@ -16,6 +16,7 @@ def gcp_args(cfg: PlatformConfig, names: StackNames) -> GcpWandbPlatformArgs:
         **common_args(cfg, names),
         stack_role=cfg.stack_role,
         sizes=size_args(cfg),
+        spot=spot_args(cfg),
         protect=cfg.protect,
         high_availability=cfg.ha,
         labels=cfg.resource_labels,

@@ -17,6 +17,7 @@ from components.platform.args import (
     OidcArgs,
     RedisArgs,
     SecretsArgs,
+    SpotArgs,
     VaultArgs,
     WandbArgs,
 )
@@ -186,6 +187,10 @@ def observability_args(cfg: PlatformConfig) -> ObservabilityArgs:
         slack_channel=o.slack_channel,
         chart_version=o.chart_version,
     )
+
+
+def spot_args(cfg: PlatformConfig) -> SpotArgs:
+    return SpotArgs(max_nodes=cfg.spot.max_nodes, node_type=cfg.spot.node_type)
 
 
 def size_args(cfg: PlatformConfig) -> NodeSizeArgs:

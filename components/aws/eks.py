@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from ..contracts import ClusterInfo
+from ..contracts import ClusterInfo, SpotNodes
 from ..k8s.kubeconfig import exec_kubeconfig
 from .account import AwsAccount
 from .autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
@@ -28,6 +28,8 @@ NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnl
 ROOT_DEVICE = "/dev/xvda"  # AL2023's root volume
 EBS_CSI_SA = ("kube-system", "ebs-csi-controller-sa")
 VPC_CNI_SA = ("kube-system", "aws-node")
+# EKS labels spot nodes `eks.amazonaws.com/capacityType: SPOT`; the taint is this project's.
+SPOT = SpotNodes("wandb-platform/spot", "true", "eks.amazonaws.com/capacityType", "SPOT")
 
 
 @dataclass
@@ -48,6 +50,8 @@ class EksClusterArgs:
     admin_principal_arns: Sequence[pulumi.Input[str]] = ()  # cluster admins besides the deployer
     log_retention_days: int = 365
     autoscaler_chart_version: str = "9.59.0"
+    spot_max_nodes: int = 0  # a spot node group scaling from none to this (0: none)
+    spot_instance_type: str = ""  # "" = instance_type
     deletion_protection: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -80,7 +84,7 @@ class EksCluster(pulumi.ComponentResource):
             configuration={"enableNetworkPolicy": "true"},
         )
         self._addon(cluster, "kube-proxy")
-        nodes = self._node_group(cluster, after=[cni])
+        nodes, self.spot = self._node_group(cluster, after=[cni])
         self._addon(cluster, "coredns", after=[nodes])  # its pods need nodes before the add-on turns active
         ebs_key_use = as_json(key_user_policy, args.disk_key_arn)
         ebs_role = self._irsa("ebs-csi", EBS_CSI_SA, ["service-role/AmazonEBSCSIDriverPolicy"], ebs_key_use)
@@ -193,7 +197,10 @@ class EksCluster(pulumi.ComponentResource):
             ),
         )
 
-    def _node_group(self, cluster: aws.eks.Cluster, after: Sequence[pulumi.Resource]) -> aws.eks.NodeGroup:
+    def _node_group(
+        self, cluster: aws.eks.Cluster, after: Sequence[pulumi.Resource]
+    ) -> tuple[aws.eks.NodeGroup, SpotNodes | None]:
+        """The regular node group, and a spot one beside it (same role and launch template) when asked."""
         args, tags = self._args, self._tags
         role, policies = self._service_role("nodes", "ec2", NODE_POLICIES)
         template = aws.ec2.LaunchTemplate(
@@ -225,24 +232,34 @@ class EksCluster(pulumi.ComponentResource):
             tags=tags,
             opts=self._child,
         )
-        return aws.eks.NodeGroup(
-            f"{self._name}-nodes",
-            cluster_name=cluster.name,
-            node_role_arn=role.arn,
-            subnet_ids=list(args.private_subnet_ids),
-            ami_type="AL2023_x86_64_STANDARD",
-            capacity_type="ON_DEMAND",
-            instance_types=[args.instance_type],
-            scaling_config={"min_size": args.min_nodes, "max_size": args.max_nodes, "desired_size": args.min_nodes},
-            update_config={"max_unavailable": 1},
-            launch_template={"id": template.id, "version": template.latest_version.apply(str)},
-            tags=tags,
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                depends_on=[*policies, *after],
-                ignore_changes=["scalingConfig.desiredSize"],  # an autoscaler owns it after creation
-            ),
-        )
+
+        def group(suffix: str, capacity: str, instance_type: str, least: int, most: int, taints: list):
+            return aws.eks.NodeGroup(
+                f"{self._name}-{suffix}",
+                cluster_name=cluster.name,
+                node_role_arn=role.arn,
+                subnet_ids=list(args.private_subnet_ids),
+                ami_type="AL2023_x86_64_STANDARD",
+                capacity_type=capacity,
+                instance_types=[instance_type],
+                scaling_config={"min_size": least, "max_size": most, "desired_size": least},
+                taints=taints or None,
+                update_config={"max_unavailable": 1},
+                launch_template={"id": template.id, "version": template.latest_version.apply(str)},
+                tags=tags,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[*policies, *after],
+                    ignore_changes=["scalingConfig.desiredSize"],  # an autoscaler owns it after creation
+                ),
+            )
+
+        nodes = group("nodes", "ON_DEMAND", args.instance_type, args.min_nodes, args.max_nodes, [])
+        if not args.spot_max_nodes:
+            return nodes, None
+        taint = {"key": SPOT.taint_key, "value": SPOT.taint_value, "effect": "NO_SCHEDULE"}
+        group("spot-nodes", "SPOT", args.spot_instance_type or args.instance_type, 0, args.spot_max_nodes, [taint])
+        return nodes, SPOT
 
     def _irsa(self, what: str, account: tuple[str, str], policies: Sequence[str], inline=None) -> aws.iam.Role:
         return irsa_role(

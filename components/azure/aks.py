@@ -21,12 +21,13 @@ import pulumi_azure_native as azure
 import pulumi_kubernetes as k8s
 import yaml
 
-from ..contracts import ClusterInfo
+from ..contracts import ClusterInfo, SpotNodes
 
 TOKEN = "wandb-platform:index:AksCluster"
 ZONES = ("1", "2", "3")
 ENCRYPTED_STORAGE_CLASS = "encrypted-zrs"  # zone-redundant disks with the platform's key
 SYSTEM_TAINT = "CriticalAddonsOnly=true:NoSchedule"
+SPOT = SpotNodes("kubernetes.azure.com/scalesetpriority", "spot", "kubernetes.azure.com/scalesetpriority", "spot")
 # The control plane's log categories: the API server, the audit log of every change (reads left out: they are
 # most of the volume and show no change), the controllers, the scheduler, the autoscaler and Entra ID sign-ins.
 CONTROL_PLANE_LOGS = (
@@ -64,6 +65,8 @@ class AksClusterArgs:
     authorized_ips: Sequence[str] = ()  # empty: a private API server
     admin_group_ids: Sequence[str] = ()  # Entra ID groups made cluster admins
     log_workspace_id: pulumi.Input[str] | None = None  # control-plane, audit and container logs go there
+    spot_max_nodes: int = 0  # a spot pool scaling from none to this (0: none)
+    spot_vm_size: str = ""  # "" = vm_size
     protect: bool = True
     depends_on: Sequence[pulumi.Resource] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -198,6 +201,27 @@ class AksCluster(pulumi.ComponentResource):
             **{k: v for k, v in pool("users", args, system=False).items() if k != "name"},
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["count"]),  # the autoscaler's to change
         )
+        self.spot: SpotNodes | None = None
+        if args.spot_max_nodes:
+            azure.containerservice.AgentPool(
+                f"{name}-spot",
+                resource_group_name=group,
+                resource_name_=self.cluster.name,
+                agent_pool_name="spot",
+                **{
+                    **{k: v for k, v in pool("spot", args, system=False).items() if k != "name"},
+                    "vm_size": args.spot_vm_size or args.vm_size,
+                    "min_count": 0,
+                    "max_count": args.spot_max_nodes,
+                    "count": 0,
+                    "scale_set_priority": "Spot",  # AKS taints and labels the nodes
+                    "scale_set_eviction_policy": "Delete",
+                    "spot_max_price": -1,  # up to the on-demand price: evicted for capacity only
+                    "node_taints": [f"{SPOT.taint_key}={SPOT.taint_value}:NoSchedule"],
+                },
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["count"]),
+            )
+            self.spot = SPOT
         for config, start in (("aksManagedAutoUpgradeSchedule", "02:00"), ("aksManagedNodeOSUpgradeSchedule", "06:00")):
             azure.containerservice.MaintenanceConfiguration(
                 f"{name}-{config}",

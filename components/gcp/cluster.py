@@ -10,7 +10,7 @@ import pulumi
 import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
-from ..contracts import ClusterInfo
+from ..contracts import ClusterInfo, SpotNodes
 from ..k8s.kubeconfig import exec_kubeconfig
 from .network import PODS_RANGE, SERVICES_RANGE
 
@@ -56,6 +56,8 @@ class GkeClusterArgs:
     # How the node autoscaler trades headroom for cost: BALANCED keeps spare nodes longer (production),
     # OPTIMIZE_UTILIZATION removes idle nodes sooner (dev, where a slower scale-up costs nothing).
     autoscaling_profile: str = "BALANCED"
+    spot_max_nodes: int = 0  # a spot pool scaling from none to this, over the region's zones (0: none)
+    spot_machine_type: str = ""  # "" = machine_type
     deletion_protection: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
     depends_on: Sequence[pulumi.Resource] = ()  # the Container API and the grants on both keys
@@ -75,6 +77,9 @@ def gke_kubeconfig(cluster_name: str, endpoint: str, ca_certificate: str) -> str
         "gke-gcloud-auth-plugin",
         install_hint="Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin)",
     )
+
+
+SPOT = SpotNodes("cloud.google.com/gke-spot", "true", "cloud.google.com/gke-spot", "true")
 
 
 def _node_config(args: GkeClusterArgs, account_email: pulumi.Input[str]) -> dict:
@@ -184,6 +189,25 @@ class GkeCluster(pulumi.ComponentResource):
             node_config=_node_config(args, nodes.email),
             opts=child,
         )
+        self.spot: SpotNodes | None = None
+        if args.spot_max_nodes:
+            spot_config = {
+                **_node_config(args, nodes.email),
+                "machine_type": args.spot_machine_type or args.machine_type,
+                "spot": True,  # GKE labels the nodes cloud.google.com/gke-spot=true
+                "taints": [{"key": SPOT.taint_key, "value": SPOT.taint_value, "effect": "NO_SCHEDULE"}],
+            }
+            gcp.container.NodePool(
+                f"{name}-spot-pool",
+                project=args.project,
+                location=args.region,
+                cluster=cluster.name,
+                autoscaling={"total_min_node_count": 0, "total_max_node_count": args.spot_max_nodes},
+                management={"auto_repair": True, "auto_upgrade": True},
+                node_config=spot_config,
+                opts=child,
+            )
+            self.spot = SPOT
         kubeconfig = pulumi.Output.secret(
             pulumi.Output.all(
                 cluster.name, cluster.endpoint, cluster.master_auth.cluster_ca_certificate, pool.id

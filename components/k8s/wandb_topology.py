@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..contracts import SpotNodes
+
 PRODUCTION_SIZES = ("medium", "large", "xlarge", "xxlarge")
 HPA_TARGET_PERCENT = 80
 
@@ -121,6 +123,23 @@ WANDB_COMPONENTS = (
     "weave-evaluate-model-worker",
 )
 CONFINED = {"securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}}
+# The services that may run on spot nodes: queue workers whose work is retried when a node goes away.
+SPOT_TOLERANT = (
+    "executor",
+    "flat-run-fields-updater",
+    "metric-observer",
+    "weave-trace-worker",
+    "weave-evaluate-model-worker",
+)
+
+
+def spot_values(spot: SpotNodes) -> dict[str, Any]:
+    """The queue workers tolerate the spot nodes' taint and prefer them; nothing else may run there."""
+    toleration = {"key": spot.taint_key, "operator": "Equal", "value": spot.taint_value, "effect": "NoSchedule"}
+    term = {"matchExpressions": [{"key": spot.label_key, "operator": "In", "values": [spot.label_value]}]}
+    preference = [{"weight": 100, "preference": term}]
+    preferred = {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": preference}}
+    return {component: {"tolerations": [toleration], "affinity": preferred} for component in SPOT_TOLERANT}
 
 
 def topology_values(size: str, weave: bool) -> dict[str, Any]:

@@ -18,9 +18,10 @@ from ..contracts import (
     KafkaEndpoint,
     MysqlEndpoint,
     RedisEndpoint,
+    SpotNodes,
     WorkloadIdentity,
 )
-from .wandb_topology import topology_values
+from .wandb_topology import spot_values, topology_values
 
 # Chart value keys of the W&B components that talk to the bucket or the cloud, with the suffix of the service
 # account the chart gives each (`<cr-name>-<suffix>`). Workload identity binds exactly these names.
@@ -125,6 +126,7 @@ class ValuesInput:
     clickhouse: ClickHouseEndpoint | None = None  # None: no Weave traces
     kafka: KafkaEndpoint | None = None  # None: no event stream (no Runs V2 run store)
     restart_on_secret_change: bool = False  # the chart's Reloader: pods restart when a Secret they use changes
+    spot: SpotNodes | None = None  # the cluster's spot nodes, where W&B's queue workers may run
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -362,6 +364,8 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
         ]
         values = deep_merge(values, {"app": {"internalJWTMap": jwt_map}})
     values = deep_merge(values, topology_values(spec.size, weave=spec.clickhouse is not None))
+    if spec.spot is not None:
+        values = deep_merge(values, spot_values(spec.spot))
     values = deep_merge(values, _clickhouse_values(spec.clickhouse, secrets))
     values = deep_merge(values, _kafka_values(spec.kafka, weave=weave_workers_on(spec)))
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))

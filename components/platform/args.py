@@ -283,6 +283,16 @@ class NodeSizeArgs(Args):
 
 
 @dataclass(kw_only=True, frozen=True)
+class SpotArgs(Args):
+    """A node pool of spot (preemptible) capacity beside the regular one, for W&B's queue workers only."""
+
+    max_nodes: int | None = 0
+    """Its most nodes (it scales from none); 0 makes no spot pool."""
+    node_type: str | None = ""
+    """Its machine type, instance type or VM size; empty takes the size preset's."""
+
+
+@dataclass(kw_only=True, frozen=True)
 class ObservabilityArgs(Args):
     """Metrics, alerts and dashboards: `none`, or `in-cluster` (kube-prometheus-stack with the platform's rules,
     W&B's dashboard and alert routing)."""

@@ -155,6 +155,7 @@ class AwsWandbPlatform(WandbPlatform):
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
                 wait_for=[ingress.controller, eks.autoscaler.release, *weave_ready],  # W&B's pods may need nodes
+                spot=eks.spot,
                 isolation=aws_isolation(
                     subnet_cidrs=network.subnet_cidrs,
                     internal=internal,
@@ -245,6 +246,8 @@ class AwsWandbPlatform(WandbPlatform):
                 admin_principal_arns=list(args.admin_principal_arns),
                 log_retention_days=args.log_retention_days,
                 autoscaler_chart_version=args.cluster_autoscaler_chart_version,
+                spot_max_nodes=args.spot.max_nodes,
+                spot_instance_type=args.spot.node_type,
                 deletion_protection=args.protect,
                 tags=self._tags,
             ),

@@ -17,6 +17,7 @@ from .args import (
     ObservabilityArgs,
     RedisArgs,
     SecretsArgs,
+    SpotArgs,
     WandbArgs,
 )
 from .clickhouse_cloud import memory_problems
@@ -54,6 +55,8 @@ class AwsWandbPlatformArgs(Args):
     """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
     observability: ObservabilityArgs | None = field(default_factory=ObservabilityArgs)
     """Metrics, alerts and dashboards: none, or in the cluster."""
+    spot: SpotArgs | None = field(default_factory=SpotArgs)
+    """A spot node pool for W&B\'s queue workers; none by default."""
     stack_role: str | None = "all"
     """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
     makes once Vault is initialised."""

@@ -162,6 +162,7 @@ class AzureWandbPlatform(WandbPlatform):
                 identity=workload,
                 ingress=ingress.settings,
                 wait_for=ingress.ready,
+                spot=cluster.spot,
                 isolation=azure_isolation(
                     vnet_cidr=args.vnet_cidr, mysql=mysql, redis=redis, private_storage=storage is not None
                 ),
@@ -269,6 +270,8 @@ class AzureWandbPlatform(WandbPlatform):
                 authorized_ips=list(args.api_authorized_ips),
                 admin_group_ids=list(args.admin_group_ids),
                 log_workspace_id=log_workspace_id,
+                spot_max_nodes=args.spot.max_nodes,
+                spot_vm_size=args.spot.node_type,
                 protect=args.protect,
                 depends_on=[*grants, *keys.grants[SECRETS_KEY], disks.grant],
                 tags=self._tags,

@@ -161,6 +161,7 @@ class GcpWandbPlatform(WandbPlatform):
                 identity=identity.workload_identity,
                 ingress=ingress.settings,
                 wait_for=weave_ready,
+                spot=cluster.spot,
                 isolation=gcp_isolation(
                     master_cidr=args.master_cidr,
                     private_services_range=network.private_services_range,
@@ -214,6 +215,8 @@ class GcpWandbPlatform(WandbPlatform):
                 kubernetes_version=args.kubernetes_version,
                 rbac_security_group=args.rbac_security_group,
                 autoscaling_profile="BALANCED" if args.high_availability else "OPTIMIZE_UTILIZATION",
+                spot_max_nodes=args.spot.max_nodes,
+                spot_machine_type=args.spot.node_type,
                 deletion_protection=args.protect,
                 labels=labels,
                 depends_on=[

@@ -18,6 +18,7 @@ from ..contracts import (
     NetworkIsolation,
     Peer,
     RedisEndpoint,
+    SpotNodes,
     WorkloadIdentity,
 )
 from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
@@ -49,6 +50,7 @@ class TargetEndpoints:
     ingress: IngressSettings = field(default_factory=lambda: IngressSettings(ingress_class=""))
     wait_for: list[pulumi.Resource] = field(default_factory=list)  # running before W&B: controllers, stores
     isolation: NetworkIsolation | None = None  # W&B's namespace closed but for these (None: left open)
+    spot: SpotNodes | None = None  # the cluster's spot nodes (None: none)
 
 
 def host_name(host: str) -> str:
@@ -330,6 +332,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         mysql_version=mysql.version,
         clickhouse=weave,
         kafka=stream,
+        spot=target.spot,
     )
     release = WandbRelease(
         f"{name}-wandb",

@@ -97,6 +97,8 @@ def _whole(value: Any) -> bool:
 
 def _existing_checks(raw: Mapping[str, Any], tls: bool) -> list[str]:
     problems = []
+    if section(raw, "spot").get("maxNodes"):
+        problems.append(f"{PROJECT}:spot.maxNodes: target 'existing' creates no nodes (the cluster is yours)")
     if section(raw, "sizeOverrides"):
         problems.append(
             f"{PROJECT}:sizeOverrides: target 'existing' sizes nothing, the cluster is yours (allowed: none)"

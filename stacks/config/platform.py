@@ -22,6 +22,11 @@ GCP_LABEL_KEY = r"^[a-z][a-z0-9_-]{0,62}$"
 GCP_LABEL_VALUE = r"^[a-z0-9_-]{0,63}$"
 
 
+class SpotConfig(Section):
+    max_nodes: int = Field(0, ge=0, le=1000)  # 0 = no spot pool
+    node_type: str = ""  # "" = the size preset's
+
+
 class ObservabilityConfig(Section):
     mode: Literal["none", "in-cluster"] = "none"
     retention_days: int = Field(15, ge=1, le=3650)
@@ -121,6 +126,7 @@ class PlatformConfig(BaseModel):
     operator: OperatorConfig = OperatorConfig()
     ingress: IngressConfig = IngressConfig()
     observability: ObservabilityConfig = ObservabilityConfig()
+    spot: SpotConfig = SpotConfig()
     oidc: OidcConfig | None = None
     secrets: SecretsConfig = SecretsConfig()
     vault: VaultConfig | None = None  # with secrets.backend vault
