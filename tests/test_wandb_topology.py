@@ -25,6 +25,9 @@ def test_a_production_size_splits_the_api_with_three_replicas_or_more_and_autosc
     hpa = values["api"]["autoscaling"]["horizontal"]
     assert hpa["enabled"] is True and hpa["minReplicas"] == scales["api"].least
     assert values["glue"]["replicaCount"] == 1 and "autoscaling" not in values["glue"]
+    assert values["api"]["podDisruptionBudget"] == {"enabled": True, "maxUnavailable": 1}
+    spread = {c["topologyKey"] for c in values["api"]["topologySpreadConstraints"]}
+    assert spread == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
 
 
 def test_bigger_sizes_never_scale_down():
@@ -38,6 +41,7 @@ def test_small_keeps_w_and_b_s_single_service_layout_and_the_chart_s_sizing():
     values = topology_values("small", weave=True)
     assert "global" not in values and "install" not in values["frontend"]
     assert not any("autoscaling" in values[c] or "replicaCount" in values[c] for c in WANDB_COMPONENTS)
+    assert not any("podDisruptionBudget" in values[c] for c in WANDB_COMPONENTS)
 
 
 @pytest.mark.parametrize("size", ["small", "large"])

@@ -4,13 +4,13 @@ the size decides.
 `small` is W&B's single-service layout (app serves the API, the chart's own sizing), for dev. From `medium` up
 the API runs apart from the app (`global.api.enabled`), beside the frontend, glue and the executor that works
 W&B's Redis task queue, the layout of W&B's operator guide and its operator v2: the services that scale out do
-so through HorizontalPodAutoscalers (80% CPU and memory, as the chart's), their PodDisruptionBudgets and
-zone spreading are the chart's (`maxUnavailable: 1`, zone and host spread). Replicas and resources follow
-W&B's own sizing in operator-wandb 0.43.8 (`sizing.<size>` of each service), with at least three API replicas
-from `medium` (W&B's guidance for its scalable architecture: on different machines), pinned here so that a chart
-upgrade never silently resizes production; every value can be overridden through `wandb.values`. The app
-stays at one replica: W&B's guidance is that it cannot run highly available, and with the API split off it
-serves the UI's backend only.
+so through HorizontalPodAutoscalers (80% CPU and memory, as the chart's), and every service keeps a
+PodDisruptionBudget (`maxUnavailable: 1`) and spreads over zones and hosts (the chart's defaults, written
+out). Replicas and resources follow W&B's own sizing in operator-wandb 0.43.8 (`sizing.<size>` of each
+service), with at least three API replicas from `medium` (W&B's guidance for its scalable architecture: on
+different machines), pinned here so that a chart upgrade never silently resizes production; every value can
+be overridden through `wandb.values`. The app stays at one replica: W&B's guidance is that it cannot run
+highly available, and with the API split off it serves the UI's backend only.
 
 Every W&B container drops all capabilities, which (with the chart's non-root user, no privilege escalation
 and the RuntimeDefault seccomp profile) is what PodSecurity `restricted` asks of them; the chart's OpenTelemetry
@@ -122,6 +122,11 @@ WANDB_COMPONENTS = (
     "weave-trace-worker",
     "weave-evaluate-model-worker",
 )
+DISRUPTION = {"enabled": True, "maxUnavailable": 1}
+SPREAD = tuple(
+    {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway"}  # the chart adds the labelSelector
+    for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+)
 CONFINED = {"securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}}
 # The services that may run on spot nodes: queue workers whose work is retried when a node goes away.
 SPOT_TOLERANT = (
@@ -149,6 +154,8 @@ def topology_values(size: str, weave: bool) -> dict[str, Any]:
     values["otel"] = {"daemonset": {"install": False}}
     if size not in PRODUCTION_SIZES:
         return values
+    for component in WANDB_COMPONENTS:  # the chart's defaults, pinned: at most one replica down, spread out
+        values[component] |= {"podDisruptionBudget": dict(DISRUPTION), "topologySpreadConstraints": list(SPREAD)}
     scales = production_scales(size)
     if not weave:
         del scales["weave-trace"]
