@@ -49,16 +49,19 @@ def test_markdown_is_one_table_fit_for_a_comment():
 
 
 def test_one_value_changed_in_a_stack_file_names_the_resource_and_input_path(tmp_path, capsys):
-    (tmp_path / "Pulumi.local.yaml").write_text((ROOT / "Pulumi.local.yaml").read_text().replace("small", "large"))
+    stack = (ROOT / "Pulumi.local.yaml").read_text().replace("localhost:8080", "localhost:9090")
+    (tmp_path / "Pulumi.local.yaml").write_text(stack)
     old, new = tmp_path / "old.json", tmp_path / "new.json"
     assert main(["--stack", "local", "--json", str(old)]) == 0
     assert main(["--stack", "local", "--dir", str(tmp_path), "--json", str(new)]) == 0
     capsys.readouterr()
     assert main(["diff", str(old), str(new)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "plan diff of stack local: 0 to add, 0 to remove, 1 to change (28 → 28 resources)"
+    assert out.splitlines()[0] == (
+        "plan diff of stack local: 0 to add, 0 to remove, 1 to change, 1 outputs changed (28 → 28 resources)"
+    )
     assert "~ kubernetes:apps.wandb.com/v1:WeightsAndBiases  wandb-wandb-wandb" in out
-    assert '    spec.values.global.size: "small" → "large"' in out
+    assert '    spec.values.global.host: "http://localhost:8080" → "http://localhost:9090"' in out
 
 
 def test_a_file_that_is_not_a_plan_exits_2(tmp_path, capsys):
