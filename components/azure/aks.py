@@ -22,9 +22,9 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from ..contracts import ClusterInfo, SpotNodes
+from .layout import ZONES
 
 TOKEN = "wandb-platform:index:AksCluster"
-ZONES = ("1", "2", "3")
 ENCRYPTED_STORAGE_CLASS = "encrypted-zrs"  # zone-redundant disks with the platform's key
 SYSTEM_TAINT = "CriticalAddonsOnly=true:NoSchedule"
 SPOT = SpotNodes("kubernetes.azure.com/scalesetpriority", "spot", "kubernetes.azure.com/scalesetpriority", "spot")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ipaddress
 
+ZONES = ("1", "2", "3")  # the availability zones an Azure region with zones offers
+
 # The subnets, in creation order: name -> (prefix length, delegated service).
 SUBNETS: dict[str, tuple[int, str]] = {
     "nodes": (20, ""),

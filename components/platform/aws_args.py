@@ -1,7 +1,6 @@
 """What the AWS platform takes, and every problem with it before anything is created. No `from __future__
 import annotations`: Pulumi infers the component's schema from these annotations."""
 
-import ipaddress
 from dataclasses import dataclass, field
 
 from ..aws.policies import KeyUse
@@ -22,7 +21,7 @@ from .args import (
 )
 from .clickhouse_cloud import memory_problems
 from .sizes import sized
-from .validation import common_problems, kafka_problems, kubernetes_version_problem
+from .validation import common_problems, internet_problem, kafka_problems, kubernetes_version_problem
 from .versions import AURORA_VERSIONS, CLUSTER_AUTOSCALER_IMAGES
 
 MAX_BACKUP_DAYS = 35  # Aurora's most
@@ -149,8 +148,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
         problems.append(("kubernetes_version", f"one of {', '.join(CLUSTER_AUTOSCALER_IMAGES)} (the autoscaler's)"))
     if args.bucket.provider not in ("", "s3"):
         problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
-    if any(ipaddress.ip_network(c).prefixlen == 0 for c in args.api_access_cidrs):
-        problems.append(("api_access_cidrs", "0.0.0.0/0 would open the control plane to the internet"))
+    problems.append(("api_access_cidrs", internet_problem(args.api_access_cidrs, "the control plane")))
     return problems
 
 

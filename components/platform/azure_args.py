@@ -1,11 +1,10 @@
 """What the Azure platform takes, and every problem with it before anything is created. No `from __future__
 import annotations`: Pulumi infers the component's schema from these annotations."""
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from ..azure.layout import subnet_layout
+from ..azure.layout import ZONES, subnet_layout
 from .args import (
     Args,
     BucketArgs,
@@ -21,10 +20,15 @@ from .args import (
     WandbArgs,
 )
 from .sizes import sized
-from .validation import common_problems, kafka_problems, kubernetes_version_problem, overlap_problem
+from .validation import (
+    common_problems,
+    internet_problem,
+    kafka_problems,
+    kubernetes_version_problem,
+    overlap_problem,
+)
 
 MAX_BACKUP_DAYS = 35  # Flexible Server's most
-ZONES = ("1", "2", "3")
 MYSQL_SKU = r"Standard_(B|D|E)[0-9]+[a-z]*s_v[0-9]+"  # Burstable, General Purpose, Memory Optimized
 
 
@@ -114,9 +118,9 @@ def azure_problems(args: AzureWandbPlatformArgs) -> list[tuple[str, str | None]]
         ("bucket.provider", None if args.bucket.provider in ("", "az") else "Azure reaches only its own store: az"),
         ("mysql.backup_retention_days", f"at most {MAX_BACKUP_DAYS}" if days and days > MAX_BACKUP_DAYS else None),
         ("tls_secret_name", _certificate_problem(args)),
-        ("api_authorized_ips", _internet_problem(args.api_authorized_ips, "the API server")),
+        ("api_authorized_ips", internet_problem(args.api_authorized_ips, "the API server")),
         ("log_retention_days", None if 30 <= args.log_retention_days <= 730 else "from 30 to 730"),
-        ("storage_allowed_ips", _internet_problem(args.storage_allowed_ips, "the storage account")),
+        ("storage_allowed_ips", internet_problem(args.storage_allowed_ips, "the storage account")),
     ]
     if size is not None:
         problems.append(("sizes.mysql_tier", _mysql_sku_problem(size.mysql_tier, args.high_availability)))
@@ -144,12 +148,6 @@ def _certificate_problem(args: AzureWandbPlatformArgs) -> str | None:
         return f"{', '.join(given)} only apply while ingress.tls is on" if given else None
     if bool(args.tls_secret_name) == bool(args.acme_email):
         return "with ingress.tls give exactly one certificate source: tls_secret_name, or acme_email for cert-manager"
-    return None
-
-
-def _internet_problem(cidrs: list[str], what: str) -> str | None:
-    if any(ipaddress.ip_network(c).prefixlen == 0 for c in cidrs):
-        return f"0.0.0.0/0 would open {what} to the internet"
     return None
 
 

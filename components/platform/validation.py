@@ -100,6 +100,13 @@ def overlap_problem(ranges: Mapping[str, str]) -> str | None:
     return None
 
 
+def internet_problem(cidrs: list[str], what: str) -> str | None:
+    """CIDRs admitted to something private: never the whole internet."""
+    if any(ipaddress.ip_network(c).prefixlen == 0 for c in cidrs):
+        return f"0.0.0.0/0 would open {what} to the internet"
+    return None
+
+
 def one_of_problem(value: Any, allowed: tuple[str, ...]) -> str | None:
     return None if value in allowed else f"must be one of {', '.join(allowed)} (got {value!r})"
 
