@@ -16,6 +16,7 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import ClusterInfo, SpotNodes
 from ..k8s.kubeconfig import exec_kubeconfig
+from ..k8s.storage_class import encrypted_storage_class
 from .account import AwsAccount
 from .autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from .irsa import irsa_role
@@ -106,16 +107,14 @@ class EksCluster(pulumi.ComponentResource):
             )
         )
         provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=self._child)
-        k8s.storage.v1.StorageClass(
+        encrypted_storage_class(
             f"{name}-gp3",
-            metadata={"name": "gp3", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            name="gp3",
             provisioner="ebs.csi.aws.com",
             parameters={"type": "gp3", "encrypted": "true", "kmsKeyId": args.disk_key_arn},
-            volume_binding_mode="WaitForFirstConsumer",
-            allow_volume_expansion=True,
-            reclaim_policy="Retain" if args.deletion_protection else "Delete",
-            # Only an API object: volumes bind when a pod needs one, by which time the driver is running.
+            protect=args.deletion_protection,
             opts=pulumi.ResourceOptions(parent=self, provider=provider),
+            default=True,
         )
         self.autoscaler = ClusterAutoscaler(
             f"{name}-autoscaler",

@@ -22,6 +22,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from ..contracts import ClusterInfo, SpotNodes
+from ..k8s.storage_class import encrypted_storage_class
 from .layout import ZONES
 
 TOKEN = "wandb-platform:index:AksCluster"
@@ -245,14 +246,12 @@ class AksCluster(pulumi.ComponentResource):
         encoded = credentials.apply(lambda result: result.kubeconfigs[0].value)
         kubeconfig = pulumi.Output.secret(pulumi.Output.all(encoded, users.id).apply(lambda a: user_kubeconfig(a[0])))
         provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
-        k8s.storage.v1.StorageClass(
+        encrypted_storage_class(
             f"{name}-encrypted",
-            metadata={"name": ENCRYPTED_STORAGE_CLASS},
+            name=ENCRYPTED_STORAGE_CLASS,
             provisioner="disk.csi.azure.com",
             parameters={"skuName": "Premium_ZRS", "diskEncryptionSetID": args.disk_encryption_set_id},
-            volume_binding_mode="WaitForFirstConsumer",
-            allow_volume_expansion=True,
-            reclaim_policy="Retain" if args.protect else "Delete",
+            protect=args.protect,
             opts=pulumi.ResourceOptions(parent=self, provider=provider),
         )
         server = kubeconfig.apply(api_server)

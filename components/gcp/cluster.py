@@ -12,6 +12,7 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import ClusterInfo, SpotNodes
 from ..k8s.kubeconfig import exec_kubeconfig
+from ..k8s.storage_class import encrypted_storage_class
 from .network import PODS_RANGE, SERVICES_RANGE
 
 TOKEN = "wandb-platform:index:GkeCluster"
@@ -214,15 +215,12 @@ class GkeCluster(pulumi.ComponentResource):
             ).apply(lambda a: gke_kubeconfig(a[0], a[1], a[2]))
         )
         provider = k8s.Provider(f"{name}-k8s", kubeconfig=kubeconfig, opts=child)
-        k8s.storage.v1.StorageClass(
+        encrypted_storage_class(
             f"{name}-encrypted",
-            metadata={"name": ENCRYPTED_STORAGE_CLASS},
+            name=ENCRYPTED_STORAGE_CLASS,
             provisioner="pd.csi.storage.gke.io",
             parameters={"type": "pd-balanced", "disk-encryption-kms-key": args.node_disk_key_id},
-            volume_binding_mode="WaitForFirstConsumer",
-            allow_volume_expansion=True,
-            reclaim_policy="Retain" if args.deletion_protection else "Delete",
-            # Only an API object: volumes bind when a pod needs one, by which time the driver is running.
+            protect=args.deletion_protection,
             opts=pulumi.ResourceOptions(parent=self, provider=provider),
         )
         self.cluster = cluster
