@@ -5,21 +5,15 @@ from __future__ import annotations
 from components.naming import StackNames
 from components.platform.aws import AwsWandbPlatform, AwsWandbPlatformArgs
 from stacks.config import PlatformConfig
-from stacks.wandb_args import common_args, size_args, spot_args
+from stacks.wandb_args import cloud_args
 
 
 def aws_args(cfg: PlatformConfig, names: StackNames) -> AwsWandbPlatformArgs:
     a = cfg.aws
     return AwsWandbPlatformArgs(
         region=cfg.aws_region or "",
-        **common_args(cfg, names),
-        stack_role=cfg.stack_role,
-        sizes=size_args(cfg),
-        spot=spot_args(cfg),
-        protect=cfg.protect,
-        high_availability=cfg.ha,
+        **cloud_args(cfg, names),
         tags=cfg.resource_labels,
-        name_prefix=names.physical,
         availability_zones=list(a.availability_zones),
         az_count=a.az_count,
         vpc_cidr=str(a.vpc_cidr),

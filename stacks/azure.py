@@ -5,21 +5,15 @@ from __future__ import annotations
 from components.naming import StackNames
 from components.platform.azure import AzureWandbPlatform, AzureWandbPlatformArgs
 from stacks.config import PlatformConfig
-from stacks.wandb_args import common_args, size_args, spot_args
+from stacks.wandb_args import cloud_args
 
 
 def azure_args(cfg: PlatformConfig, names: StackNames) -> AzureWandbPlatformArgs:
     a = cfg.azure
     return AzureWandbPlatformArgs(
         location=cfg.azure_location or "",
-        **common_args(cfg, names),
-        stack_role=cfg.stack_role,
-        sizes=size_args(cfg),
-        spot=spot_args(cfg),
-        protect=cfg.protect,
-        high_availability=cfg.ha,
+        **cloud_args(cfg, names),
         tags=cfg.resource_labels,
-        name_prefix=names.physical,
         resource_group_name=a.resource_group_name,
         zones=list(a.zones),
         vnet_cidr=str(a.vnet_cidr),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from components.naming import StackNames
 from components.platform.gcp import AuthorizedNetworkArgs, GcpWandbPlatform, GcpWandbPlatformArgs
 from stacks.config import PlatformConfig
-from stacks.wandb_args import common_args, size_args, spot_args
+from stacks.wandb_args import cloud_args
 
 
 def gcp_args(cfg: PlatformConfig, names: StackNames) -> GcpWandbPlatformArgs:
@@ -13,14 +13,8 @@ def gcp_args(cfg: PlatformConfig, names: StackNames) -> GcpWandbPlatformArgs:
     return GcpWandbPlatformArgs(
         project=cfg.gcp_project or "",
         region=cfg.gcp_region,
-        **common_args(cfg, names),
-        stack_role=cfg.stack_role,
-        sizes=size_args(cfg),
-        spot=spot_args(cfg),
-        protect=cfg.protect,
-        high_availability=cfg.ha,
+        **cloud_args(cfg, names),
         labels=cfg.resource_labels,
-        name_prefix=names.physical,
         subnet_cidr=str(g.subnet_cidr),
         pods_cidr=str(g.pods_cidr),
         services_cidr=str(g.services_cidr),

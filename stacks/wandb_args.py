@@ -189,6 +189,20 @@ def observability_args(cfg: PlatformConfig) -> ObservabilityArgs:
     )
 
 
+def cloud_args(cfg: PlatformConfig, names: StackNames) -> dict:
+    """What every cloud platform takes besides `common_args`: the stack role, sizes, spot pool, protection and
+    availability, and the prefix of its cloud names (its labels or tags each names itself)."""
+    return dict(
+        **common_args(cfg, names),
+        stack_role=cfg.stack_role,
+        sizes=size_args(cfg),
+        spot=spot_args(cfg),
+        protect=cfg.protect,
+        high_availability=cfg.ha,
+        name_prefix=names.physical,
+    )
+
+
 def spot_args(cfg: PlatformConfig) -> SpotArgs:
     return SpotArgs(max_nodes=cfg.spot.max_nodes, node_type=cfg.spot.node_type)
 
