@@ -56,8 +56,10 @@ def test_node_pool_is_sized_by_the_preset_and_runs_as_a_dedicated_account(prod):
     assert dig(node, "workloadMetadataConfig", "mode") == "GKE_METADATA"
     assert dig(node, "shieldedInstanceConfig", "enableSecureBoot") is True
     assert node["bootDiskKmsKey"] in key_ids(prod)
-    roles = {r.plain_inputs["role"] for r in prod.of_type("gcp:projects/iAMMember:IAMMember")}
-    assert roles == {"roles/container.defaultNodeServiceAccount"}
+    roles = {r.plain_inputs["role"]: r.plain_inputs["member"] for r in prod.of_type("gcp:projects/iAMMember:IAMMember")}
+    assert set(roles) == {"roles/container.defaultNodeServiceAccount", "roles/monitoring.viewer"}  # nothing else
+    assert roles["roles/container.defaultNodeServiceAccount"].startswith("serviceAccount:wandb-prod-nodes@")
+    assert roles["roles/monitoring.viewer"].startswith("serviceAccount:wandb-prod-metrics@")  # the metrics exporter
 
 
 def test_cloud_sql_is_private_regional_backed_up_encrypted_and_protected(prod):
@@ -121,7 +123,10 @@ def test_wandb_identity_is_scoped_to_its_bucket_key_and_service_accounts(prod):
     )
     sa_members = [r.plain_inputs for r in prod.of_type("gcp:serviceaccount/iAMMember:IAMMember")]
     wi = {m["member"] for m in sa_members if m["role"] == "roles/iam.workloadIdentityUser"}
-    assert wi == {f"serviceAccount:wandb-platform-prod.svc.id.goog[wandb/{n}]" for n in service_account_names("wandb")}
+    pool = "serviceAccount:wandb-platform-prod.svc.id.goog"
+    assert wi == {f"{pool}[wandb/{n}]" for n in service_account_names("wandb")} | {
+        f"{pool}[wandb-monitoring/cloud-metrics]"
+    }
     assert {m["member"] for m in sa_members if m["role"] == "roles/iam.serviceAccountTokenCreator"} == {
         f"serviceAccount:{email}"
     }

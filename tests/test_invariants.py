@@ -188,7 +188,11 @@ def test_the_custom_resource_waits_for_the_operator_its_secrets_and_every_other_
         assert "wandb-operator" in {r.plain_inputs["name"] for r in stack_run.of_type("kubernetes:helm.sh/v3:Release")}
         return
     cr = wandb_cr(stack_run)
-    observing = {"kube-prometheus-stack", "prometheus-blackbox-exporter"}  # they watch W&B, which does not wait
+    observing = {
+        "kube-prometheus-stack",
+        "prometheus-blackbox-exporter",
+        "cloud-metrics",
+    }  # they watch W&B, which does not wait
     releases = [
         r for r in stack_run.of_type("kubernetes:helm.sh/v3:Release") if r.plain_inputs["name"] not in observing
     ]

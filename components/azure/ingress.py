@@ -121,6 +121,7 @@ class AgcIngress(pulumi.ComponentResource):
             self.ready.append(issuer)
         tls = [{"hosts": [args.host_name], "secretName": args.tls_secret_name}] if args.tls else []
         self.hostname = frontend.fqdn
+        self.gateway_id = gateway.id
         self.settings = IngressSettings(
             ingress_class=INGRESS_CLASS, annotations={**annotations, **args.extra_annotations}, tls=tls
         )

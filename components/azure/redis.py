@@ -94,6 +94,7 @@ class AzureManagedRedis(pulumi.ComponentResource):
             database_name=database.name,
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
+        self.id = cluster.id
         self.endpoint = RedisEndpoint(
             host=cluster.host_name,
             port=PORT,

@@ -21,6 +21,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from .alerting import alert
+from .cloud_metrics import CloudMetrics, Signals, cloud_rules, signal_alerts
 from .namespace import MANAGED_BY, restricted_namespace
 
 TOKEN = "wandb-platform:index:InClusterObservability"
@@ -53,6 +55,7 @@ class InClusterObservabilityArgs:
     kafka_namespace: str = ""  # Strimzi's brokers and Kafka Exporter there ("" = none)
     probe_url: str = ""  # W&B's URL, probed through its load balancer as users reach it ("" = none)
     blackbox_chart_version: str = "11.17.2"
+    cloud_metrics: CloudMetrics | None = None  # the cloud's exporter of its managed stores' and balancer's series
 
 
 def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
@@ -95,14 +98,6 @@ def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
     }
     values.update({component: {"enabled": False} for component in NOT_SCRAPED})
     return values
-
-
-def alert(name: str, expr: str, severity: str, summary: str, wait: str = "") -> dict[str, Any]:
-    """One alerting rule: firing once `expr` has held for `wait` (at once when empty)."""
-    rule: dict[str, Any] = {"alert": name, "expr": expr, "labels": {"severity": severity}}
-    if wait:
-        rule["for"] = wait
-    return {**rule, "annotations": {"summary": summary}}
 
 
 def alert_rules(wandb_namespace: str, monitoring_namespace: str) -> list[dict[str, Any]]:
@@ -155,23 +150,12 @@ def datastore_rules(clickhouse: bool, kafka: bool) -> list[dict[str, Any]]:
                 "Inserts into ClickHouse fail on {{ $labels.pod }} (Weave traces)",
             ),
         ]
-    if kafka:
-        rules += [
-            alert(
-                "KafkaUnderReplicatedPartitions",
-                "sum(kafka_server_replicamanager_underreplicatedpartitions) > 0",
-                "critical",
-                "{{ $value }} Kafka partitions have fewer in-sync replicas than wanted",
-                "10m",
-            ),
-            alert(
-                "KafkaConsumerLag",
-                "sum by (consumergroup, topic) (kafka_consumergroup_lag) > 10000",
-                "warning",
-                "{{ $labels.consumergroup }} is {{ $value }} behind on {{ $labels.topic }}",
-                "15m",
-            ),
-        ]
+    if kafka:  # Strimzi's brokers and its Kafka Exporter
+        strimzi = Signals(
+            kafka_under_replicated="sum(kafka_server_replicamanager_underreplicatedpartitions)",
+            kafka_consumer_lag="sum by (consumergroup, topic) (kafka_consumergroup_lag)",
+        )
+        rules += signal_alerts(strimzi)
     return [{"name": "wandb-platform.datastores", "rules": rules}] if rules else []
 
 
@@ -256,6 +240,7 @@ class InClusterObservability(pulumi.ComponentResource):
                     *alert_rules(args.wandb_namespace, args.namespace),
                     *datastore_rules(clickhouse, kafka),
                     *(endpoint_rules(PROBE_JOB) if args.probe_url else []),
+                    *(cloud_rules(args.cloud_metrics.signals) if args.cloud_metrics else []),
                 ]
             },
             after,
@@ -297,6 +282,8 @@ class InClusterObservability(pulumi.ComponentResource):
             self._routing(name, args, after)
         if args.probe_url:
             self._probe(name, args, after)
+        if args.cloud_metrics:
+            self._cloud_exporter(name, args.cloud_metrics, after)
         self.register_outputs({"namespace": self.namespace})
 
     def _custom(self, name: str, kind: str, object_name: str, spec: dict, opts: pulumi.ResourceOptions, labels=None):
@@ -339,6 +326,21 @@ class InClusterObservability(pulumi.ComponentResource):
             "wandb",
             spec,
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[exporter])),
+        )
+
+    def _cloud_exporter(self, name: str, metrics: CloudMetrics, opts: pulumi.ResourceOptions) -> None:
+        """The cloud's exporter, its ServiceMonitor created by its chart (so after the Operator's CRDs)."""
+        k8s.helm.v3.Release(
+            f"{name}-cloud-metrics",
+            name="cloud-metrics",
+            chart=metrics.chart,
+            version=metrics.version,
+            repository_opts={"repo": metrics.repository},
+            namespace=self.namespace,
+            values=metrics.values,
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=opts,
         )
 
     def _routing(self, name: str, args: InClusterObservabilityArgs, opts: pulumi.ResourceOptions) -> None:

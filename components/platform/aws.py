@@ -17,6 +17,7 @@ from ..aws.identity import AwsWandbIdentity, AwsWandbIdentityArgs
 from ..aws.ingress import AlbIngress, AlbIngressArgs
 from ..aws.interface_endpoint import InterfaceEndpoint, InterfaceEndpointArgs
 from ..aws.kms import AwsKms, AwsKmsArgs
+from ..aws.metrics import PLATFORM_TAG
 from ..aws.msk import MskArgs, MskKafka
 from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
 from ..aws.s3 import S3Bucket, S3BucketArgs
@@ -43,6 +44,7 @@ from .aws_args import (
     vault_seal_role,
 )
 from .clickhouse_cloud import clickhouse_cloud_service
+from .cloud_metrics import aws_cloud_metrics
 from .isolation import aws_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size
@@ -77,7 +79,7 @@ class AwsWandbPlatform(WandbPlatform):
         raise_problems("AwsWandbPlatform", aws_problems(args))
         super().__init__(TOKEN, name, None, opts)
         self._name, self._args = name, args
-        self._tags = {**BASE_TAGS, **args.tags}
+        self._tags = {**BASE_TAGS, PLATFORM_TAG: self._prefix, **args.tags}
         provider = aws.Provider(f"{name}-aws", region=args.region, opts=pulumi.ResourceOptions(parent=self))
         self._provider = provider
         self._child = pulumi.ResourceOptions(parent=self, providers=[provider])
@@ -156,6 +158,15 @@ class AwsWandbPlatform(WandbPlatform):
                 ingress=ingress.settings,
                 wait_for=[ingress.controller, eks.autoscaler.release, *weave_ready],  # W&B's pods may need nodes
                 spot=eks.spot,
+                cloud_metrics=aws_cloud_metrics(
+                    f"{name}-cloud-metrics",
+                    args,
+                    prefix=self._prefix,
+                    mysql_class=size.mysql_tier,
+                    eks=eks,
+                    tags=self._tags,
+                    opts=self._child,
+                ),
                 isolation=aws_isolation(
                     subnet_cidrs=network.subnet_cidrs,
                     internal=internal,

@@ -28,10 +28,11 @@ from ..azure.roles import (
     grant,
 )
 from ..azure.storage import AzureBlobStorage, AzureBlobStorageArgs
-from ..contracts import BucketInfo, MysqlEndpoint, RedisEndpoint
+from ..contracts import BucketInfo
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name, compact_name, digest
 from .azure_args import AzureWandbPlatformArgs, azure_problems, mysql_tier
+from .cloud_metrics import azure_cloud_metrics
 from .isolation import azure_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AzureSize, resolve_size
@@ -116,8 +117,11 @@ class AzureWandbPlatform(WandbPlatform):
             **self._common,
         )
         cluster = self._cluster(network, identities["aks"], keys, size, logs.id)
-        mysql, redis = self._datastores(network, identities, keys, size)
-        mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, cluster.info, self)
+        mysql_server, redis_cache = self._datastores(network, identities, keys, size)
+        mysql = with_rotation_admin(
+            name, args.wandb, args.secrets, mysql_server and mysql_server.endpoint, cluster.info, self
+        )
+        redis = redis_cache and redis_cache.endpoint
         bucket, storage = self._bucket(network, identities, keys)
         wandb = args.wandb
         app_identity, workload = workload_identity(
@@ -163,6 +167,18 @@ class AzureWandbPlatform(WandbPlatform):
                 ingress=ingress.settings,
                 wait_for=ingress.ready,
                 spot=cluster.spot,
+                cloud_metrics=azure_cloud_metrics(
+                    f"{name}-cloud-metrics",
+                    args,
+                    subscription_id=self._subscription,
+                    resource_group_name=self._group,
+                    issuer=cluster.info.oidc_issuer,
+                    mysql_id=mysql_server and mysql_server.server.id,
+                    redis_id=redis_cache and redis_cache.id,
+                    gateway_id=ingress.gateway_id,
+                    tags=self._tags,
+                    opts=self._child,
+                ),
                 isolation=azure_isolation(
                     vnet_cidr=args.vnet_cidr, mysql=mysql, redis=redis, private_storage=storage is not None
                 ),
@@ -281,7 +297,7 @@ class AzureWandbPlatform(WandbPlatform):
 
     def _datastores(
         self, network: AzureNetwork, identities: dict, keys: AzureKeyVault, size: AzureSize
-    ) -> tuple[MysqlEndpoint | None, RedisEndpoint | None]:
+    ) -> tuple[AzureMysql | None, AzureManagedRedis | None]:
         args = self._args
         mysql = None
         if args.mysql.mode == "managed":
@@ -307,7 +323,7 @@ class AzureWandbPlatform(WandbPlatform):
                     tags=self._tags,
                 ),
                 self._child,
-            ).endpoint
+            )
         redis = None
         if args.redis.mode == "managed":
             redis = AzureManagedRedis(
@@ -327,7 +343,7 @@ class AzureWandbPlatform(WandbPlatform):
                     tags=self._tags,
                 ),
                 self._child,
-            ).endpoint
+            )
         return mysql, redis
 
     def _bucket(

@@ -25,6 +25,7 @@ from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
 from .clickhouse_cloud import clickhouse_cloud_service
+from .cloud_metrics import MONITORING_API, gcp_cloud_metrics
 from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
 from .isolation import gcp_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
@@ -84,7 +85,11 @@ class GcpWandbPlatform(WandbPlatform):
         self._child = pulumi.ResourceOptions(parent=self)
         size: GcpSize = resolve_size("gcp", args.wandb.size, args.sizes.given())  # type: ignore[assignment]
         labels = {**BASE_LABELS, **args.labels}
-        apis = (*APIS, DNS_API) if args.clickhouse.mode == "cloud" else APIS
+        apis = (
+            *APIS,
+            *([DNS_API] if args.clickhouse.mode == "cloud" else []),
+            *([MONITORING_API] if args.observability.mode == "in-cluster" else []),
+        )
         services = GcpProjectServices(
             name, ProjectServicesArgs(project=args.project, enable_apis=args.enable_apis, apis=apis), self._child
         )
@@ -162,6 +167,15 @@ class GcpWandbPlatform(WandbPlatform):
                 ingress=ingress.settings,
                 wait_for=weave_ready,
                 spot=cluster.spot,
+                cloud_metrics=gcp_cloud_metrics(
+                    f"{name}-cloud-metrics",
+                    args,
+                    account_id=self._cloud_name("metrics"),
+                    workload_pool=cluster.workload_pool,
+                    opts=pulumi.ResourceOptions(
+                        parent=self, depends_on=services.api("iam.googleapis.com", MONITORING_API)
+                    ),
+                ),
                 isolation=gcp_isolation(
                     master_cidr=args.master_cidr,
                     private_services_range=network.private_services_range,

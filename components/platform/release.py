@@ -23,6 +23,7 @@ from ..contracts import (
 )
 from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHouseArgs
+from ..k8s.cloud_metrics import CloudMetrics
 from ..k8s.credentials import KubernetesSecrets
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.network_isolation import isolate_namespace
@@ -51,6 +52,7 @@ class TargetEndpoints:
     wait_for: list[pulumi.Resource] = field(default_factory=list)  # running before W&B: controllers, stores
     isolation: NetworkIsolation | None = None  # W&B's namespace closed but for these (None: left open)
     spot: SpotNodes | None = None  # the cluster's spot nodes (None: none)
+    cloud_metrics: CloudMetrics | None = None  # the cloud's exporter for in-cluster monitoring (None: none)
 
 
 def host_name(host: str) -> str:
@@ -273,10 +275,10 @@ def monitoring_namespace(wandb_namespace: str) -> str:
     return f"{wandb_namespace}-monitoring"
 
 
-def observability(name: str, platform: Any, cluster: ClusterInfo, parent: pulumi.Resource) -> None:
+def observability(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> None:
     """kube-prometheus-stack beside W&B, on the cluster's encrypted class, two replicas where the platform is
-    highly available."""
-    o, namespace = platform.observability, platform.wandb.namespace
+    highly available, with the cloud's exporter where the target has one."""
+    o, namespace, cluster = platform.observability, platform.wandb.namespace, target.cluster
     if o.mode != "in-cluster":
         return
     InClusterObservability(
@@ -295,6 +297,7 @@ def observability(name: str, platform: Any, cluster: ClusterInfo, parent: pulumi
             clickhouse_namespace=f"{namespace}-clickhouse" if platform.clickhouse.mode == "replicated" else "",
             kafka_namespace=f"{namespace}-kafka" if platform.kafka.mode == "in-cluster" else "",
             probe_url=platform.wandb.host if platform.ingress.create else "",
+            cloud_metrics=target.cloud_metrics,
         ),
         pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
     )
@@ -349,7 +352,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
     )
-    observability(name, platform, target.cluster, parent)
+    observability(name, platform, target, parent)
     if target.isolation is not None:
         isolate_namespace(
             f"{name}-wandb-network",
