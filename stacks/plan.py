@@ -1,4 +1,5 @@
-"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>]`; `python -m stacks.plan diff OLD NEW`.
+"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>] [--wandb-values <path>]`; `python -m
+stacks.plan diff OLD NEW`.
 
 Runs the real program for `Pulumi.<name>.yaml` under Pulumi's mocks (no cloud account, no Pulumi CLI),
 prints the resource tree and optionally writes the JSON described in docs/architecture.md. Secret config values
@@ -143,6 +144,18 @@ def plan_json(run: Run) -> dict[str, Any]:
     }
 
 
+WANDB_CR = "kubernetes:apps.wandb.com/v1:WeightsAndBiases"
+
+
+def wandb_values(run: Run) -> str | None:
+    """The values the stack hands W&B's operator (its `WeightsAndBiases` resource), as YAML: what
+    `helm template <operator-wandb chart> -f <file>` renders. None when the stack makes no W&B resource."""
+    found = [r for r in run.resources if r.type == WANDB_CR]
+    if not found:
+        return None
+    return yaml.safe_dump(_canonical(found[0].inputs)["spec"]["values"], sort_keys=True)
+
+
 def tree(run: Run) -> str:
     """One line per resource, children indented under their parent, in the run's (deterministic) order."""
     depth: dict[str | None, int] = {None: -1}
@@ -251,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", required=True, help="stack name: plans Pulumi.<stack>.yaml")
     parser.add_argument("--json", metavar="PATH", help="also write the plan as JSON to PATH")
     parser.add_argument("--dir", type=Path, default=ROOT, help="folder holding Pulumi.<stack>.yaml (default: project)")
+    parser.add_argument("--wandb-values", metavar="PATH", help="also write W&B's chart values (YAML) to PATH")
     args = parser.parse_args(argv)
     try:
         stack = stack_config(args.stack, args.dir)
@@ -267,6 +281,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(plan_json(run), indent=2) + "\n")
         print(f"wrote {args.json}")
+    if args.wandb_values:
+        values = wandb_values(run)
+        if values is None:
+            print(
+                f"stack {args.stack}: makes no WeightsAndBiases resource, so there are no W&B values", file=sys.stderr
+            )
+            return 2
+        Path(args.wandb_values).write_text(values)
+        print(f"wrote {args.wandb_values}")
     return 0
 
 

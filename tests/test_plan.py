@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from stacks.offline import REDACTED, ROOT, SIG
 from stacks.plan import main, plan_json, stack_config
@@ -30,6 +31,16 @@ def test_plan_writes_the_designed_json(tmp_path, capsys):
     secret = next(r for r in plan["resources"] if r["name"].endswith("platform-license"))
     assert secret["inputs"]["stringData"] == {"license": REDACTED}
     assert "offline-plan-license-placeholder" not in out.read_text()
+
+
+def test_wandb_values_are_the_custom_resource_s_values_for_helm_template(tmp_path, capsys):
+    out = tmp_path / "values.yaml"
+    assert main(["--stack", "prod", "--wandb-values", str(out)]) == 0
+    values = yaml.safe_load(out.read_text())
+    cr = planned("prod").one("kubernetes:apps.wandb.com/v1:WeightsAndBiases").plain_inputs
+    assert values == cr["spec"]["values"] and values["api"]["autoscaling"]["horizontal"]["minReplicas"] >= 3
+    assert main(["--stack", "vault-platform", "--wandb-values", str(tmp_path / "none.yaml")]) == 2
+    assert "no WeightsAndBiases resource" in capsys.readouterr().err
 
 
 def test_json_dependencies_include_the_parent_chain_and_provider():
