@@ -186,6 +186,9 @@ def observability_args(cfg: PlatformConfig) -> ObservabilityArgs:
         receiver_secret=secret(o.alert_secret),
         slack_channel=o.slack_channel,
         chart_version=o.chart_version,
+        traces_endpoint=o.traces_endpoint,
+        traces_protocol=o.traces_protocol,
+        trace_ratio=o.trace_ratio,
     )
 
 

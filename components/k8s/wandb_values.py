@@ -22,6 +22,7 @@ from ..contracts import (
     WorkloadIdentity,
 )
 from .wandb_topology import spot_values, topology_values
+from .wandb_traces import TraceExport, trace_values
 
 # Chart value keys of the W&B components that talk to the bucket or the cloud, with the suffix of the service
 # account the chart gives each (`<cr-name>-<suffix>`). Workload identity binds exactly these names.
@@ -127,6 +128,7 @@ class ValuesInput:
     kafka: KafkaEndpoint | None = None  # None: no event stream (no Runs V2 run store)
     restart_on_secret_change: bool = False  # the chart's Reloader: pods restart when a Secret they use changes
     spot: SpotNodes | None = None  # the cluster's spot nodes, where W&B's queue workers may run
+    traces: TraceExport | None = None  # where W&B sends its OpenTelemetry traces (None: nowhere)
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -369,6 +371,8 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
     values = deep_merge(values, _clickhouse_values(spec.clickhouse, secrets))
     values = deep_merge(values, _kafka_values(spec.kafka, weave=weave_workers_on(spec)))
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))
+    if spec.traces is not None:
+        values = deep_merge(values, trace_values(spec.traces))
     if spec.restart_on_secret_change:
         values = deep_merge(values, {"reloader": {"install": True}})
     return deep_merge(values, spec.extra_values)

@@ -311,6 +311,12 @@ class ObservabilityArgs(Args):
     """With `slack`: the channel, when the webhook's own is not the one."""
     chart_version: str | None = "88.5.3"
     """Chart `kube-prometheus-stack` from https://prometheus-community.github.io/helm-charts."""
+    traces_endpoint: str | None = ""
+    """W&B's OpenTelemetry traces go to this collector, `host:port` ("" = no traces); any `mode`."""
+    traces_protocol: str | None = "grpc"
+    """`grpc` or `http` (OTLP)."""
+    trace_ratio: float | None = 0.1
+    """The share of requests W&B traces, above 0 and at most 1."""
 
 
 @dataclass(kw_only=True, frozen=True)

@@ -30,6 +30,7 @@ from ..k8s.network_isolation import isolate_namespace
 from ..k8s.observability import METRICS_PORT, InClusterObservability, InClusterObservabilityArgs
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
+from ..k8s.wandb_traces import TraceExport, parse_endpoint
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
 from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS, PROMETHEUS_GB
@@ -245,6 +246,14 @@ def clickhouse_endpoint(
 ANYWHERE = ("0.0.0.0/0",)
 
 
+def trace_export(observability: Any) -> TraceExport | None:
+    """Where W&B sends its traces, from `observability.traces_*` (None: nowhere)."""
+    endpoint = parse_endpoint(observability.traces_endpoint or "")
+    if endpoint is None:
+        return None
+    return TraceExport(*endpoint, protocol=observability.traces_protocol, ratio=observability.trace_ratio)
+
+
 def isolation_with_datastores(
     isolation: NetworkIsolation, platform: Any, weave: ClickHouseEndpoint | None, stream: KafkaEndpoint | None
 ) -> NetworkIsolation:
@@ -265,6 +274,10 @@ def isolation_with_datastores(
     peers += [
         Peer(ports=(args.port or port,), cidrs=ANYWHERE) for args, port in external.values() if args.mode == "external"
     ]
+    traces = trace_export(platform.observability)
+    if traces is not None:  # a collector in the cluster by its namespace, else its port anywhere
+        collector, port = traces.in_cluster_namespace, (traces.port,)
+        peers.append(Peer(ports=port, namespace=collector) if collector else Peer(ports=port, cidrs=ANYWHERE))
     scrapers: tuple[Peer, ...] = ()
     if platform.observability.mode == "in-cluster":
         scrapers = (Peer(ports=(METRICS_PORT,), namespace=monitoring_namespace(namespace)),)
@@ -336,6 +349,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         clickhouse=weave,
         kafka=stream,
         spot=target.spot,
+        traces=trace_export(platform.observability),
     )
     release = WandbRelease(
         f"{name}-wandb",

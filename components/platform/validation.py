@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..k8s.wandb_traces import PROTOCOLS, parse_endpoint
+
 MIN_KUBERNETES_MINOR = 34  # W&B supports Kubernetes 1.34 and newer
 MYSQL_VERSIONS = ("8.4", "8.0")
 DATASTORE_MODES = ("managed", "in-cluster", "external")
@@ -211,6 +213,17 @@ def observability_problems(observability: Any) -> list[tuple[str, str | None]]:
         (
             "observability.slack_channel",
             "applies to receiver 'slack' only" if o.slack_channel and o.receiver != "slack" else None,
+        ),
+        (
+            "observability.traces_endpoint",
+            "must be host:port (a collector's OTLP endpoint)"
+            if o.traces_endpoint and parse_endpoint(o.traces_endpoint) is None
+            else None,
+        ),
+        ("observability.traces_protocol", one_of_problem(o.traces_protocol, PROTOCOLS)),
+        (
+            "observability.trace_ratio",
+            None if 0 < o.trace_ratio <= 1 else f"must be above 0 and at most 1, not {o.trace_ratio}",
         ),
     ]
 

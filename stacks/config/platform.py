@@ -35,6 +35,9 @@ class ObservabilityConfig(Section):
     alert_secret: SecretStr | None = None  # the webhook or Slack URL, or PagerDuty's routing key
     slack_channel: str = ""
     chart_version: str = Field("88.5.3", pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")
+    traces_endpoint: str = Field("", pattern=r"^([A-Za-z0-9.-]+:[0-9]{1,5})?$")  # a collector's OTLP host:port
+    traces_protocol: Literal["grpc", "http"] = "grpc"
+    trace_ratio: float = Field(0.1, gt=0, le=1)
 
     @model_validator(mode="after")
     def _a_secret_exactly_with_a_receiver(self):
