@@ -23,6 +23,7 @@ def aws_args(cfg: PlatformConfig, names: StackNames) -> AwsWandbPlatformArgs:
         database_subnet_ids=list(a.database_subnet_ids),
         flow_logs=cfg.flow_logs,
         log_retention_days=a.log_retention_days,
+        container_logs=a.container_logs,
         kubernetes_version=a.kubernetes_version,
         api_access_cidrs=[str(c) for c in a.api_access_cidrs],
         admin_principal_arns=list(a.admin_principal_arns),

@@ -27,6 +27,7 @@ def gcp_args(cfg: PlatformConfig, names: StackNames) -> GcpWandbPlatformArgs:
         rbac_security_group=g.rbac_security_group,
         kms_rotation_days=g.kms_rotation_days,
         enable_apis=g.enable_apis,
+        log_retention_days=g.log_retention_days,
     )
 
 

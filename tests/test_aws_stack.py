@@ -96,7 +96,7 @@ def test_node_group_is_al2023_imdsv2_with_encrypted_gp3_sized_by_the_preset(prod
 
 def test_core_addons_with_irsa_for_the_cni_and_the_ebs_driver(prod):
     addons = {a.plain_inputs["addonName"]: a for a in prod.of_type("aws:eks/addon:Addon")}
-    assert set(addons) == {"vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"}
+    assert set(addons) == {"vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", "amazon-cloudwatch-observability"}
     roles = {r.outputs["arn"]: r for r in prod.of_type(ROLE)}
     for addon, subject in (("vpc-cni", "aws-node"), ("aws-ebs-csi-driver", "ebs-csi-controller-sa")):
         trust = policy(roles[addons[addon].plain_inputs["serviceAccountRoleArn"]], "assumeRolePolicy")

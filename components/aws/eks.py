@@ -24,6 +24,10 @@ from .policies import as_json, key_user_policy, service_trust_policy
 
 TOKEN = "wandb-platform:index:EksCluster"
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+# What the CloudWatch Observability add-on (Fluent Bit and the CloudWatch agent) writes: created here first, so
+# that they keep the platform's retention and key rather than the agent's unencrypted, never-expiring defaults.
+CONTAINER_INSIGHTS_LOGS = ("application", "dataplane", "host", "performance")
+CLOUDWATCH_AGENT_SA = ("amazon-cloudwatch", "cloudwatch-agent")
 ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]  # the CNI's rights go to IRSA
 ROOT_DEVICE = "/dev/xvda"  # AL2023's root volume
@@ -53,6 +57,7 @@ class EksClusterArgs:
     autoscaler_chart_version: str = "9.59.0"
     spot_max_nodes: int = 0  # a spot node group scaling from none to this (0: none)
     spot_instance_type: str = ""  # "" = instance_type
+    container_logs: bool = True  # containers' logs and Container Insights to CloudWatch (the add-on)
     deletion_protection: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -90,6 +95,8 @@ class EksCluster(pulumi.ComponentResource):
         ebs_key_use = as_json(key_user_policy, args.disk_key_arn)
         ebs_role = self._irsa("ebs-csi", EBS_CSI_SA, ["service-role/AmazonEBSCSIDriverPolicy"], ebs_key_use)
         self._addon(cluster, "aws-ebs-csi-driver", ebs_role, after=[nodes])
+        if args.container_logs:
+            self._container_logs(cluster, after=[nodes])
 
         region = args.account.region
         kubeconfig = pulumi.Output.secret(
@@ -271,6 +278,24 @@ class EksCluster(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._child,
         )
+
+    def _container_logs(self, cluster: aws.eks.Cluster, after: Sequence[pulumi.Resource]) -> None:
+        """Every container's stdout and the nodes' logs to CloudWatch Logs, with Container Insights' metrics: the
+        add-on as an IRSA role holding AWS's CloudWatchAgentServerPolicy, into log groups made here."""
+        args = self._args
+        groups = [
+            aws.cloudwatch.LogGroup(
+                f"{self._name}-logs-{kind}",
+                name=f"/aws/containerinsights/{args.cluster_name}/{kind}",
+                retention_in_days=args.log_retention_days,
+                kms_key_id=args.log_key_arn,
+                tags=self._tags,
+                opts=self._child,
+            )
+            for kind in CONTAINER_INSIGHTS_LOGS
+        ]
+        role = self._irsa("cloudwatch", CLOUDWATCH_AGENT_SA, ["CloudWatchAgentServerPolicy"])
+        self._addon(cluster, "amazon-cloudwatch-observability", role, after=[*after, *groups])
 
     def _addon(
         self,

@@ -41,6 +41,7 @@ class ProjectServicesArgs:
     project: str
     enable_apis: bool = True
     apis: Sequence[str] = APIS
+    log_retention_days: int = 0  # the project's `_Default` log bucket's retention; 0 = left as it is
 
 
 class GcpProjectServices(pulumi.ComponentResource):
@@ -77,6 +78,15 @@ class GcpProjectServices(pulumi.ComponentResource):
             "sql": sql_agent.member,
             "storage": storage_agent.member,
         }
+        if args.log_retention_days:  # Google's own bucket: this adopts its settings, destroy leaves it
+            gcp.logging.ProjectBucketConfig(
+                f"{name}-default-logs",
+                project=args.project,
+                location="global",
+                bucket_id="_Default",
+                retention_days=args.log_retention_days,
+                opts=child,
+            )
         self.register_outputs({"agents": self.agents})
 
     def api(self, *apis: str) -> list[pulumi.Resource]:

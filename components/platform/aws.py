@@ -256,6 +256,7 @@ class AwsWandbPlatform(WandbPlatform):
                 api_access_cidrs=list(args.api_access_cidrs),
                 admin_principal_arns=list(args.admin_principal_arns),
                 log_retention_days=args.log_retention_days,
+                container_logs=args.container_logs,
                 autoscaler_chart_version=args.cluster_autoscaler_chart_version,
                 spot_max_nodes=args.spot.max_nodes,
                 spot_instance_type=args.spot.node_type,

@@ -87,7 +87,9 @@ class AwsWandbPlatformArgs(Args):
     flow_logs: bool | None = True
     """VPC flow logs to a KMS-encrypted log group."""
     log_retention_days: int | None = 365
-    """A CloudWatch retention period for flow logs and control-plane logs."""
+    """A CloudWatch retention period for flow logs, control-plane logs and containers' logs."""
+    container_logs: bool | None = True
+    """Containers' and nodes' logs and Container Insights to CloudWatch (the CloudWatch Observability add-on)."""
     kubernetes_version: str | None = "1.35"
     """The EKS version, 1.34 or newer."""
     api_access_cidrs: list[str] | None = field(default_factory=list)

@@ -91,7 +91,14 @@ class GcpWandbPlatform(WandbPlatform):
             *([MONITORING_API] if args.observability.mode == "in-cluster" else []),
         )
         services = GcpProjectServices(
-            name, ProjectServicesArgs(project=args.project, enable_apis=args.enable_apis, apis=apis), self._child
+            name,
+            ProjectServicesArgs(
+                project=args.project,
+                enable_apis=args.enable_apis,
+                apis=apis,
+                log_retention_days=args.log_retention_days,
+            ),
+            self._child,
         )
         kms = GcpKms(
             f"{name}-kms",

@@ -93,6 +93,8 @@ class GcpWandbPlatformArgs(Args):
     """The control plane's minimum version (1.34 or newer); the channel upgrades it from there."""
     rbac_security_group: str | None = ""
     """`gke-security-groups@<domain>` for Google Groups RBAC."""
+    log_retention_days: int | None = 0
+    """Days the project's `_Default` log bucket keeps logs (the cluster's included), 1 to 3650; 0 leaves it."""
     kms_rotation_days: int | None = 90
     """Rotation period of every key."""
     enable_apis: bool | None = True
@@ -116,4 +118,8 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
         *[("sizes", p) for p in size_problems],
         ("network", overlap_problem(ranges)),
         ("bucket.provider", None if args.bucket.provider in ("", "gcs") else "GCP reaches only a gcs bucket"),
+        (
+            "log_retention_days",
+            None if 0 <= args.log_retention_days <= 3650 else "must be 1 to 3650 days, or 0 to leave the bucket",
+        ),
     ]

@@ -33,6 +33,7 @@ class GcpConfig(Section):
     rbac_security_group: str = Field("", pattern=r"^(gke-security-groups@[A-Za-z0-9.-]+)?$")
     kms_rotation_days: int = Field(90, ge=1, le=36500)
     enable_apis: bool = True
+    log_retention_days: int = Field(0, ge=0, le=3650)  # the project's _Default log bucket; 0 = left as it is
 
     @field_validator("master_cidr")
     @classmethod
@@ -68,6 +69,7 @@ class AwsConfig(Section):
     database_subnet_ids: list[SUBNET_ID] = []
     flow_logs: bool | None = None  # None = on in prod
     log_retention_days: int = 365
+    container_logs: bool = True  # containers' and nodes' logs and Container Insights to CloudWatch
     kubernetes_version: KubernetesVersion = "1.35"
     api_access_cidrs: list[ControlPlaneCidr] = []  # [] = private API endpoint only
     admin_principal_arns: list[Annotated[str, Field(pattern=rf"^{AWS_ARN}:iam::[0-9]{{12}}:(role|user)/.+$")]] = []
