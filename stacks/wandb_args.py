@@ -42,6 +42,7 @@ def wandb_args(cfg: PlatformConfig) -> WandbArgs:
         operator_chart_version=cfg.operator.chart_version,
         operator_image_tag=cfg.operator.image_tag,
         wandb_chart_version=cfg.operator.wandb_chart_version,
+        console_access=cfg.operator.console_access,
         oidc=oidc,
         values=cfg.values,
     )

@@ -88,6 +88,9 @@ class WandbRelease(pulumi.ComponentResource):
         if args.hand_off or args.secrets.rotates:
             spec = replace(spec, restart_on_secret_change=True)
 
+        if spec.console_access == "namespace":
+            self._console_namespace_reader(name, spec.instance_name, ns, child)
+
         operator = k8s.helm.v3.Release(
             f"{name}-operator",
             name="wandb-operator",
@@ -148,6 +151,22 @@ class WandbRelease(pulumi.ComponentResource):
                 ),
             )
         self.register_outputs({"namespace": ns, "instance": spec.instance_name})
+
+    def _console_namespace_reader(self, name: str, instance: str, ns: pulumi.Output[str], opts) -> None:
+        """What a namespaced console still needs of the cluster: reading its own Namespace object, by name."""
+        role = k8s.rbac.v1.ClusterRole(
+            f"{name}-console-namespace",
+            metadata={"name": f"{instance}-console-namespace", "labels": MANAGED_BY},
+            rules=[{"apiGroups": [""], "resources": ["namespaces"], "resourceNames": [ns], "verbs": ["get"]}],
+            opts=opts,
+        )
+        k8s.rbac.v1.ClusterRoleBinding(
+            f"{name}-console-namespace",
+            metadata={"name": f"{instance}-console-namespace", "labels": MANAGED_BY},
+            role_ref={"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role.metadata.name},
+            subjects=[{"kind": "ServiceAccount", "name": f"{instance}-console", "namespace": ns}],
+            opts=opts,
+        )
 
     @staticmethod
     def _credentials(

@@ -128,6 +128,10 @@ SPREAD = tuple(
     for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
 )
 CONFINED = {"securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}}
+# The services that never call the Kubernetes API: no service account token in their pods. (The chart gives a
+# Role to api, app, glue, metric-observer and console; weave-trace and its worker sign in to the app with their
+# token; the Go services read their namespace through the downward API for a secret store: all keep theirs.)
+NO_API_TOKEN = ("frontend", "weave")
 # The services that may run on spot nodes: queue workers whose work is retried when a node goes away.
 SPOT_TOLERANT = (
     "executor",
@@ -148,9 +152,12 @@ def spot_values(spot: SpotNodes) -> dict[str, Any]:
 
 
 def topology_values(size: str, weave: bool) -> dict[str, Any]:
-    """The services the size runs and their scale, every W&B container confined, the host-path agent off.
+    """The services the size runs and their scale, every W&B container confined, no API token where none is
+    used, the host-path agent off.
     `weave`: Weave traces are on (weave-trace is sized only then)."""
     values: dict[str, Any] = {component: dict(CONFINED) for component in WANDB_COMPONENTS}
+    for component in NO_API_TOKEN:
+        values[component]["serviceAccount"] = {"automount": False}
     values["otel"] = {"daemonset": {"install": False}}
     if size not in PRODUCTION_SIZES:
         return values

@@ -129,6 +129,7 @@ class ValuesInput:
     restart_on_secret_change: bool = False  # the chart's Reloader: pods restart when a Secret they use changes
     spot: SpotNodes | None = None  # the cluster's spot nodes, where W&B's queue workers may run
     traces: TraceExport | None = None  # where W&B sends its OpenTelemetry traces (None: nowhere)
+    console_access: str = "cluster"  # the console's rights: W&B's ClusterRole, or a Role in its namespace
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -373,6 +374,8 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
     values = deep_merge(values, _bucket_proxy_values(spec.bucket))
     if spec.traces is not None:
         values = deep_merge(values, trace_values(spec.traces))
+    if spec.console_access == "namespace":  # the chart's Role and RoleBinding in place of its cluster-wide pair
+        values = deep_merge(values, {"console": {"role": {"type": "Role"}}})
     if spec.restart_on_secret_change:
         values = deep_merge(values, {"reloader": {"install": True}})
     return deep_merge(values, spec.extra_values)

@@ -96,6 +96,9 @@ class WandbArgs(Args):
     """Chart `operator` from https://charts.wandb.ai."""
     operator_image_tag: str | None = "1.22.0"
     """The operator's controller image."""
+    console_access: str | None = "cluster"
+    """The W&B console's rights: `cluster` (W&B's ClusterRole: every namespace's Secrets) or `namespace` (a Role
+    in W&B's namespace, and reading that Namespace object)."""
     wandb_chart_version: str | None = ""
     """A pin of chart `operator-wandb` for the operator to render; empty lets the operator choose."""
     oidc: OidcArgs | None = None

@@ -350,6 +350,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         kafka=stream,
         spot=target.spot,
         traces=trace_export(platform.observability),
+        console_access=wandb.console_access,
     )
     release = WandbRelease(
         f"{name}-wandb",

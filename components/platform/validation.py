@@ -289,6 +289,7 @@ def common_problems(
     return [
         ("wandb.host", host),
         ("wandb.size", one_of_problem(wandb.size, SIZES)),
+        ("wandb.console_access", one_of_problem(wandb.console_access, ("cluster", "namespace"))),
         ("mysql.mode", one_of_problem(mysql.mode, DATASTORE_MODES)),
         ("mysql.version", one_of_problem(mysql.version, MYSQL_VERSIONS)),
         ("mysql", endpoint_problem(mysql.mode, host=mysql.host, password=mysql.password)),

@@ -52,6 +52,7 @@ class OperatorConfig(Section):
     chart_version: str = "1.4.8"
     image_tag: str = "1.22.0"  # the controller image; the chart's own default is `latest`
     wandb_chart_version: str = ""  # pin of the operator-wandb chart the operator renders; "" = its default
+    console_access: Literal["cluster", "namespace"] = "cluster"  # the W&B console's RBAC
 
 
 class IngressConfig(Section):
