@@ -8,7 +8,7 @@ import pytest
 
 from components.aws.metrics import PLATFORM_TAG, READ_ACTIONS, aws_signals, yace_config
 from components.azure.metrics import MONITORING_READER, azure_signals
-from components.gcp.metrics import gcp_signals, series, url_map_pattern
+from components.gcp.signals import EXPORTER, MANAGED, gcp_signals, url_map_pattern
 from components.k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, Signals, cloud_rules, signal_alerts
 from tests.conftest import planned
 
@@ -49,17 +49,26 @@ def test_no_signal_no_alert_and_each_signal_its_own():
 
 
 def test_stackdriver_series_names_follow_the_exporter():
-    assert series("cloudsql_database", "cloudsql.googleapis.com/database/up") == (
+    assert EXPORTER.name("cloudsql_database", "cloudsql.googleapis.com/database/up") == (
         "stackdriver_cloudsql_database_cloudsql_googleapis_com_database_up"
     )
-    assert series("https_lb_rule", "loadbalancing.googleapis.com/https/request_count") == (
+    assert EXPORTER.name("https_lb_rule", "loadbalancing.googleapis.com/https/request_count") == (
         "stackdriver_https_lb_rule_loadbalancing_googleapis_com_https_request_count"
     )
 
 
+def test_managed_prometheus_names_follow_cloud_monitoring_s_promql_mapping():
+    assert MANAGED.name("cloudsql_database", "cloudsql.googleapis.com/database/up") == (
+        "cloudsql_googleapis_com:database_up"
+    )
+    assert MANAGED.per_minute("redis_instance", "redis.googleapis.com/stats/evicted_keys", 'project_id="p"') == (
+        'rate(redis_googleapis_com:stats_evicted_keys{monitored_resource="redis_instance", project_id="p"}[5m]) * 60'
+    )
+
+
 def test_gcp_signals_cover_only_what_the_platform_runs():
-    assert gcp_signals("p", False, False, "") == Signals()
-    signals = gcp_signals("p", True, False, url_map_pattern("wandb", "wandb"))
+    assert gcp_signals(EXPORTER, "p", False, False, "") == Signals()
+    signals = gcp_signals(EXPORTER, "p", True, False, url_map_pattern("wandb", "wandb"))
     assert signals.mysql_up and not signals.redis_memory_ratio
     assert 'url_map_name=~"k8s2-um-[a-z0-9]+-wandb-wandb-[a-z0-9]+"' in signals.http_error_ratio
     assert 'response_code_class="500"' in signals.http_error_ratio

@@ -3,8 +3,6 @@ the community's Stackdriver exporter, as a Google service account that may only 
 
 from __future__ import annotations
 
-import re
-
 import pulumi
 import pulumi_gcp as gcp
 
@@ -20,59 +18,6 @@ from .identity import GKE_SA_ANNOTATION, pod_identity
 CHART = "prometheus-stackdriver-exporter"
 CHART_VERSION = "4.13.0"  # exporter v0.19.0
 CHART_REPO = "https://prometheus-community.github.io/helm-charts"
-MYSQL_METRICS = (
-    "cloudsql.googleapis.com/database/up",
-    "cloudsql.googleapis.com/database/mysql/aborted_connects_count",
-    "cloudsql.googleapis.com/database/replication/replica_lag",
-)
-REDIS_METRICS = ("redis.googleapis.com/stats/memory/usage_ratio", "redis.googleapis.com/stats/evicted_keys")
-LB_METRICS = ("loadbalancing.googleapis.com/https/request_count", "loadbalancing.googleapis.com/https/total_latencies")
-
-
-def series(resource_type: str, metric_type: str) -> str:
-    """The exporter's name for a Cloud Monitoring metric: `stackdriver_`, the monitored resource type, the metric
-    type, each with every run of other characters turned into one `_` (the exporter also splits at case and
-    digit changes, which no metric used here has)."""
-
-    def clean(text: str) -> str:
-        return "_".join(part for part in re.split(r"[^a-zA-Z0-9]+", text.lower()) if part)
-
-    return f"stackdriver_{clean(resource_type)}_{clean(metric_type)}"
-
-
-def gcp_signals(project: str, mysql: bool, redis: bool, url_map: str) -> Signals:
-    """PromQL over the exporter's series. DELTA metrics (connects, evictions, requests, latencies) arrive as
-    the newest minute's count, so they need no `rate()`. `url_map` matches the URL map GKE's Ingress controller
-    names after W&B's namespace and Ingress ("" = no load balancer of W&B's to watch)."""
-    in_project = f'project_id="{project}"'
-    sql, memorystore = "cloudsql_database", "redis_instance"
-    signals: dict[str, str] = {}
-    if mysql:
-        up, failed, lag = (series(sql, m) for m in MYSQL_METRICS)
-        signals |= {
-            "mysql_up": f"max by (database_id) ({up}{{{in_project}}})",
-            "mysql_failed_connects": f"sum by (database_id) ({failed}{{{in_project}}})",
-            "mysql_replica_lag": f"max by (database_id) ({lag}{{{in_project}}})",
-        }
-    if redis:
-        memory, evicted = (series(memorystore, m) for m in REDIS_METRICS)
-        signals |= {
-            "redis_memory_ratio": f'max by (instance_id) ({memory}{{{in_project}, role="primary"}})',
-            "redis_evictions": f"sum by (instance_id) ({evicted}{{{in_project}}})",
-        }
-    if url_map:
-        requests, latencies = (series("https_lb_rule", m) for m in LB_METRICS)
-        ours = f'{in_project}, url_map_name=~"{url_map}"'
-        signals |= {
-            "http_error_ratio": f'sum({requests}{{{ours}, response_code_class="500"}}) / sum({requests}{{{ours}}})',
-            "http_latency_seconds": f"histogram_quantile(0.95, sum by (le) ({latencies}_bucket{{{ours}}})) / 1000",
-        }
-    return Signals(**signals)
-
-
-def url_map_pattern(namespace: str, ingress: str) -> str:
-    """GKE's Ingress controller names the URL map `k8s2-um-<cluster uid>-<namespace>-<ingress>-<hash>`."""
-    return f"k8s2-um-[a-z0-9]+-{namespace}-{ingress}-[a-z0-9]+"
 
 
 def stackdriver_metrics(

@@ -20,14 +20,8 @@ def watched(args) -> tuple[bool, bool, bool]:
 def gcp_cloud_metrics(
     name: str, args, *, account_id: str, workload_pool: pulumi.Input[str], opts: pulumi.ResourceOptions
 ) -> CloudMetrics | None:
-    from ..gcp.metrics import (
-        LB_METRICS,
-        MYSQL_METRICS,
-        REDIS_METRICS,
-        gcp_signals,
-        stackdriver_metrics,
-        url_map_pattern,
-    )
+    from ..gcp.metrics import stackdriver_metrics
+    from ..gcp.signals import EXPORTER, LB_METRICS, MYSQL_METRICS, REDIS_METRICS, gcp_signals, url_map_pattern
 
     mysql, redis, ingress = watched(args)
     if not (mysql or redis or ingress):
@@ -41,7 +35,7 @@ def gcp_cloud_metrics(
         account_id=account_id,
         workload_pool=workload_pool,
         monitoring_namespace=monitoring_namespace(wandb.namespace),
-        signals=gcp_signals(args.project, mysql, redis, url_map),
+        signals=gcp_signals(EXPORTER, args.project, mysql, redis, url_map),
         metric_types=metric_types,
         opts=opts,
     )
