@@ -38,7 +38,7 @@ def test_the_stack_selects_every_rule_and_monitor_keeps_its_volumes_encrypted_an
 
 
 def test_the_alerts_watch_w_and_b_s_namespace():
-    (group,) = alert_rules("wandb", "wandb-monitoring")
+    (group,) = alert_rules("wandb", "wandb-monitoring/wandb-app")
     alerts = {r["alert"]: r for r in group["rules"]}
     assert set(alerts) == {"WandbServiceUnavailable", "WandbPodRestarting", "WandbMetricsDown"}
     assert all('namespace="wandb"' in r["expr"] for r in alerts.values())
@@ -137,7 +137,7 @@ def test_a_receiver_needs_its_secret_and_the_secret_must_be_encrypted():
     assert "wandb-platform:observability" in config_problems(mode="in-cluster", alertReceiver="webhook")
     found = config_problems(mode="in-cluster", alertReceiver="webhook", alertSecret=WEBHOOK)
     assert "wandb-platform:observability.alertSecret" in found and WEBHOOK not in found
-    assert "wandb-platform:observability.mode" in config_problems(mode="cloud")
+    assert "wandb-platform:observability.mode" in config_problems(mode="prometheus")
 
 
 def test_the_datastores_export_their_metrics_to_the_monitoring_namespace_only():

@@ -58,6 +58,10 @@ class GkeClusterArgs:
     # OPTIMIZE_UTILIZATION removes idle nodes sooner (dev, where a slower scale-up costs nothing).
     autoscaling_profile: str = "BALANCED"
     spot_max_nodes: int = 0  # a spot pool scaling from none to this, over the region's zones (0: none)
+    # Managed Service for Prometheus collects these besides the system's (GKE's kube-state-metrics packages and
+    # the kubelet's and cAdvisor's series, for `observability.mode: cloud`); the node account then also reads
+    # metrics back, for the managed rule evaluator.
+    monitoring_packages: Sequence[str] = ()
     spot_machine_type: str = ""  # "" = machine_type
     deletion_protection: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -117,6 +121,14 @@ class GkeCluster(pulumi.ComponentResource):
         node_role = gcp.projects.IAMMember(
             f"{name}-nodes-role", project=args.project, role=NODE_ROLE, member=nodes.member, opts=child
         )
+        if args.monitoring_packages:
+            gcp.projects.IAMMember(
+                f"{name}-nodes-monitoring-viewer",
+                project=args.project,
+                role="roles/monitoring.viewer",
+                member=nodes.member,
+                opts=child,
+            )
         cluster = gcp.container.Cluster(
             f"{name}-gke",
             project=args.project,
@@ -164,7 +176,7 @@ class GkeCluster(pulumi.ComponentResource):
             },
             logging_config={"enable_components": ["SYSTEM_COMPONENTS", "APISERVER", "WORKLOADS"]},
             monitoring_config={
-                "enable_components": ["SYSTEM_COMPONENTS"],
+                "enable_components": ["SYSTEM_COMPONENTS", *args.monitoring_packages],
                 "managed_prometheus": {"enabled": True},
             },
             maintenance_policy={"daily_maintenance_window": {"start_time": "03:00"}},

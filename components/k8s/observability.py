@@ -100,9 +100,9 @@ def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
     return values
 
 
-def alert_rules(wandb_namespace: str, monitoring_namespace: str) -> list[dict[str, Any]]:
-    """The platform's alerts on W&B itself (the chart's own rules cover the cluster, volumes filling up
-    included: KubePersistentVolumeFillingUp)."""
+def alert_rules(wandb_namespace: str, app_job: str) -> list[dict[str, Any]]:
+    """The platform's alerts on W&B itself, `app_job` the job scraping W&B's app (in the cluster, the chart's own
+    rules cover the rest, volumes filling up included: KubePersistentVolumeFillingUp)."""
     ns = f'namespace="{wandb_namespace}"'
     available, wanted = f"kube_deployment_status_replicas_available{{{ns}}}", f"kube_deployment_spec_replicas{{{ns}}}"
     rules = [
@@ -121,7 +121,7 @@ def alert_rules(wandb_namespace: str, monitoring_namespace: str) -> list[dict[st
         ),
         alert(
             "WandbMetricsDown",
-            f'absent(up{{{ns}, job="{monitoring_namespace}/wandb-app"}} == 1)',
+            f'absent(up{{{ns}, job="{app_job}"}} == 1)',
             "critical",
             "W&B's app has not answered a metrics scrape for 10 minutes",
             "10m",
@@ -159,28 +159,37 @@ def datastore_rules(clickhouse: bool, kafka: bool) -> list[dict[str, Any]]:
     return [{"name": "wandb-platform.datastores", "rules": rules}] if rules else []
 
 
-def endpoint_rules(job: str) -> list[dict[str, Any]]:
-    """Alerts on W&B as users reach it, from a probe through the load balancer every minute: not answering with
-    success (a 5xx, a timeout, a refused connection), answering slowly, and its certificate near its end."""
+def probe_rules(job: str) -> list[dict[str, Any]]:
+    """The endpoint alerts over the Blackbox exporter's probe."""
     probe = f'job="{job}"'
+    return endpoint_rules(
+        f"probe_success{{{probe}}}",
+        f"avg_over_time(probe_duration_seconds{{{probe}}}[10m])",
+        f"probe_ssl_earliest_cert_expiry{{{probe}}} - time()",
+    )
+
+
+def endpoint_rules(success: str, seconds: str, certificate_seconds_left: str) -> list[dict[str, Any]]:
+    """Alerts on W&B as users reach it, from a check through the load balancer every minute: not answering with
+    success (a 5xx, a timeout, a refused connection), answering slowly, and its certificate near its end."""
     rules = [
         alert(
             "WandbEndpointFailing",
-            f"probe_success{{{probe}}} == 0",
+            f"{success} == 0",
             "critical",
             "W&B's URL fails: {{ $labels.instance }}",
             "5m",
         ),
         alert(
             "WandbEndpointSlow",
-            f"avg_over_time(probe_duration_seconds{{{probe}}}[10m]) > 2",
+            f"{seconds} > 2",
             "warning",
             "W&B's URL takes {{ $value }}s to answer",
             "10m",
         ),
         alert(
             "WandbCertificateExpiring",
-            f"probe_ssl_earliest_cert_expiry{{{probe}}} - time() < 14 * 86400",
+            f"{certificate_seconds_left} < 14 * 86400",
             "warning",
             "The certificate of {{ $labels.instance }} expires within 14 days",
             "1h",
@@ -237,9 +246,9 @@ class InClusterObservability(pulumi.ComponentResource):
             "wandb-platform",
             {
                 "groups": [
-                    *alert_rules(args.wandb_namespace, args.namespace),
+                    *alert_rules(args.wandb_namespace, f"{args.namespace}/wandb-app"),
                     *datastore_rules(clickhouse, kafka),
-                    *(endpoint_rules(PROBE_JOB) if args.probe_url else []),
+                    *(probe_rules(PROBE_JOB) if args.probe_url else []),
                     *(cloud_rules(args.cloud_metrics.signals) if args.cloud_metrics else []),
                 ]
             },

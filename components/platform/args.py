@@ -301,7 +301,7 @@ class ObservabilityArgs(Args):
     W&B's dashboard and alert routing)."""
 
     mode: str | None = "none"
-    """`none` or `in-cluster`."""
+    """`none`, `in-cluster`, or `cloud` (GKE: Managed Service for Prometheus)."""
     retention_days: int | None = 15
     """`in-cluster`: days Prometheus keeps its samples."""
     storage_gb: int | None = None

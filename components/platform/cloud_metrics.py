@@ -11,9 +11,9 @@ from .release import monitoring_namespace
 MONITORING_API = "monitoring.googleapis.com"  # read by the exporter on GCP
 
 
-def watched(args) -> tuple[bool, bool, bool]:
-    """(managed MySQL, managed Redis, W&B's load balancer), each only with in-cluster monitoring on."""
-    on = args.observability.mode == "in-cluster"
+def watched(args, mode: str = "in-cluster") -> tuple[bool, bool, bool]:
+    """(managed MySQL, managed Redis, W&B's load balancer), each only with monitoring in that `mode`."""
+    on = args.observability.mode == mode
     return on and args.mysql.mode == "managed", on and args.redis.mode == "managed", on and args.ingress.create
 
 
@@ -96,4 +96,38 @@ def azure_cloud_metrics(
         gateway_id=gateway_id if ingress else None,
         tags=tags,
         opts=opts,
+    )
+
+
+def gcp_managed_monitoring(name: str, args, k8s_provider, release, parent: pulumi.Resource) -> None:
+    """`observability.mode: cloud` on GKE: Managed Service for Prometheus alerting on W&B, the datastores in the
+    cluster and Cloud Monitoring's series of the managed ones (nothing without that mode)."""
+    from ..gcp.managed_prometheus import GkeManagedMonitoring, GkeManagedMonitoringArgs
+    from ..gcp.signals import MANAGED, gcp_signals, url_map_pattern
+
+    if args.observability.mode != "cloud":
+        return
+    mysql, redis, ingress = watched(args, "cloud")
+    wandb, o = args.wandb, args.observability
+    GkeManagedMonitoring(
+        name,
+        GkeManagedMonitoringArgs(
+            project=args.project,
+            wandb_namespace=wandb.namespace,
+            instance_name=wandb.instance_name,
+            host=wandb.host if ingress else "",
+            signals=gcp_signals(
+                MANAGED,
+                args.project,
+                mysql,
+                redis,
+                url_map_pattern(wandb.namespace, wandb.instance_name) if ingress else "",
+            ),
+            clickhouse_namespace=f"{wandb.namespace}-clickhouse" if args.clickhouse.mode == "replicated" else "",
+            kafka_namespace=f"{wandb.namespace}-kafka" if args.kafka.mode == "in-cluster" else "",
+            receiver=o.receiver,
+            receiver_secret=o.receiver_secret,
+            slack_channel=o.slack_channel,
+        ),
+        pulumi.ResourceOptions(parent=parent, providers=[k8s_provider], depends_on=[release]),
     )

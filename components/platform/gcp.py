@@ -14,6 +14,7 @@ from ..gcp.cluster import AuthorizedNetwork, GkeCluster, GkeClusterArgs
 from ..gcp.identity import GcpWandbIdentity, GcpWandbIdentityArgs
 from ..gcp.ingress import GkeIngress, GkeIngressArgs
 from ..gcp.kms import GcpKms, KmsArgs
+from ..gcp.managed_prometheus import MONITORING_PACKAGES
 from ..gcp.mysql import CloudSqlArgs, CloudSqlMysql
 from ..gcp.network import GcpNetwork, NetworkArgs
 from ..gcp.private_endpoint import PrivateServiceConnectArgs, PrivateServiceConnectEndpoint
@@ -25,7 +26,7 @@ from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
 from .clickhouse_cloud import clickhouse_cloud_service
-from .cloud_metrics import MONITORING_API, gcp_cloud_metrics
+from .cloud_metrics import MONITORING_API, gcp_cloud_metrics, gcp_managed_monitoring
 from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
 from .isolation import gcp_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
@@ -88,7 +89,7 @@ class GcpWandbPlatform(WandbPlatform):
         apis = (
             *APIS,
             *([DNS_API] if args.clickhouse.mode == "cloud" else []),
-            *([MONITORING_API] if args.observability.mode == "in-cluster" else []),
+            *([MONITORING_API] if args.observability.mode != "none" else []),
         )
         services = GcpProjectServices(
             name,
@@ -194,6 +195,7 @@ class GcpWandbPlatform(WandbPlatform):
             ),
             self,
         )
+        gcp_managed_monitoring(f"{name}-managed-monitoring", args, cluster.info.k8s_provider, release, self)
         self._wandb_outputs(wandb.host, release, cluster.info, bucket)
         self._handoff_outputs(release, vault)
         self.kubeconfig = cluster.info.kubeconfig
@@ -237,6 +239,7 @@ class GcpWandbPlatform(WandbPlatform):
                 rbac_security_group=args.rbac_security_group,
                 autoscaling_profile="BALANCED" if args.high_availability else "OPTIMIZE_UTILIZATION",
                 spot_max_nodes=args.spot.max_nodes,
+                monitoring_packages=MONITORING_PACKAGES if args.observability.mode == "cloud" else (),
                 spot_machine_type=args.spot.node_type,
                 deletion_protection=args.protect,
                 labels=labels,

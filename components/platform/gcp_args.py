@@ -111,7 +111,7 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
         "master_cidr": args.master_cidr,
     }
     return [
-        *common_problems(args, cloud_here=True, seal_here=True),
+        *common_problems(args, cloud_here=True, seal_here=True, managed_monitoring_here=True),
         *memory_problems(args.wandb, args.clickhouse),
         *kafka_problems(args.kafka, managed_here=False),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),

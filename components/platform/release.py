@@ -278,14 +278,23 @@ def isolation_with_datastores(
     if traces is not None:  # a collector in the cluster by its namespace, else its port anywhere
         collector, port = traces.in_cluster_namespace, (traces.port,)
         peers.append(Peer(ports=port, namespace=collector) if collector else Peer(ports=port, cidrs=ANYWHERE))
-    scrapers: tuple[Peer, ...] = ()
-    if platform.observability.mode == "in-cluster":
-        scrapers = (Peer(ports=(METRICS_PORT,), namespace=monitoring_namespace(namespace)),)
+    scraper = scraper_namespace(platform)
+    scrapers = (Peer(ports=(METRICS_PORT,), namespace=scraper),) if scraper else ()
     return NetworkIsolation((*isolation.ingress_from, *scrapers), (*isolation.egress_to, *peers))
 
 
 def monitoring_namespace(wandb_namespace: str) -> str:
     return f"{wandb_namespace}-monitoring"
+
+
+GMP_COLLECTORS = "gmp-system"  # where GKE's Managed Service for Prometheus runs its collectors
+
+
+def scraper_namespace(platform: Any) -> str:
+    """Where the pods that scrape W&B and its datastores run: the monitoring stack's namespace in the cluster,
+    the managed collectors' with `cloud`, none without monitoring."""
+    mode = platform.observability.mode
+    return {"in-cluster": monitoring_namespace(platform.wandb.namespace), "cloud": GMP_COLLECTORS}.get(mode, "")
 
 
 def observability(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> None:
@@ -324,7 +333,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
     wandb, mysql, redis = platform.wandb, platform.mysql, platform.redis
     clickhouse, kafka, secrets = platform.clickhouse, platform.kafka, platform.secrets
     hand_off = getattr(platform, "stack_role", "all") == "platform"
-    scraper = monitoring_namespace(wandb.namespace) if platform.observability.mode == "in-cluster" else ""
+    scraper = scraper_namespace(platform)
     weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent, scraper)
     stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent, scraper)
     oidc = None

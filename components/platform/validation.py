@@ -193,16 +193,21 @@ def https_problem(url: str) -> str | None:
     return None if parts.scheme == "https" and parts.hostname else "must be an https:// URL"
 
 
-OBSERVABILITY_MODES = ("none", "in-cluster")
+OBSERVABILITY_MODES = ("none", "in-cluster", "cloud")
+MANAGED_MONITORING_ELSEWHERE = "'cloud' (the cloud's managed Prometheus) is built for target gcp; use 'in-cluster'"
 ALERT_RECEIVERS = ("none", "webhook", "slack", "pagerduty")
 
 
-def observability_problems(observability: Any) -> list[tuple[str, str | None]]:
-    """The mode and the alert receiver: a secret exactly when there is a receiver, a channel only for Slack."""
+def observability_problems(observability: Any, managed_here: bool) -> list[tuple[str, str | None]]:
+    """The mode (`cloud` where the target has a managed Prometheus: `managed_here`) and the alert receiver: a
+    secret exactly when there is a receiver, a channel only for Slack; the traces' collector."""
     o = observability
     receiver = o.receiver != "none"
+    mode = one_of_problem(o.mode, OBSERVABILITY_MODES)
+    if mode is None and o.mode == "cloud" and not managed_here:
+        mode = MANAGED_MONITORING_ELSEWHERE
     return [
-        ("observability.mode", one_of_problem(o.mode, OBSERVABILITY_MODES)),
+        ("observability.mode", mode),
         ("observability.receiver", one_of_problem(o.receiver, ALERT_RECEIVERS)),
         (
             "observability.receiver_secret",
@@ -277,11 +282,17 @@ def secrets_problems(
 
 
 def common_problems(
-    args: Any, *, cloud_here: bool, seal_here: bool = False, api_server_known: bool | None = None
+    args: Any,
+    *,
+    cloud_here: bool,
+    seal_here: bool = False,
+    api_server_known: bool | None = None,
+    managed_monitoring_here: bool = False,
 ) -> list[tuple[str, str | None]]:
     """The checks every target makes on the arguments it shares: `wandb`, `mysql`, `redis`, `ingress`,
     `clickhouse` (`cloud_here`: the target can reach ClickHouse Cloud privately), `secrets` (`seal_here`: it can
-    auto-unseal a Vault; `api_server_known`: it knows its API server, by default where `cloud_here`)."""
+    auto-unseal a Vault; `api_server_known`: it knows its API server, by default where `cloud_here`),
+    `observability` (`managed_monitoring_here`: its cloud's managed Prometheus is built)."""
     wandb, mysql, redis, ingress = args.wandb, args.mysql, args.redis, args.ingress
     host = host_problem(wandb.host)
     if host is None and ingress.tls and wandb.host.startswith("http://"):
@@ -303,5 +314,5 @@ def common_problems(
             seal_here,
         ),
         ("stack_role", one_of_problem(getattr(args, "stack_role", "all"), STACK_ROLES)),
-        *observability_problems(args.observability),
+        *observability_problems(args.observability, managed_monitoring_here),
     ]

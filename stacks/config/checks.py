@@ -190,6 +190,11 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
         problems.append(f"{PROJECT}:host: must start with https:// while {PROJECT}:ingress.tls is on")
     if ingress.get("staticIpName") and target != "gcp":
         problems.append(f"{PROJECT}:ingress.staticIpName: applies to target 'gcp' only")
+    if section(raw, "observability").get("mode") == "cloud" and target != "gcp":
+        problems.append(
+            f"{PROJECT}:observability.mode: 'cloud' (the cloud's managed Prometheus) is built for target 'gcp'; "
+            f"use 'in-cluster' on '{target}'"
+        )
     create = ingress.get("create", True) not in (False, "false")
     if not create and target != "existing":
         problems.append(f"{PROJECT}:ingress.create: false applies to target 'existing' only")

@@ -28,7 +28,7 @@ class SpotConfig(Section):
 
 
 class ObservabilityConfig(Section):
-    mode: Literal["none", "in-cluster"] = "none"
+    mode: Literal["none", "in-cluster", "cloud"] = "none"
     retention_days: int = Field(15, ge=1, le=3650)
     storage_gb: int | None = Field(None, ge=5, le=65536)  # None = by size
     alert_receiver: Literal["none", "webhook", "slack", "pagerduty"] = "none"
