@@ -5,7 +5,7 @@ import pytest
 
 from components.k8s.wandb_topology import NO_API_TOKEN, WANDB_COMPONENTS, topology_values
 from stacks.config import ConfigError, load_config
-from tests.conftest import LICENSE, base_gcp_config, run_config
+from tests.conftest import LICENSE, base_gcp_config, planned, run_config
 
 CR = "kubernetes:apps.wandb.com/v1:WeightsAndBiases"
 
@@ -41,3 +41,47 @@ def test_an_unknown_console_access_names_its_key():
     with pytest.raises(ConfigError) as error:
         load_config(config, secret_keys=("wandb-platform:license",))
     assert "operator.consoleAccess" in str(error.value)
+
+
+def restricted(pod: dict, containers: list[dict]) -> bool:
+    """What PodSecurity `restricted` checks, on the pod and its containers as this project writes them."""
+    pod_ok = pod.get("runAsNonRoot") is True and pod.get("seccompProfile", {}).get("type") == "RuntimeDefault"
+    return pod_ok and all(
+        c["securityContext"]["allowPrivilegeEscalation"] is False
+        and c["securityContext"]["capabilities"]["drop"] == ["ALL"]
+        for c in containers
+    )
+
+
+def test_the_datastore_operators_namespaces_enforce_restricted_and_what_runs_there_meets_it():
+    run = planned("prod")
+    levels = {
+        n.plain_inputs["metadata"]["name"]: n.plain_inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        for n in run.of_type("kubernetes:core/v1:Namespace")
+    }
+    assert levels["wandb-clickhouse"] == levels["wandb-kafka"] == "restricted"
+    releases = {r.plain_inputs["name"]: r.plain_inputs["values"] for r in run.of_type("kubernetes:helm.sh/v3:Release")}
+    assert {"name": "STRIMZI_POD_SECURITY_PROVIDER_CLASS", "value": "restricted"} in releases["strimzi"]["extraEnvs"]
+    altinity = releases["clickhouse-operator"]
+    assert (
+        altinity["podSecurityContext"]["runAsNonRoot"]
+        and altinity["operator"]["containerSecurityContext"]["capabilities"]
+    )
+    for kind in ("ClickHouseInstallation", "ClickHouseKeeperInstallation"):
+        (installation,) = [r for r in run.resources if r.type.endswith(f":{kind}")]
+        for template in installation.plain_inputs["spec"]["templates"]["podTemplates"]:
+            assert restricted(template["spec"]["securityContext"], template["spec"]["containers"]), kind
+
+
+def test_vault_and_its_secrets_operator_run_under_restricted():
+    run = planned("vault-platform")
+    levels = {
+        n.plain_inputs["metadata"]["name"]: n.plain_inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        for n in run.of_type("kubernetes:core/v1:Namespace")
+    }
+    assert levels["wandb-vault"] == levels["wandb-vault-sync"] == "restricted"
+    releases = {r.plain_inputs["name"]: r.plain_inputs["values"] for r in run.of_type("kubernetes:helm.sh/v3:Release")}
+    vault = releases["vault"]["server"]["statefulSet"]["securityContext"]
+    assert restricted(vault["pod"], [{"securityContext": vault["container"]}])
+    operator = releases["vault-secrets-operator"]["controller"]
+    assert restricted(operator["podSecurityContext"], [{"securityContext": operator["securityContext"]}])

@@ -9,13 +9,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from ..k8s.cloud_metrics import (
-    EXPORTER_SERVICE_ACCOUNT,
-    RESTRICTED_CONTAINER,
-    RESTRICTED_POD,
-    CloudMetrics,
-    Signals,
-)
+from ..k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, CloudMetrics, Signals
+from ..k8s.pod_security import RESTRICTED_CONTAINER, RESTRICTED_POD
 from .irsa import irsa_role
 from .policies import document
 

@@ -14,6 +14,7 @@ import pulumi_random as random
 
 from ..contracts import ClickHouseEndpoint
 from .namespace import MANAGED_BY, clients_only, operator_namespace
+from .pod_security import CONFINED, RESTRICTED_POD
 from .private_ca import private_tls
 
 TOKEN = "wandb-platform:index:ReplicatedClickHouse"
@@ -78,7 +79,13 @@ def _claim(name: str, size_gb: int, storage_class: str) -> dict:
 def _spread(labels: dict) -> dict:
     """One replica per node (required), and over the zones as evenly as they allow (preferred)."""
     return {
-        "securityContext": {"runAsUser": UID, "runAsGroup": UID, "fsGroup": UID, "runAsNonRoot": True},
+        "securityContext": {
+            "runAsUser": UID,
+            "runAsGroup": UID,
+            "fsGroup": UID,
+            "runAsNonRoot": True,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
         "topologySpreadConstraints": [
             {
                 "maxSkew": 1,
@@ -102,7 +109,11 @@ def keeper_spec(args: ReplicatedClickHouseArgs) -> dict:
                     "spec": {
                         **_spread({"clickhouse-keeper.altinity.com/chk": KEEPER}),
                         "containers": [
-                            {"name": "clickhouse-keeper", "image": f"clickhouse/clickhouse-keeper:{args.version}"}
+                            {
+                                "name": "clickhouse-keeper",
+                                "image": f"clickhouse/clickhouse-keeper:{args.version}",
+                                "securityContext": CONFINED,
+                            }
                         ],
                     },
                 }
@@ -116,6 +127,7 @@ def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
     server = {
         "name": "clickhouse",
         "image": f"clickhouse/clickhouse-server:{args.version}",
+        "securityContext": CONFINED,
         "resources": {
             "requests": {"cpu": args.cpu, "memory": args.memory},
             "limits": {"cpu": args.cpu, "memory": args.memory},
@@ -181,8 +193,14 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
                 "chart": OPERATOR_CHART,
                 "version": args.operator_chart_version,
                 "repository_opts": {"repo": OPERATOR_REPO},
+                "values": {  # the operator's image runs as `nobody`; `restricted` asks it in numbers
+                    "podSecurityContext": RESTRICTED_POD,
+                    "operator": {"containerSecurityContext": CONFINED},
+                    "metrics": {"containerSecurityContext": CONFINED},
+                },
             },
             child,
+            restricted=True,
         )
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
         credentials = k8s.core.v1.Secret(

@@ -15,13 +15,6 @@ from typing import Any
 from .alerting import alert
 
 EXPORTER_SERVICE_ACCOUNT = "cloud-metrics"  # the exporter's Kubernetes service account, on every cloud
-# What PodSecurity `restricted` asks of a pod and of each of its containers.
-RESTRICTED_POD = {"runAsNonRoot": True, "runAsUser": 65534, "seccompProfile": {"type": "RuntimeDefault"}}
-RESTRICTED_CONTAINER = {
-    "allowPrivilegeEscalation": False,
-    "capabilities": {"drop": ["ALL"]},
-    "readOnlyRootFilesystem": True,
-}
 # Thresholds, the same on every cloud.
 FAILED_CONNECTS_PER_MINUTE = 10
 CONNECTIONS_RATIO = 0.8

@@ -139,9 +139,16 @@ class InClusterKafka(pulumi.ComponentResource):
                 "name": "strimzi",
                 "chart": OPERATOR_CHART,
                 "version": args.operator_chart_version,
-                "values": {"replicas": 1, "resources": {"requests": {"cpu": "200m", "memory": "384Mi"}}},
+                "values": {
+                    "replicas": 1,
+                    "resources": {"requests": {"cpu": "200m", "memory": "384Mi"}},
+                    # Strimzi's own switch: every pod it runs gets the security context `restricted` asks for
+                    # (the operator's chart already meets it)
+                    "extraEnvs": [{"name": "STRIMZI_POD_SECURITY_PROVIDER_CLASS", "value": "restricted"}],
+                },
             },
             child,
+            restricted=True,
         )
         after_operator = pulumi.ResourceOptions(parent=self, depends_on=[operator])
         labels = {**MANAGED_BY, "strimzi.io/cluster": CLUSTER}

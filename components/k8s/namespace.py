@@ -59,12 +59,13 @@ def clients_only(
 
 
 def operator_namespace(
-    name: str, namespace: str, release: dict, opts: pulumi.ResourceOptions
+    name: str, namespace: str, release: dict, opts: pulumi.ResourceOptions, restricted: bool = False
 ) -> tuple[pulumi.Output[str], k8s.helm.v3.Release]:
-    """A datastore's namespace under PodSecurity `baseline`, with its operator's Helm release in it (the
-    operator then watches that namespace only). `release` holds the Release's own arguments: name, chart,
-    version, and repository_opts or values where needed."""
-    ns = baseline_namespace(f"{name}-ns", namespace, opts).metadata.name
+    """A datastore's namespace under PodSecurity `baseline` (`restricted` where the operator and everything it
+    runs meet it), with its operator's Helm release in it (the operator then watches that namespace only).
+    `release` holds the Release's own arguments: name, chart, version, and repository_opts or values."""
+    level = "restricted" if restricted else "baseline"
+    ns = _namespace(f"{name}-ns", namespace, level, opts).metadata.name
     operator = k8s.helm.v3.Release(
         f"{name}-operator", namespace=ns, atomic=True, cleanup_on_fail=True, opts=opts, **release
     )

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from .namespace import baseline_namespace, clients_only
+from .namespace import clients_only, restricted_namespace
+from .pod_security import CONFINED
 from .private_ca import private_tls
 
 TOKEN = "wandb-platform:index:VaultCluster"
 CHART_REPO = "https://helm.releases.hashicorp.com"
+VAULT_UID, VAULT_GID = 100, 1000  # the chart's defaults for the official image
 RELEASE = "vault"  # the chart names the Service `vault` and the peers' headless Service `vault-internal`
 TLS_SECRET = "vault-tls"
 TLS_DIR = f"/vault/userconfig/{TLS_SECRET}"  # where the chart mounts `extraVolumes` of type secret
@@ -117,6 +119,20 @@ def chart_values(args: VaultClusterArgs, config: pulumi.Input[str]) -> dict:
                 "requests": {"cpu": "250m", "memory": "256Mi"},
                 "limits": {"cpu": "1", "memory": "512Mi"},
             },
+            # The chart's own non-root user, plus what `restricted` adds: Vault needs no capability (the chart
+            # turns mlock off for Raft and skips setcap)
+            "statefulSet": {
+                "securityContext": {
+                    "pod": {
+                        "runAsNonRoot": True,
+                        "runAsUser": VAULT_UID,
+                        "runAsGroup": VAULT_GID,
+                        "fsGroup": VAULT_GID,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
+                    "container": CONFINED,
+                }
+            },
         },
     }
 
@@ -127,7 +143,7 @@ class VaultCluster(pulumi.ComponentResource):
     def __init__(self, name: str, args: VaultClusterArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ns = baseline_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        ns = restricted_namespace(f"{name}-ns", args.namespace, child).metadata.name
         self.ca_cert, certificate = private_tls(
             name,
             ca_name="wandb-platform Vault CA",

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from .namespace import MANAGED_BY, operator_namespace
+from .pod_security import CONFINED
 
 TOKEN = "wandb-platform:index:VaultSecretsSync"
 API = "secrets.hashicorp.com/v1beta1"
@@ -105,7 +106,8 @@ def auth_spec(args: VaultSecretsSyncArgs, role: str) -> dict:
 def secrets_operator(
     name: str, namespace: str, chart_version: str, opts: pulumi.ResourceOptions
 ) -> k8s.helm.v3.Release:
-    """VSO in its own namespace (PodSecurity `baseline`): it reads Vault and writes Secrets where told."""
+    """VSO in its own namespace under PodSecurity `restricted` (the chart's non-root pods, plus the seccomp
+    profile and the capability drop it leaves out): it reads Vault and writes Secrets where told."""
     _, operator = operator_namespace(
         name,
         namespace,
@@ -114,8 +116,15 @@ def secrets_operator(
             "chart": "vault-secrets-operator",
             "version": chart_version,
             "repository_opts": {"repo": CHART_REPO},
+            "values": {
+                "controller": {
+                    "podSecurityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
+                    "securityContext": CONFINED,
+                }
+            },
         },
         opts,
+        restricted=True,
     )
     return operator
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..contracts import SpotNodes
+from .pod_security import CONFINED
 
 PRODUCTION_SIZES = ("medium", "large", "xlarge", "xxlarge")
 HPA_TARGET_PERCENT = 80
@@ -127,7 +128,7 @@ SPREAD = tuple(
     {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway"}  # the chart adds the labelSelector
     for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
 )
-CONFINED = {"securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]}}}
+CONFINED_CONTAINERS = {"securityContext": CONFINED}
 # The services that never call the Kubernetes API: no service account token in their pods. (The chart gives a
 # Role to api, app, glue, metric-observer and console; weave-trace and its worker sign in to the app with their
 # token; the Go services read their namespace through the downward API for a secret store: all keep theirs.)
@@ -155,7 +156,7 @@ def topology_values(size: str, weave: bool) -> dict[str, Any]:
     """The services the size runs and their scale, every W&B container confined, no API token where none is
     used, the host-path agent off.
     `weave`: Weave traces are on (weave-trace is sized only then)."""
-    values: dict[str, Any] = {component: dict(CONFINED) for component in WANDB_COMPONENTS}
+    values: dict[str, Any] = {component: dict(CONFINED_CONTAINERS) for component in WANDB_COMPONENTS}
     for component in NO_API_TOKEN:
         values[component]["serviceAccount"] = {"automount": False}
     values["otel"] = {"daemonset": {"install": False}}
