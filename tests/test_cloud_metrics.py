@@ -9,7 +9,8 @@ import pytest
 from components.aws.metrics import PLATFORM_TAG, READ_ACTIONS, aws_signals, yace_config
 from components.azure.metrics import MONITORING_READER, azure_signals
 from components.gcp.signals import EXPORTER, MANAGED, gcp_signals, url_map_pattern
-from components.k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, Signals, cloud_rules, signal_alerts
+from components.k8s.alerting import Signals, cloud_rules, signal_alerts
+from components.k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT
 from tests.conftest import planned
 
 RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
+from components.k8s.alerting import alert_rules
 from components.k8s.observability import (
     DASHBOARD,
     NODE_EXPORTER_RULES,
     InClusterObservabilityArgs,
-    alert_rules,
     receiver_spec,
     stack_values,
 )

@@ -9,7 +9,8 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from ..k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, CloudMetrics, Signals
+from ..k8s.alerting import Signals
+from ..k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, CloudMetrics
 from ..k8s.pod_security import RESTRICTED_CONTAINER, RESTRICTED_POD
 from .irsa import irsa_role
 from .policies import document

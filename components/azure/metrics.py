@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 import pulumi
 
-from ..k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, CloudMetrics, Signals
+from ..k8s.alerting import Signals
+from ..k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, CloudMetrics
 from .identity import CLIENT_ID_ANNOTATION, USE_LABEL, workload_identity
 from .roles import grant
 

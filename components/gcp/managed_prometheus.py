@@ -17,10 +17,9 @@ import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 import yaml
 
-from ..k8s.alerting import alert
-from ..k8s.cloud_metrics import Signals, cloud_rules
+from ..k8s.alerting import Signals, alert, alert_rules, cloud_rules, datastore_rules, endpoint_rules
 from ..k8s.namespace import MANAGED_BY
-from ..k8s.observability import DASHBOARD, alert_rules, datastore_rules, endpoint_rules
+from ..k8s.observability import DASHBOARD
 from .signals import MANAGED
 
 TOKEN = "wandb-platform:index:GkeManagedMonitoring"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from ..k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, CloudMetrics, Signals
+from ..k8s.alerting import Signals
+from ..k8s.cloud_metrics import EXPORTER_SERVICE_ACCOUNT, CloudMetrics
 from ..k8s.pod_security import RESTRICTED_CONTAINER, RESTRICTED_POD
 from .identity import GKE_SA_ANNOTATION, pod_identity
 

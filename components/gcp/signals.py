@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..k8s.cloud_metrics import Signals
+from ..k8s.alerting import Signals
 
 MYSQL_METRICS = (
     "cloudsql.googleapis.com/database/up",

@@ -21,8 +21,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from .alerting import alert
-from .cloud_metrics import CloudMetrics, Signals, cloud_rules, signal_alerts
+from .alerting import alert_rules, cloud_rules, datastore_rules, probe_rules
+from .cloud_metrics import CloudMetrics
 from .namespace import MANAGED_BY, restricted_namespace
 
 TOKEN = "wandb-platform:index:InClusterObservability"
@@ -98,104 +98,6 @@ def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
     }
     values.update({component: {"enabled": False} for component in NOT_SCRAPED})
     return values
-
-
-def alert_rules(wandb_namespace: str, app_job: str) -> list[dict[str, Any]]:
-    """The platform's alerts on W&B itself, `app_job` the job scraping W&B's app (in the cluster, the chart's own
-    rules cover the rest, volumes filling up included: KubePersistentVolumeFillingUp)."""
-    ns = f'namespace="{wandb_namespace}"'
-    available, wanted = f"kube_deployment_status_replicas_available{{{ns}}}", f"kube_deployment_spec_replicas{{{ns}}}"
-    rules = [
-        alert(
-            "WandbServiceUnavailable",
-            f"{available} < {wanted}",
-            "critical",
-            "W&B's {{ $labels.deployment }} runs {{ $value }} ready replicas, fewer than it should",
-            "15m",
-        ),
-        alert(
-            "WandbPodRestarting",
-            f"increase(kube_pod_container_status_restarts_total{{{ns}}}[30m]) > 3",
-            "warning",
-            "{{ $labels.pod }} ({{ $labels.container }}) restarted 3+ times in 30m",
-        ),
-        alert(
-            "WandbMetricsDown",
-            f'absent(up{{{ns}, job="{app_job}"}} == 1)',
-            "critical",
-            "W&B's app has not answered a metrics scrape for 10 minutes",
-            "10m",
-        ),
-    ]
-    return [{"name": "wandb-platform.wandb", "rules": rules}]
-
-
-def datastore_rules(clickhouse: bool, kafka: bool) -> list[dict[str, Any]]:
-    """Alerts on the datastores in the cluster: ClickHouse replicas falling behind or refusing inserts (its own
-    `/metrics`), Kafka partitions short of replicas or consumers falling behind (Strimzi's exporters)."""
-    rules = []
-    if clickhouse:
-        rules += [
-            alert(
-                "ClickHouseReplicaDelayed",
-                "max by (pod) (ClickHouseAsyncMetrics_ReplicasMaxAbsoluteDelay) > 300",
-                "warning",
-                "ClickHouse replica {{ $labels.pod }} is {{ $value }}s behind",
-                "10m",
-            ),
-            alert(
-                "ClickHouseInsertsFailing",
-                "sum by (pod) (increase(ClickHouseProfileEvents_FailedInsertQuery[10m])) > 0",
-                "warning",
-                "Inserts into ClickHouse fail on {{ $labels.pod }} (Weave traces)",
-            ),
-        ]
-    if kafka:  # Strimzi's brokers and its Kafka Exporter
-        strimzi = Signals(
-            kafka_under_replicated="sum(kafka_server_replicamanager_underreplicatedpartitions)",
-            kafka_consumer_lag="sum by (consumergroup, topic) (kafka_consumergroup_lag)",
-        )
-        rules += signal_alerts(strimzi)
-    return [{"name": "wandb-platform.datastores", "rules": rules}] if rules else []
-
-
-def probe_rules(job: str) -> list[dict[str, Any]]:
-    """The endpoint alerts over the Blackbox exporter's probe."""
-    probe = f'job="{job}"'
-    return endpoint_rules(
-        f"probe_success{{{probe}}}",
-        f"avg_over_time(probe_duration_seconds{{{probe}}}[10m])",
-        f"probe_ssl_earliest_cert_expiry{{{probe}}} - time()",
-    )
-
-
-def endpoint_rules(success: str, seconds: str, certificate_seconds_left: str) -> list[dict[str, Any]]:
-    """Alerts on W&B as users reach it, from a check through the load balancer every minute: not answering with
-    success (a 5xx, a timeout, a refused connection), answering slowly, and its certificate near its end."""
-    rules = [
-        alert(
-            "WandbEndpointFailing",
-            f"{success} == 0",
-            "critical",
-            "W&B's URL fails: {{ $labels.instance }}",
-            "5m",
-        ),
-        alert(
-            "WandbEndpointSlow",
-            f"{seconds} > 2",
-            "warning",
-            "W&B's URL takes {{ $value }}s to answer",
-            "10m",
-        ),
-        alert(
-            "WandbCertificateExpiring",
-            f"{certificate_seconds_left} < 14 * 86400",
-            "warning",
-            "The certificate of {{ $labels.instance }} expires within 14 days",
-            "1h",
-        ),
-    ]
-    return [{"name": "wandb-platform.endpoint", "rules": rules}]
 
 
 def receiver_spec(receiver: str, slack_channel: str) -> dict[str, Any]:
