@@ -6,6 +6,7 @@ user can bring an endpoint of their own. Password, CA and kubeconfig fields carr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pulumi
@@ -151,3 +152,15 @@ class SpotNodes:
     taint_value: str
     label_key: str
     label_value: str
+
+
+@dataclass(frozen=True)
+class RemotePrometheus:
+    """A managed Prometheus that the in-cluster Prometheus, in agent mode, writes every series to, and that
+    evaluates the platform's rules and routes their alerts itself (`observability.mode: cloud` on AWS)."""
+
+    remote_write_url: pulumi.Input[str]
+    query_url: pulumi.Input[str]  # its Prometheus-compatible query endpoint: Grafana's data source
+    region: str  # requests are signed (SigV4) for this region
+    writer_annotations: Mapping[str, pulumi.Input[str]]  # on Prometheus's service account: the right to write
+    reader_annotations: Mapping[str, pulumi.Input[str]]  # on Grafana's: the right to query

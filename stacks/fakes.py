@@ -254,6 +254,14 @@ def _aws_outputs(typ: str, name: str, inputs: dict, region: str) -> dict:
         return {"arn": arn.format("acm", f"certificate/{_short(name, 36)}"), "domainValidationOptions": [option]}
     if typ == "aws:route53/record:Record":
         return {"fqdn": inputs.get("name", "").rstrip(".")}
+    if typ == "aws:amp/workspace:Workspace":
+        workspace = f"ws-{_short(name, 8)}-{_short(name + 'w', 4)}-{_short(name + 'x', 4)}-{_short(name + 'y', 12)}"
+        return {
+            "arn": arn.format("aps", f"workspace/{workspace}"),
+            "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{workspace}/",
+        }
+    if typ == "aws:sns/topic:Topic":
+        return {"arn": arn.format("sns", physical)}
     return {"name": physical} if "name" in inputs or typ.endswith(("Group:SubnetGroup", "ParameterGroup")) else {}
 
 

@@ -10,7 +10,7 @@ import yaml
 from components.gcp.managed_prometheus import MONITORING_PACKAGES, alertmanager_config, cloud_dashboard, uptime_rules
 from components.k8s.observability import DASHBOARD
 from stacks.config import ConfigError, load_config
-from tests.conftest import LICENSE, TEST_CERTIFICATE_ARN, base_aws_config, base_gcp_config, run_config
+from tests.conftest import LICENSE, base_gcp_config, run_config
 
 API = "kubernetes:monitoring.googleapis.com/v1"
 WEBHOOK = "https://hooks.example.com/services/abcdefghijklmnop"
@@ -115,11 +115,15 @@ def test_w_and_b_s_url_is_checked_from_outside():
     assert 'host="wandb.test.example.com"' in uptime_rules("wandb.test.example.com")[0]["rules"][0]["expr"]
 
 
-def test_cloud_mode_elsewhere_names_its_key():
+def test_cloud_mode_on_azure_names_its_key():
     config = {
-        **base_aws_config(aws={"certificateArn": TEST_CERTIFICATE_ARN}, observability={"mode": "cloud"}),
+        "azure-native:location": "eastus2",
+        "wandb-platform:target": "azure",
+        "wandb-platform:host": "https://wandb.test.example.com",
+        "wandb-platform:azure": {"acmeEmail": "ops@example.com"},
+        "wandb-platform:observability": {"mode": "cloud"},
         "wandb-platform:license": LICENSE,
     }
     with pytest.raises(ConfigError) as error:
         load_config(config, secret_keys=("wandb-platform:license",))
-    assert "wandb-platform:observability.mode" in str(error.value) and "gcp" in str(error.value)
+    assert "wandb-platform:observability.mode" in str(error.value) and "'gcp' and 'aws'" in str(error.value)

@@ -53,6 +53,7 @@ class KeyUse:
     service_principals: Sequence[str] = ()
     roles: Sequence[str] = ()  # role paths in this account, e.g. "aws-service-role/<service>/<name>"
     log_groups: bool = False  # CloudWatch Logs encrypting this account's log groups
+    publishers: Sequence[str] = ()  # services (global names, e.g. "aps") publishing to a topic under this key
 
 
 def key_policy(use: KeyUse, partition: str, account_id: str, region: str) -> dict:
@@ -94,6 +95,17 @@ def key_policy(use: KeyUse, partition: str, account_id: str, region: str) -> dic
             log_groups = f"arn:{partition}:logs:{region}:{account_id}:log-group:*"
             statement["Condition"] = {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}}
         statements.append(statement)
+    if use.publishers:
+        statements.append(
+            {
+                "Sid": "ServicesPublishToTheEncryptedTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": [f"{s}.amazonaws.com" for s in use.publishers]},
+                "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        )
     if use.roles:
         roles = [f"arn:{partition}:iam::{account_id}:role/{r}" for r in use.roles]
         statements += [

@@ -17,7 +17,7 @@ import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 import yaml
 
-from ..k8s.alerting import Signals, alert, alert_rules, cloud_rules, datastore_rules, endpoint_rules
+from ..k8s.alerting import Signals, alert_rules, cloud_rules, datastore_rules, endpoint_rules, volume_rules
 from ..k8s.namespace import MANAGED_BY
 from ..k8s.observability import DASHBOARD
 from .signals import MANAGED
@@ -55,20 +55,6 @@ def uptime_rules(host: str) -> list[dict[str, Any]]:
         f"avg({series('request_latency')}) / 1000",
         f"min({series('time_until_ssl_cert_expires')}) * 86400",
     )
-
-
-def volume_rules() -> list[dict[str, Any]]:
-    """What kube-prometheus-stack would bring: a volume of W&B's or its datastores' nearly full."""
-    free = "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes"
-    return [
-        alert(
-            "PersistentVolumeFillingUp",
-            f"{free} < 0.1",
-            "warning",
-            "{{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has less than 10% free",
-            "15m",
-        )
-    ]
 
 
 def alertmanager_config(receiver: str, secret: str, slack_channel: str) -> str:

@@ -230,3 +230,18 @@ def endpoint_rules(success: str, seconds: str, certificate_seconds_left: str) ->
         ),
     ]
     return [{"name": "wandb-platform.endpoint", "rules": rules}]
+
+
+def volume_rules() -> list[dict[str, Any]]:
+    """A volume of W&B's or its datastores' nearly full: kube-prometheus-stack's own rule, where its rules are not
+    evaluated (GKE's managed rule evaluator, Amazon Managed Prometheus)."""
+    free = "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes"
+    return [
+        alert(
+            "PersistentVolumeFillingUp",
+            f"{free} < 0.1",
+            "warning",
+            "{{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} has less than 10% free",
+            "15m",
+        )
+    ]

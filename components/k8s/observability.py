@@ -21,7 +21,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from .alerting import alert_rules, cloud_rules, datastore_rules, probe_rules
+from ..contracts import RemotePrometheus
+from .alerting import alert_rules, cloud_rules, datastore_rules, probe_rules, volume_rules
 from .cloud_metrics import CloudMetrics
 from .namespace import MANAGED_BY, restricted_namespace
 
@@ -36,6 +37,8 @@ PROBE_JOB = "wandb-endpoint"
 # Not scraped (their rules and dashboards go with them): the cloud runs the control plane's, Cilium-based data
 # planes have no kube-proxy, and GKE's DNS is not CoreDNS.
 NOT_SCRAPED = ("kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy", "coreDns")
+PROMETHEUS_SA, GRAFANA_SA = "prometheus", "grafana"  # their service accounts, for a workload identity
+AGENT_WAL_GB = 10  # agent mode keeps only what it has not yet written
 NODE_EXPORTER_RULES = ("nodeExporterAlerting", "nodeExporterRecording", "node", "kubePrometheusNodeRecording")
 
 
@@ -56,6 +59,19 @@ class InClusterObservabilityArgs:
     probe_url: str = ""  # W&B's URL, probed through its load balancer as users reach it ("" = none)
     blackbox_chart_version: str = "11.17.2"
     cloud_metrics: CloudMetrics | None = None  # the cloud's exporter of its managed stores' and balancer's series
+    remote: RemotePrometheus | None = None  # agent mode: every series to this managed Prometheus, which alerts
+
+
+def rule_groups(args: InClusterObservabilityArgs) -> list[dict[str, Any]]:
+    """Every rule group of the platform, for what it runs: W&B, the datastores in the cluster, W&B's URL, the
+    cloud's series, and (where kube-prometheus-stack's own rules do not run: agent mode) full volumes."""
+    return [
+        *alert_rules(args.wandb_namespace, f"{args.namespace}/wandb-app"),
+        *datastore_rules(bool(args.clickhouse_namespace), bool(args.kafka_namespace)),
+        *(probe_rules(PROBE_JOB) if args.probe_url else []),
+        *(cloud_rules(args.cloud_metrics.signals) if args.cloud_metrics else []),
+        *([{"name": "wandb-platform.volumes", "rules": volume_rules()}] if args.remote else []),
+    ]
 
 
 def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
@@ -97,6 +113,38 @@ def stack_values(args: InClusterObservabilityArgs) -> dict[str, Any]:
         },
     }
     values.update({component: {"enabled": False} for component in NOT_SCRAPED})
+    if args.remote is not None:
+        values = agent_values(values, args.remote)
+    return values
+
+
+def agent_values(values: dict[str, Any], remote: RemotePrometheus) -> dict[str, Any]:
+    """Prometheus in agent mode writing every series to the managed Prometheus (SigV4, as its workload identity):
+    a small write-ahead log in place of the samples, no Alertmanager or rules here (the managed side evaluates
+    and routes), Grafana reading the managed Prometheus as its own identity."""
+    spec = values["prometheus"]["prometheusSpec"]
+    del spec["retention"]
+    spec["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"] = f"{AGENT_WAL_GB}Gi"
+    spec["remoteWrite"] = [{"url": remote.remote_write_url, "sigv4": {"region": remote.region}}]
+    values["prometheus"] |= {
+        "agentMode": True,
+        "serviceAccount": {"name": PROMETHEUS_SA, "annotations": dict(remote.writer_annotations)},
+    }
+    values["alertmanager"] = {"enabled": False}
+    values["defaultRules"] = {"create": False}
+    source = {
+        "name": "Amazon Managed Prometheus",
+        "type": "prometheus",
+        "url": remote.query_url,
+        "isDefault": True,
+        "jsonData": {"sigV4Auth": True, "sigV4AuthType": "default", "sigV4Region": remote.region, "httpMethod": "POST"},
+    }
+    values["grafana"] |= {
+        "serviceAccount": {"name": GRAFANA_SA, "annotations": dict(remote.reader_annotations)},
+        "grafana.ini": {"auth": {"sigv4_auth_enabled": True}},
+        "additionalDataSources": [source],
+    }
+    values["grafana"]["sidecar"]["datasources"] = {"defaultDatasourceEnabled": False}
     return values
 
 
@@ -141,21 +189,8 @@ class InClusterObservability(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[admin]),
         )
         after = pulumi.ResourceOptions(parent=self, depends_on=[self.release])  # the CRDs come with the chart
-        clickhouse, kafka = bool(args.clickhouse_namespace), bool(args.kafka_namespace)
-        self._custom(
-            f"{name}-rules",
-            "PrometheusRule",
-            "wandb-platform",
-            {
-                "groups": [
-                    *alert_rules(args.wandb_namespace, f"{args.namespace}/wandb-app"),
-                    *datastore_rules(clickhouse, kafka),
-                    *(probe_rules(PROBE_JOB) if args.probe_url else []),
-                    *(cloud_rules(args.cloud_metrics.signals) if args.cloud_metrics else []),
-                ]
-            },
-            after,
-        )
+        if args.remote is None:  # in agent mode the managed Prometheus evaluates them (`rule_groups`)
+            self._custom(f"{name}-rules", "PrometheusRule", "wandb-platform", {"groups": rule_groups(args)}, after)
         monitors = {
             "clickhouse": (args.clickhouse_namespace, {"clickhouse.altinity.com/app": "chop"}, "metrics"),
             "kafka": (args.kafka_namespace, {"strimzi.io/kind": "Kafka"}, "tcp-prometheus"),
@@ -189,7 +224,7 @@ class InClusterObservability(pulumi.ComponentResource):
             data={"wandb-platform.json": json.dumps(json.loads(DASHBOARD.read_text()), sort_keys=True)},
             opts=child,
         )
-        if args.receiver != "none":
+        if args.receiver != "none" and args.remote is None:
             self._routing(name, args, after)
         if args.probe_url:
             self._probe(name, args, after)

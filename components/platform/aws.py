@@ -30,6 +30,7 @@ from ..contracts import (
     MysqlEndpoint,
     RedisEndpoint,
 )
+from ..k8s.observability import rule_groups
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
@@ -44,9 +45,9 @@ from .aws_args import (
     vault_seal_role,
 )
 from .clickhouse_cloud import clickhouse_cloud_service
-from .cloud_metrics import aws_cloud_metrics
+from .cloud_metrics import aws_cloud_metrics, aws_managed_prometheus
 from .isolation import aws_isolation
-from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
+from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb, observability_args
 from .sizes import AwsSize, resolve_size
 from .validation import raise_problems
 from .vault import in_cluster_vault, vault_namespace, with_rotation_admin
@@ -143,41 +144,50 @@ class AwsWandbPlatform(WandbPlatform):
             ),
             pulumi.ResourceOptions(parent=self, providers=[provider, eks.info.k8s_provider]),
         )
-        release = install_wandb(
-            name,
+        workspace = aws_managed_prometheus(
+            f"{name}-prometheus",
             args,
-            TargetEndpoints(
-                cluster=eks.info,
-                cloud_provider="aws",
+            alias=self._prefix,
+            eks=eks,
+            kms_key_arn=kms.arn("metrics") if args.observability.mode == "cloud" else None,
+            account_id=account.account_id,
+            tags=self._tags,
+            opts=self._child,
+        )
+        target = TargetEndpoints(
+            cluster=eks.info,
+            cloud_provider="aws",
+            mysql=mysql,
+            redis=redis,
+            clickhouse=weave,
+            kafka=kafka,
+            bucket=bucket,
+            identity=identity.workload_identity,
+            ingress=ingress.settings,
+            wait_for=[ingress.controller, eks.autoscaler.release, *weave_ready],  # W&B's pods may need nodes
+            spot=eks.spot,
+            cloud_metrics=aws_cloud_metrics(
+                f"{name}-cloud-metrics",
+                args,
+                prefix=self._prefix,
+                mysql_class=size.mysql_tier,
+                eks=eks,
+                tags=self._tags,
+                opts=self._child,
+            ),
+            isolation=aws_isolation(
+                subnet_cidrs=network.subnet_cidrs,
+                internal=internal,
                 mysql=mysql,
                 redis=redis,
-                clickhouse=weave,
-                kafka=kafka,
-                bucket=bucket,
-                identity=identity.workload_identity,
-                ingress=ingress.settings,
-                wait_for=[ingress.controller, eks.autoscaler.release, *weave_ready],  # W&B's pods may need nodes
-                spot=eks.spot,
-                cloud_metrics=aws_cloud_metrics(
-                    f"{name}-cloud-metrics",
-                    args,
-                    prefix=self._prefix,
-                    mysql_class=size.mysql_tier,
-                    eks=eks,
-                    tags=self._tags,
-                    opts=self._child,
-                ),
-                isolation=aws_isolation(
-                    subnet_cidrs=network.subnet_cidrs,
-                    internal=internal,
-                    mysql=mysql,
-                    redis=redis,
-                    clickhouse_cloud=weave,
-                    msk=kafka,
-                ),
+                clickhouse_cloud=weave,
+                msk=kafka,
             ),
-            self,
+            remote_prometheus=workspace.remote if workspace else None,
         )
+        release = install_wandb(name, args, target, self)
+        if workspace is not None:
+            workspace.store_rules(rule_groups(observability_args(args, target)))
         self._wandb_outputs(wandb.host, release, eks.info, bucket)
         self._handoff_outputs(release, vault)
         self.kubeconfig = eks.info.kubeconfig

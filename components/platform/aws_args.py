@@ -132,7 +132,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
     _, size_problems = sized("aws", args.wandb.size, args.sizes.given())
     version, days = args.mysql.version, args.mysql.backup_retention_days
     problems = [
-        *common_problems(args, cloud_here=True, seal_here=True),
+        *common_problems(args, cloud_here=True, seal_here=True, managed_monitoring_here=True),
         *memory_problems(args.wandb, args.clickhouse),
         *kafka_problems(args.kafka, managed_here=True),
         ("kubernetes_version", kubernetes_version_problem(args.kubernetes_version)),
@@ -150,8 +150,16 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
         problems.append(("kubernetes_version", f"one of {', '.join(CLUSTER_AUTOSCALER_IMAGES)} (the autoscaler's)"))
     if args.bucket.provider not in ("", "s3"):
         problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
+    if args.observability.mode == "cloud" and args.observability.receiver == "slack":
+        problems.append(("observability.receiver", AMP_SLACK))
     problems.append(("api_access_cidrs", internet_problem(args.api_access_cidrs, "the control plane")))
     return problems
+
+
+AMP_SLACK = (
+    "with mode 'cloud', Amazon Managed Prometheus alerts through SNS, which cannot post to Slack: use 'webhook' or "
+    "'pagerduty', or subscribe AWS Chatbot to the topic yourself"
+)
 
 
 def kms_keys(args: AwsWandbPlatformArgs, name: str) -> dict[str, KeyUse]:
@@ -166,6 +174,8 @@ def kms_keys(args: AwsWandbPlatformArgs, name: str) -> dict[str, KeyUse]:
     keys.update({svc: KeyUse(via_services=[svc]) for svc, mode in managed.items() if mode == "managed"})
     if in_cluster_vault_on(args):
         keys[VAULT_SEAL_KEY] = KeyUse(roles=[vault_seal_role(args, name)])
+    if args.observability.mode == "cloud":  # Amazon Managed Prometheus's workspace and its alerts' topic
+        keys["metrics"] = KeyUse(via_services=["aps", "sns"], publishers=["aps"])
     return keys
 
 

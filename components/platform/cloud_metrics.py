@@ -11,9 +11,10 @@ from .release import monitoring_namespace
 MONITORING_API = "monitoring.googleapis.com"  # read by the exporter on GCP
 
 
-def watched(args, mode: str = "in-cluster") -> tuple[bool, bool, bool]:
-    """(managed MySQL, managed Redis, W&B's load balancer), each only with monitoring in that `mode`."""
-    on = args.observability.mode == mode
+def watched(args, *modes: str) -> tuple[bool, bool, bool]:
+    """(managed MySQL, managed Redis, W&B's load balancer), each only with monitoring in one of `modes`
+    (by default `in-cluster`)."""
+    on = args.observability.mode in (modes or ("in-cluster",))
     return on and args.mysql.mode == "managed", on and args.redis.mode == "managed", on and args.ingress.create
 
 
@@ -46,8 +47,8 @@ def aws_cloud_metrics(
 ) -> CloudMetrics | None:
     from ..aws.metrics import yace_metrics
 
-    mysql, redis, ingress = watched(args)
-    kafka = args.observability.mode == "in-cluster" and args.kafka.mode == "managed"
+    mysql, redis, ingress = watched(args, "in-cluster", "cloud")  # the agent writes YACE's series too
+    kafka = args.observability.mode != "none" and args.kafka.mode == "managed"
     if not (mysql or redis or ingress or kafka):
         return None
     return yace_metrics(
@@ -130,4 +131,29 @@ def gcp_managed_monitoring(name: str, args, k8s_provider, release, parent: pulum
             slack_channel=o.slack_channel,
         ),
         pulumi.ResourceOptions(parent=parent, providers=[k8s_provider], depends_on=[release]),
+    )
+
+
+def aws_managed_prometheus(name: str, args, *, alias: str, eks, kms_key_arn, account_id, tags, opts):
+    """`observability.mode: cloud` on AWS: the workspace the in-cluster agent writes to (None without it)."""
+    from ..aws.managed_prometheus import AmpWorkspace, AmpWorkspaceArgs
+
+    o = args.observability
+    if o.mode != "cloud":
+        return None
+    return AmpWorkspace(
+        name,
+        AmpWorkspaceArgs(
+            alias=alias,
+            region=args.region,
+            account_id=account_id,
+            oidc_provider=eks.oidc_provider,
+            issuer=eks.issuer,
+            monitoring_namespace=monitoring_namespace(args.wandb.namespace),
+            kms_key_arn=kms_key_arn,
+            receiver=o.receiver,
+            receiver_secret=o.receiver_secret,
+            tags=tags,
+        ),
+        opts,
     )

@@ -18,6 +18,7 @@ from ..contracts import (
     NetworkIsolation,
     Peer,
     RedisEndpoint,
+    RemotePrometheus,
     SpotNodes,
     WorkloadIdentity,
 )
@@ -54,6 +55,7 @@ class TargetEndpoints:
     isolation: NetworkIsolation | None = None  # W&B's namespace closed but for these (None: left open)
     spot: SpotNodes | None = None  # the cluster's spot nodes (None: none)
     cloud_metrics: CloudMetrics | None = None  # the cloud's exporter for in-cluster monitoring (None: none)
+    remote_prometheus: RemotePrometheus | None = None  # `cloud` on a target whose managed Prometheus takes writes
 
 
 def host_name(host: str) -> str:
@@ -255,7 +257,7 @@ def trace_export(observability: Any) -> TraceExport | None:
 
 
 def isolation_with_datastores(
-    isolation: NetworkIsolation, platform: Any, weave: ClickHouseEndpoint | None, stream: KafkaEndpoint | None
+    target: TargetEndpoints, platform: Any, weave: ClickHouseEndpoint | None, stream: KafkaEndpoint | None
 ) -> NetworkIsolation:
     """The target's isolation plus the datastores the release itself knows: ClickHouse and Kafka in their own
     namespaces, and endpoints of yours (whose addresses only DNS knows: their port, anywhere)."""
@@ -278,9 +280,9 @@ def isolation_with_datastores(
     if traces is not None:  # a collector in the cluster by its namespace, else its port anywhere
         collector, port = traces.in_cluster_namespace, (traces.port,)
         peers.append(Peer(ports=port, namespace=collector) if collector else Peer(ports=port, cidrs=ANYWHERE))
-    scraper = scraper_namespace(platform)
+    scraper = scraper_namespace(platform, target)
     scrapers = (Peer(ports=(METRICS_PORT,), namespace=scraper),) if scraper else ()
-    return NetworkIsolation((*isolation.ingress_from, *scrapers), (*isolation.egress_to, *peers))
+    return NetworkIsolation((*target.isolation.ingress_from, *scrapers), (*target.isolation.egress_to, *peers))
 
 
 def monitoring_namespace(wandb_namespace: str) -> str:
@@ -290,39 +292,49 @@ def monitoring_namespace(wandb_namespace: str) -> str:
 GMP_COLLECTORS = "gmp-system"  # where GKE's Managed Service for Prometheus runs its collectors
 
 
-def scraper_namespace(platform: Any) -> str:
-    """Where the pods that scrape W&B and its datastores run: the monitoring stack's namespace in the cluster,
-    the managed collectors' with `cloud`, none without monitoring."""
-    mode = platform.observability.mode
-    return {"in-cluster": monitoring_namespace(platform.wandb.namespace), "cloud": GMP_COLLECTORS}.get(mode, "")
+def scraper_namespace(platform: Any, target: TargetEndpoints) -> str:
+    """Where the pods that scrape W&B and its datastores run: the monitoring stack's namespace in the cluster
+    (with `cloud` too where it writes to the target's managed Prometheus), GKE's managed collectors' with
+    `cloud` on GKE, none without monitoring."""
+    mode, in_cluster = platform.observability.mode, monitoring_namespace(platform.wandb.namespace)
+    if mode == "cloud":
+        return in_cluster if target.remote_prometheus is not None else GMP_COLLECTORS
+    return in_cluster if mode == "in-cluster" else ""
+
+
+def observability_args(platform: Any, target: TargetEndpoints) -> InClusterObservabilityArgs:
+    """kube-prometheus-stack beside W&B, on the cluster's encrypted class, two replicas where the platform is
+    highly available, with the cloud's exporter where the target has one, in agent mode where the target has a
+    managed Prometheus."""
+    o, namespace, cluster = platform.observability, platform.wandb.namespace, target.cluster
+    return InClusterObservabilityArgs(
+        namespace=monitoring_namespace(platform.wandb.namespace),
+        wandb_namespace=platform.wandb.namespace,
+        storage_class=cluster.storage_class,
+        retention_days=o.retention_days,
+        storage_gb=o.storage_gb or PROMETHEUS_GB[platform.wandb.size],
+        replicas=2 if getattr(platform, "high_availability", False) else 1,
+        receiver=o.receiver,
+        receiver_secret=_secret(o.receiver_secret) if o.receiver_secret is not None else None,
+        slack_channel=o.slack_channel,
+        chart_version=o.chart_version,
+        clickhouse_namespace=f"{namespace}-clickhouse" if platform.clickhouse.mode == "replicated" else "",
+        kafka_namespace=f"{namespace}-kafka" if platform.kafka.mode == "in-cluster" else "",
+        probe_url=platform.wandb.host if platform.ingress.create else "",
+        cloud_metrics=target.cloud_metrics,
+        remote=target.remote_prometheus,
+    )
 
 
 def observability(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> None:
-    """kube-prometheus-stack beside W&B, on the cluster's encrypted class, two replicas where the platform is
-    highly available, with the cloud's exporter where the target has one."""
-    o, namespace, cluster = platform.observability, platform.wandb.namespace, target.cluster
-    if o.mode != "in-cluster":
-        return
-    InClusterObservability(
-        f"{name}-observability",
-        InClusterObservabilityArgs(
-            namespace=monitoring_namespace(platform.wandb.namespace),
-            wandb_namespace=platform.wandb.namespace,
-            storage_class=cluster.storage_class,
-            retention_days=o.retention_days,
-            storage_gb=o.storage_gb or PROMETHEUS_GB[platform.wandb.size],
-            replicas=2 if getattr(platform, "high_availability", False) else 1,
-            receiver=o.receiver,
-            receiver_secret=_secret(o.receiver_secret) if o.receiver_secret is not None else None,
-            slack_channel=o.slack_channel,
-            chart_version=o.chart_version,
-            clickhouse_namespace=f"{namespace}-clickhouse" if platform.clickhouse.mode == "replicated" else "",
-            kafka_namespace=f"{namespace}-kafka" if platform.kafka.mode == "in-cluster" else "",
-            probe_url=platform.wandb.host if platform.ingress.create else "",
-            cloud_metrics=target.cloud_metrics,
-        ),
-        pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
-    )
+    """The in-cluster stack: with `in-cluster`, or with `cloud` where it feeds the target's managed Prometheus."""
+    mode = platform.observability.mode
+    if mode == "in-cluster" or (mode == "cloud" and target.remote_prometheus is not None):
+        InClusterObservability(
+            f"{name}-observability",
+            observability_args(platform, target),
+            pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
+        )
 
 
 def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> WandbRelease:
@@ -333,7 +345,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
     wandb, mysql, redis = platform.wandb, platform.mysql, platform.redis
     clickhouse, kafka, secrets = platform.clickhouse, platform.kafka, platform.secrets
     hand_off = getattr(platform, "stack_role", "all") == "platform"
-    scraper = scraper_namespace(platform)
+    scraper = scraper_namespace(platform, target)
     weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent, scraper)
     stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent, scraper)
     oidc = None
@@ -381,7 +393,7 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         isolate_namespace(
             f"{name}-wandb-network",
             release.namespace,
-            isolation_with_datastores(target.isolation, platform, weave, stream),
+            isolation_with_datastores(target, platform, weave, stream),
             pulumi.ResourceOptions(parent=release),
         )
     return release

@@ -194,7 +194,9 @@ def https_problem(url: str) -> str | None:
 
 
 OBSERVABILITY_MODES = ("none", "in-cluster", "cloud")
-MANAGED_MONITORING_ELSEWHERE = "'cloud' (the cloud's managed Prometheus) is built for target gcp; use 'in-cluster'"
+MANAGED_MONITORING_ELSEWHERE = (
+    "'cloud' (the cloud's managed Prometheus) is built for targets gcp and aws; use 'in-cluster'"
+)
 ALERT_RECEIVERS = ("none", "webhook", "slack", "pagerduty")
 
 

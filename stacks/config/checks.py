@@ -190,10 +190,17 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
         problems.append(f"{PROJECT}:host: must start with https:// while {PROJECT}:ingress.tls is on")
     if ingress.get("staticIpName") and target != "gcp":
         problems.append(f"{PROJECT}:ingress.staticIpName: applies to target 'gcp' only")
-    if section(raw, "observability").get("mode") == "cloud" and target != "gcp":
+    observability = section(raw, "observability")
+    if observability.get("mode") == "cloud" and target not in ("gcp", "aws"):
         problems.append(
-            f"{PROJECT}:observability.mode: 'cloud' (the cloud's managed Prometheus) is built for target 'gcp'; "
-            f"use 'in-cluster' on '{target}'"
+            f"{PROJECT}:observability.mode: 'cloud' (the cloud's managed Prometheus) is built for targets 'gcp' and "
+            f"'aws'; use 'in-cluster' on '{target}'"
+        )
+    if observability.get("mode") == "cloud" and target == "aws" and observability.get("alertReceiver") == "slack":
+        problems.append(
+            f"{PROJECT}:observability.alertReceiver: with mode 'cloud' on 'aws', Amazon Managed Prometheus alerts "
+            "through SNS, which cannot post to Slack: use 'webhook' or 'pagerduty', or subscribe AWS Chatbot to the "
+            "topic yourself"
         )
     create = ingress.get("create", True) not in (False, "false")
     if not create and target != "existing":
