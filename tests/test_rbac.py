@@ -43,6 +43,14 @@ def test_an_unknown_console_access_names_its_key():
     assert "operator.consoleAccess" in str(error.value)
 
 
+def enforced(run) -> dict[str, str]:
+    """Each namespace's PodSecurity level."""
+    return {
+        n.plain_inputs["metadata"]["name"]: n.plain_inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        for n in run.of_type("kubernetes:core/v1:Namespace")
+    }
+
+
 def restricted(pod: dict, containers: list[dict]) -> bool:
     """What PodSecurity `restricted` checks, on the pod and its containers as this project writes them."""
     pod_ok = pod.get("runAsNonRoot") is True and pod.get("seccompProfile", {}).get("type") == "RuntimeDefault"
@@ -55,10 +63,7 @@ def restricted(pod: dict, containers: list[dict]) -> bool:
 
 def test_the_datastore_operators_namespaces_enforce_restricted_and_what_runs_there_meets_it():
     run = planned("prod")
-    levels = {
-        n.plain_inputs["metadata"]["name"]: n.plain_inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
-        for n in run.of_type("kubernetes:core/v1:Namespace")
-    }
+    levels = enforced(run)
     assert levels["wandb-clickhouse"] == levels["wandb-kafka"] == "restricted"
     releases = {r.plain_inputs["name"]: r.plain_inputs["values"] for r in run.of_type("kubernetes:helm.sh/v3:Release")}
     assert {"name": "STRIMZI_POD_SECURITY_PROVIDER_CLASS", "value": "restricted"} in releases["strimzi"]["extraEnvs"]
@@ -75,10 +80,7 @@ def test_the_datastore_operators_namespaces_enforce_restricted_and_what_runs_the
 
 def test_vault_and_its_secrets_operator_run_under_restricted():
     run = planned("vault-platform")
-    levels = {
-        n.plain_inputs["metadata"]["name"]: n.plain_inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
-        for n in run.of_type("kubernetes:core/v1:Namespace")
-    }
+    levels = enforced(run)
     assert levels["wandb-vault"] == levels["wandb-vault-sync"] == "restricted"
     releases = {r.plain_inputs["name"]: r.plain_inputs["values"] for r in run.of_type("kubernetes:helm.sh/v3:Release")}
     vault = releases["vault"]["server"]["statefulSet"]["securityContext"]
