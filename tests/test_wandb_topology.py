@@ -25,6 +25,7 @@ def test_a_production_size_splits_the_api_with_three_replicas_or_more_and_autosc
     hpa = values["api"]["autoscaling"]["horizontal"]
     assert hpa["enabled"] is True and hpa["minReplicas"] == scales["api"].least
     assert values["glue"]["replicaCount"] == 1 and "autoscaling" not in values["glue"]
+    assert values["console"]["replicaCount"] == 2  # its PodDisruptionBudget then keeps one up
     assert values["api"]["podDisruptionBudget"] == {"enabled": True, "maxUnavailable": 1}
     spread = {c["topologyKey"] for c in values["api"]["topologySpreadConstraints"]}
     assert spread == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}

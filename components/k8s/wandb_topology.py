@@ -76,6 +76,7 @@ EXECUTOR = {size: Resources("6", "32Gi", "6", "32Gi") for size in ("medium", "la
 WEAVE_TRACE = {size: Resources("1", "4Gi", "2", "8Gi") for size in ("medium",)} | {
     size: Resources("1", "6Gi", "2", "8Gi") for size in ("large", "xlarge", "xxlarge")
 }
+CONSOLE_REPLICAS = 2  # W&B's admin console: two, so that its PodDisruptionBudget leaves one up
 # (least, most) replicas per production size, in the order of PRODUCTION_SIZES.
 REPLICAS = {
     "api": ((3, 4), (3, 6), (4, 8), (6, 12)),
@@ -172,4 +173,5 @@ def topology_values(size: str, weave: bool) -> dict[str, Any]:
     values["global"] = {"api": {"enabled": True}, "glue": {"enabled": True}, "executor": {"enabled": True}}
     values["frontend"]["install"] = True
     values["executor"]["install"] = True
+    values["console"]["replicaCount"] = CONSOLE_REPLICAS  # the chart's sizing otherwise; a stateless UI
     return values
