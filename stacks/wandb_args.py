@@ -9,6 +9,7 @@ from components.naming import StackNames
 from components.platform.args import (
     BucketArgs,
     ClickHouseArgs,
+    DrArgs,
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
@@ -201,10 +202,16 @@ def cloud_args(cfg: PlatformConfig, names: StackNames) -> dict:
         stack_role=cfg.stack_role,
         sizes=size_args(cfg),
         spot=spot_args(cfg),
+        dr=dr_args(cfg),
         protect=cfg.protect,
         high_availability=cfg.ha,
         name_prefix=names.physical,
     )
+
+
+def dr_args(cfg: PlatformConfig) -> DrArgs:
+    d = cfg.dr
+    return DrArgs(secondary_region=d.secondary_region, bucket=d.bucket, mysql=d.mysql, retention_days=d.retention_days)
 
 
 def spot_args(cfg: PlatformConfig) -> SpotArgs:

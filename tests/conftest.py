@@ -74,6 +74,12 @@ def base_aws_config(**overrides: Any) -> dict[str, Any]:
 TEST_CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 
 
+def primary(run, typ: str):
+    """The one resource of `typ` in the platform's own region (the second region's copy is named `*-dr-*`)."""
+    (found,) = [r for r in run.of_type(typ) if "-dr-" not in r.name]
+    return found
+
+
 def dig(value: Any, *path: str | int) -> Any:
     """value[path[0]][path[1]]..., None where a step is missing."""
     for step in path:

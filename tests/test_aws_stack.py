@@ -10,7 +10,7 @@ import pytest
 from components.aws.aurora import WANDB_CLUSTER_PARAMETERS, WANDB_INSTANCE_PARAMETERS
 from components.aws.ingress import TLS_POLICY
 from components.k8s.wandb_values import WANDB_SERVICE_ACCOUNTS, service_account_names
-from tests.conftest import TEST_CERTIFICATE_ARN, base_aws_config, dig, planned, run_config, wandb_cr
+from tests.conftest import TEST_CERTIFICATE_ARN, base_aws_config, dig, planned, primary, run_config, wandb_cr
 
 EKS = "aws:eks/cluster:Cluster"
 NODES = "aws:eks/nodeGroup:NodeGroup"
@@ -36,11 +36,12 @@ def dev():
 
 
 def key_arn(run, key: str) -> str:
-    return next(k.outputs["arn"] for k in run.of_type(KEY) if k.name.endswith(f"-kms-{key}"))
+    return named(run, KEY, f"-kms-{key}").outputs["arn"]
 
 
 def named(run, typ: str, suffix: str):
-    return next(r for r in run.of_type(typ) if r.name.endswith(suffix))
+    """The resource of `typ` named `*suffix` in the platform's own region (not the second region's copy)."""
+    return next(r for r in run.of_type(typ) if r.name.endswith(suffix) and "-dr-" not in r.name)
 
 
 def policy(resource, field: str = "policy") -> dict:
@@ -176,26 +177,28 @@ def test_elasticache_has_tls_auth_cmk_and_multi_az_failover(prod):
 
 
 def test_s3_is_private_kms_encrypted_versioned_tls_only_with_cors(prod):
-    b = prod.one(BUCKET)
+    b = primary(prod, BUCKET)
     assert b.plain_inputs["forceDestroy"] is False and b.protect
-    block = prod.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").plain_inputs
+    block = primary(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").plain_inputs
     assert all(
         block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
     )
-    rule = prod.one(
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    rule = primary(
+        prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
     ).plain_inputs["rules"][0]
     assert rule["applyServerSideEncryptionByDefault"] == {
         "sseAlgorithm": "aws:kms",
         "kmsMasterKeyId": key_arn(prod, "s3"),
     }
     assert rule["bucketKeyEnabled"] is True
-    assert prod.one("aws:s3/bucketVersioning:BucketVersioning").plain_inputs["versioningConfiguration"] == {
+    assert primary(prod, "aws:s3/bucketVersioning:BucketVersioning").plain_inputs["versioningConfiguration"] == {
         "status": "Enabled"
     }
-    lifecycle = prod.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").plain_inputs["rules"][0]
+    lifecycle = primary(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").plain_inputs["rules"][
+        0
+    ]
     assert lifecycle["noncurrentVersionExpiration"] == {"noncurrentDays": 30} and lifecycle["status"] == "Enabled"
-    cors = prod.one("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").plain_inputs["corsRules"]
+    cors = primary(prod, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").plain_inputs["corsRules"]
     assert cors == [
         {
             "allowedMethods": ["GET", "HEAD", "PUT"],
@@ -205,7 +208,7 @@ def test_s3_is_private_kms_encrypted_versioned_tls_only_with_cors(prod):
             "maxAgeSeconds": 3000,
         }
     ]
-    deny = policy(prod.one("aws:s3/bucketPolicy:BucketPolicy"))["Statement"][0]
+    deny = policy(primary(prod, "aws:s3/bucketPolicy:BucketPolicy"))["Statement"][0]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert b.outputs["arn"] in deny["Resource"]
 
@@ -239,7 +242,7 @@ def test_wandb_role_trusts_only_wandb_service_accounts_and_reaches_only_its_buck
         f"system:serviceaccount:wandb:{n}" for n in service_account_names("wandb")
     )
     access = policy(named(prod, "aws:iam/rolePolicy:RolePolicy", "-identity-role-inline"))
-    bucket_arn = prod.one(BUCKET).outputs["arn"]
+    bucket_arn = primary(prod, BUCKET).outputs["arn"]
     resources = {
         r for s in access["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])
     }
@@ -249,7 +252,7 @@ def test_wandb_role_trusts_only_wandb_service_accounts_and_reaches_only_its_buck
         assert values[component]["serviceAccount"]["annotations"] == {"eks.amazonaws.com/role-arn": role.outputs["arn"]}
     assert values["global"]["defaultBucket"] == {
         "provider": "s3",
-        "name": prod.one(BUCKET).outputs["bucket"],
+        "name": primary(prod, BUCKET).outputs["bucket"],
         "region": "us-east-1",
         "kmsKey": key_arn(prod, "s3"),
         "path": "",

@@ -5,7 +5,7 @@ import pytest
 from components.gcp.cluster import NODE_SCOPES
 from components.gcp.mysql import WANDB_MYSQL_FLAGS
 from components.k8s.wandb_values import service_account_names
-from tests.conftest import REDACTED, base_gcp_config, dig, leaves, planned, run_config, wandb_cr
+from tests.conftest import REDACTED, base_gcp_config, dig, leaves, planned, primary, run_config, wandb_cr
 
 CLUSTER = "gcp:container/cluster:Cluster"
 POOL = "gcp:container/nodePool:NodePool"
@@ -63,7 +63,7 @@ def test_node_pool_is_sized_by_the_preset_and_runs_as_a_dedicated_account(prod):
 
 
 def test_cloud_sql_is_private_regional_backed_up_encrypted_and_protected(prod):
-    sql = prod.one(SQL)
+    sql = primary(prod, SQL)
     s = sql.plain_inputs["settings"]
     assert sql.plain_inputs["databaseVersion"] == "MYSQL_8_4"
     assert dig(s, "ipConfiguration", "ipv4Enabled") is False
@@ -89,7 +89,7 @@ def test_memorystore_has_auth_tls_cmek_and_ha(prod):
 
 
 def test_bucket_is_private_versioned_encrypted_with_cors(prod):
-    b = prod.one(BUCKET)
+    b = primary(prod, BUCKET)
     i = b.plain_inputs
     assert i["uniformBucketLevelAccess"] is True and i["publicAccessPrevention"] == "enforced"
     assert dig(i, "encryption", "defaultKmsKeyName") in key_ids(prod)
@@ -115,12 +115,13 @@ def test_keys_rotate_and_each_service_agent_holds_only_its_key(prod):
 def test_wandb_identity_is_scoped_to_its_bucket_key_and_service_accounts(prod):
     sa = next(r for r in prod.of_type("gcp:serviceaccount/account:Account") if r.name.endswith("identity-sa"))
     email = sa.outputs["email"]
-    bucket_roles = {r.plain_inputs["role"] for r in prod.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")}
-    assert bucket_roles == {"roles/storage.objectAdmin", "roles/storage.legacyBucketReader"}
-    assert all(
-        r.plain_inputs["bucket"] == prod.one(BUCKET).outputs["name"]
-        for r in prod.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")
-    )
+    members = [m for m in prod.of_type("gcp:storage/bucketIAMMember:BucketIAMMember") if "-identity-" in m.name]
+    assert {r.plain_inputs["role"] for r in members} == {
+        "roles/storage.objectAdmin",
+        "roles/storage.legacyBucketReader",
+    }
+    assert all(r.plain_inputs["bucket"] == primary(prod, BUCKET).outputs["name"] for r in members)
+    assert all(r.plain_inputs["member"] == f"serviceAccount:{email}" for r in members)
     sa_members = [r.plain_inputs for r in prod.of_type("gcp:serviceaccount/iAMMember:IAMMember")]
     wi = {m["member"] for m in sa_members if m["role"] == "roles/iam.workloadIdentityUser"}
     pool = "serviceAccount:wandb-platform-prod.svc.id.goog"

@@ -197,6 +197,26 @@ def tls_only_bucket_policy(bucket_arn: str) -> dict:
     )
 
 
+def replication_policy(source_arn: str, replica_arn: str, source_key_arn: str, replica_key_arn: str) -> dict:
+    """S3 replicating one bucket into another: read the source's versions and decrypt them with its key, write
+    the replica's objects encrypted with the replica's key; nothing else."""
+    return document(
+        {"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": source_arn},
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+            "Resource": f"{source_arn}/*",
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+            "Resource": f"{replica_arn}/*",
+        },
+        {"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": source_key_arn},
+        {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"], "Resource": replica_key_arn},
+    )
+
+
 def key_user_policy(key_arn: str) -> dict:
     """Use one key and grant it to AWS resources only (the EBS CSI driver attaching encrypted volumes)."""
     return document(

@@ -20,7 +20,7 @@ CORS_METHODS = ["GET", "HEAD", "PUT"]  # what browser uploads need (W&B's own mo
 class S3BucketArgs:
     region: str
     kms_key_arn: pulumi.Input[str]
-    cors_origins: Sequence[str] = ("*",)
+    cors_origins: Sequence[str] = ("*",)  # () = no CORS (a replica nobody's browser reaches)
     noncurrent_version_days: int = 30
     expire_prefixes: Mapping[str, int] = field(default_factory=dict)  # prefix -> days its objects are kept
     protect: bool = True  # no force-destroy, and Pulumi refuses to delete it
@@ -89,26 +89,30 @@ class S3Bucket(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
-        aws.s3.BucketCorsConfiguration(
-            f"{name}-cors",
-            bucket=bucket.id,
-            cors_rules=[
-                {
-                    "allowed_methods": CORS_METHODS,
-                    "allowed_origins": list(args.cors_origins),
-                    "allowed_headers": ["*"],
-                    "expose_headers": ["ETag"],
-                    "max_age_seconds": 3000,
-                }
-            ],
-            opts=child,
-        )
+        if args.cors_origins:
+            self._cors(name, bucket, args.cors_origins)
         aws.s3.BucketPolicy(
             f"{name}-tls-only",
             bucket=bucket.id,
             policy=as_json(tls_only_bucket_policy, bucket.arn),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[access_block]),
         )
-        self.bucket = bucket
+        self.bucket, self.versioning = bucket, versioning
         self.info = BucketInfo(provider="s3", name=bucket.bucket, region=args.region, kms_key=args.kms_key_arn)
         self.register_outputs({"name": bucket.bucket, "arn": bucket.arn})
+
+    def _cors(self, name: str, bucket: aws.s3.Bucket, origins: Sequence[str]) -> None:
+        aws.s3.BucketCorsConfiguration(
+            f"{name}-cors",
+            bucket=bucket.id,
+            cors_rules=[
+                {
+                    "allowed_methods": CORS_METHODS,
+                    "allowed_origins": list(origins),
+                    "allowed_headers": ["*"],
+                    "expose_headers": ["ETag"],
+                    "max_age_seconds": 3000,
+                }
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -18,7 +18,7 @@ class GcsBucketArgs:
     project: str
     location: str  # the bucket's region; the key must live there too
     kms_key_id: pulumi.Input[str]
-    cors_origins: Sequence[str] = ("*",)
+    cors_origins: Sequence[str] = ("*",)  # () = no CORS (a replica nobody's browser reaches)
     noncurrent_version_days: int = 30
     expire_prefixes: Mapping[str, int] = field(default_factory=dict)  # prefix -> days its objects are kept
     protect: bool = True
@@ -52,14 +52,18 @@ class GcsBucket(pulumi.ComponentResource):
                     for prefix, days in sorted(args.expire_prefixes.items())
                 ],
             ],
-            cors=[
-                {
-                    "origins": list(args.cors_origins),
-                    "methods": ["GET", "HEAD", "PUT"],
-                    "response_headers": ["ETag"],
-                    "max_age_seconds": 3000,
-                }
-            ],
+            cors=(
+                [
+                    {
+                        "origins": list(args.cors_origins),
+                        "methods": ["GET", "HEAD", "PUT"],
+                        "response_headers": ["ETag"],
+                        "max_age_seconds": 3000,
+                    }
+                ]
+                if args.cors_origins
+                else None
+            ),
             force_destroy=not args.protect,
             labels=dict(args.labels),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.depends_on)),

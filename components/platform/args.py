@@ -286,6 +286,21 @@ class NodeSizeArgs(Args):
 
 
 @dataclass(kw_only=True, frozen=True)
+class DrArgs(Args):
+    """Copies in a second region of the same cloud, for the loss of the first: the bucket replicated into a
+    bucket of its own there (its own key, versioned, protected like the first), and MySQL's replica there."""
+
+    secondary_region: str | None = ""
+    """The second region; empty makes no copy."""
+    bucket: bool | None = True
+    """Replicate the bucket (every new and overwritten object, and deletions)."""
+    mysql: bool | None = True
+    """A cross-region MySQL replica (GCP: a Cloud SQL read replica, encrypted with its own key there)."""
+    retention_days: int | None = 30
+    """Days the copy keeps the versions overwritten or deleted in the first region."""
+
+
+@dataclass(kw_only=True, frozen=True)
 class SpotArgs(Args):
     """A node pool of spot (preemptible) capacity beside the regular one, for W&B's queue workers only."""
 

@@ -46,6 +46,7 @@ from .aws_args import (
 )
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import aws_cloud_metrics, aws_managed_prometheus
+from .dr import aws_bucket_replica
 from .isolation import aws_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb, observability_args
 from .sizes import AwsSize, resolve_size
@@ -104,7 +105,7 @@ class AwsWandbPlatform(WandbPlatform):
         mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, eks.info, self)
         kafka = self._kafka(network, kms, zones)
         weave, weave_ready = self._clickhouse(network)
-        bucket = self._bucket(kms)
+        bucket = self._bucket(kms, account)
         wandb = args.wandb
         identity = AwsWandbIdentity(
             f"{name}-identity",
@@ -416,11 +417,11 @@ class AwsWandbPlatform(WandbPlatform):
         )
         return in_cluster_vault(self._name, args.wandb, args.secrets.vault, eks.info, seal, upload, self)
 
-    def _bucket(self, kms: AwsKms) -> BucketInfo:
+    def _bucket(self, kms: AwsKms, account) -> BucketInfo:
         args = self._args
         if args.bucket.mode != "managed":
             return external_bucket(args.bucket, "s3")
-        return S3Bucket(
+        bucket = S3Bucket(
             f"{self._name}-objects",
             S3BucketArgs(
                 region=args.region,
@@ -433,4 +434,14 @@ class AwsWandbPlatform(WandbPlatform):
                 tags=self._tags,
             ),
             self._child,
-        ).info
+        )
+        aws_bucket_replica(
+            f"{self._name}-dr",
+            args,
+            source=bucket,
+            account=account,
+            prefix=self._prefix,
+            tags=self._tags,
+            opts=self._child,
+        )
+        return bucket.info

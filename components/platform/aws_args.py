@@ -9,6 +9,7 @@ from .args import (
     Args,
     BucketArgs,
     ClickHouseArgs,
+    DrArgs,
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
@@ -21,7 +22,7 @@ from .args import (
 )
 from .clickhouse_cloud import memory_problems
 from .sizes import sized
-from .validation import common_problems, internet_problem, kafka_problems, kubernetes_version_problem
+from .validation import common_problems, dr_problems, internet_problem, kafka_problems, kubernetes_version_problem
 from .versions import AURORA_VERSIONS, CLUSTER_AUTOSCALER_IMAGES
 
 MAX_BACKUP_DAYS = 35  # Aurora's most
@@ -56,6 +57,8 @@ class AwsWandbPlatformArgs(Args):
     """Metrics, alerts and dashboards: none, or in the cluster."""
     spot: SpotArgs | None = field(default_factory=SpotArgs)
     """A spot node pool for W&B\'s queue workers; none by default."""
+    dr: DrArgs | None = field(default_factory=DrArgs)
+    """Copies of the bucket and MySQL in a second region; none by default."""
     stack_role: str | None = "all"
     """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
     makes once Vault is initialised."""
@@ -150,6 +153,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
         problems.append(("kubernetes_version", f"one of {', '.join(CLUSTER_AUTOSCALER_IMAGES)} (the autoscaler's)"))
     if args.bucket.provider not in ("", "s3"):
         problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
+    problems += dr_problems(args, args.region, built=True, mysql_built=False)
     if args.observability.mode == "cloud" and args.observability.receiver == "slack":
         problems.append(("observability.receiver", AMP_SLACK))
     problems.append(("api_access_cidrs", internet_problem(args.api_access_cidrs, "the control plane")))

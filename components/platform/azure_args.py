@@ -9,6 +9,7 @@ from .args import (
     Args,
     BucketArgs,
     ClickHouseArgs,
+    DrArgs,
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
@@ -22,6 +23,7 @@ from .args import (
 from .sizes import sized
 from .validation import (
     common_problems,
+    dr_problems,
     internet_problem,
     kafka_problems,
     kubernetes_version_problem,
@@ -58,6 +60,8 @@ class AzureWandbPlatformArgs(Args):
     """Metrics, alerts and dashboards: none, or in the cluster."""
     spot: SpotArgs | None = field(default_factory=SpotArgs)
     """A spot node pool for W&B\'s queue workers; none by default."""
+    dr: DrArgs | None = field(default_factory=DrArgs)
+    """Copies of the bucket and MySQL in a second region; none by default."""
     stack_role: str | None = "all"
     """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
     makes once Vault holds what it needs."""
@@ -116,6 +120,7 @@ def azure_problems(args: AzureWandbPlatformArgs) -> list[tuple[str, str | None]]
         ("network", _network_problem(args)),
         ("zones", _zones_problem(args.zones)),
         ("bucket.provider", None if args.bucket.provider in ("", "az") else "Azure reaches only its own store: az"),
+        *dr_problems(args, args.location, built=False, mysql_built=False),
         ("mysql.backup_retention_days", f"at most {MAX_BACKUP_DAYS}" if days and days > MAX_BACKUP_DAYS else None),
         ("tls_secret_name", _certificate_problem(args)),
         ("api_authorized_ips", internet_problem(args.api_authorized_ips, "the API server")),

@@ -27,6 +27,7 @@ from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import MONITORING_API, gcp_cloud_metrics, gcp_managed_monitoring
+from .dr import TRANSFER_API, gcp_bucket_replica, gcp_copies, gcp_dr_keys, gcp_mysql_replica
 from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
 from .isolation import gcp_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
@@ -90,6 +91,7 @@ class GcpWandbPlatform(WandbPlatform):
             *APIS,
             *([DNS_API] if args.clickhouse.mode == "cloud" else []),
             *([MONITORING_API] if args.observability.mode != "none" else []),
+            *([TRANSFER_API] if gcp_copies(args)["bucket"] else []),
         )
         services = GcpProjectServices(
             name,
@@ -113,6 +115,14 @@ class GcpWandbPlatform(WandbPlatform):
                 depends_on=services.api("cloudkms.googleapis.com"),
             ),
             self._child,
+        )
+        self._dr_keys = gcp_dr_keys(
+            f"{name}-dr-kms",
+            args,
+            agents=services.agents,
+            labels=labels,
+            depends_on=services.api("cloudkms.googleapis.com"),
+            opts=self._child,
         )
         network = GcpNetwork(
             f"{name}-net",
@@ -274,7 +284,7 @@ class GcpWandbPlatform(WandbPlatform):
 
         mysql = None
         if args.mysql.mode == "managed":
-            mysql = CloudSqlMysql(
+            server = CloudSqlMysql(
                 f"{self._name}-mysql",
                 CloudSqlArgs(
                     **private_service("mysql", "sqladmin.googleapis.com"),
@@ -286,7 +296,18 @@ class GcpWandbPlatform(WandbPlatform):
                     admin_user=VAULT_MYSQL_ADMIN if args.secrets.backend == "vault" else "",
                 ),
                 self._child,
-            ).endpoint
+            )
+            gcp_mysql_replica(
+                f"{self._name}-dr",
+                args,
+                primary=server.instance,
+                keys=self._dr_keys,
+                network_id=network.network.id,
+                tier=size.mysql_tier,
+                labels=labels,
+                opts=self._child,
+            )
+            mysql = server.endpoint
         redis = None
         if args.redis.mode == "managed":
             redis = MemorystoreRedis(
@@ -367,7 +388,7 @@ class GcpWandbPlatform(WandbPlatform):
         args = self._args
         if args.bucket.mode != "managed":
             return external_bucket(args.bucket, "gcs")
-        return GcsBucket(
+        bucket = GcsBucket(
             f"{self._name}-objects",
             GcsBucketArgs(
                 project=args.project,
@@ -383,4 +404,14 @@ class GcpWandbPlatform(WandbPlatform):
                 depends_on=[*kms.ready("bucket"), *services.api("storage.googleapis.com")],
             ),
             self._child,
-        ).info
+        )
+        gcp_bucket_replica(
+            f"{self._name}-dr",
+            args,
+            source_bucket=bucket.info.name,
+            keys=self._dr_keys,
+            labels=labels,
+            depends_on=services.api("storage.googleapis.com", TRANSFER_API),
+            opts=self._child,
+        )
+        return bucket.info

@@ -7,6 +7,7 @@ from .args import (
     Args,
     BucketArgs,
     ClickHouseArgs,
+    DrArgs,
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
@@ -19,7 +20,13 @@ from .args import (
 )
 from .clickhouse_cloud import memory_problems
 from .sizes import sized
-from .validation import common_problems, kafka_problems, kubernetes_version_problem, overlap_problem
+from .validation import (
+    common_problems,
+    dr_problems,
+    kafka_problems,
+    kubernetes_version_problem,
+    overlap_problem,
+)
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -60,6 +67,8 @@ class GcpWandbPlatformArgs(Args):
     """Metrics, alerts and dashboards: none, or in the cluster."""
     spot: SpotArgs | None = field(default_factory=SpotArgs)
     """A spot node pool for W&B\'s queue workers; none by default."""
+    dr: DrArgs | None = field(default_factory=DrArgs)
+    """Copies of the bucket and MySQL in a second region; none by default."""
     stack_role: str | None = "all"
     """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
     makes once Vault is initialised."""
@@ -118,6 +127,7 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
         *[("sizes", p) for p in size_problems],
         ("network", overlap_problem(ranges)),
         ("bucket.provider", None if args.bucket.provider in ("", "gcs") else "GCP reaches only a gcs bucket"),
+        *dr_problems(args, args.region, built=True, mysql_built=True),
         (
             "log_retention_days",
             None if 0 <= args.log_retention_days <= 3650 else "must be 1 to 3650 days, or 0 to leave the bucket",

@@ -235,6 +235,34 @@ def observability_problems(observability: Any, managed_here: bool) -> list[tuple
     ]
 
 
+def dr_problems(args: Any, region: str, *, built: bool, mysql_built: bool) -> list[tuple[str, str | None]]:
+    """The second region: another than the platform's, on a target where the copies are built, each copy of a
+    datastore the platform runs itself."""
+    dr = args.dr
+    if not dr.secondary_region:
+        return []
+    managed = {"bucket": args.bucket.mode, "mysql": args.mysql.mode}
+    return [
+        ("dr.secondary_region", None if built else "copies in a second region are built for targets gcp and aws"),
+        (
+            "dr.secondary_region",
+            f"must differ from the platform's region {region}" if dr.secondary_region == region else None,
+        ),
+        ("dr.retention_days", None if 1 <= dr.retention_days <= 3650 else "1 to 3650 days"),
+        *[
+            (f"dr.{store}", f"applies to a managed {store} only (it is '{mode}'); set it false")
+            for store, mode in managed.items()
+            if getattr(dr, store) and mode != "managed"
+        ],
+        (
+            "dr.mysql",
+            "a cross-region MySQL copy is not built on this target yet; set it false"
+            if built and dr.mysql and not mysql_built and args.mysql.mode == "managed"
+            else None,
+        ),
+    ]
+
+
 VAULT_MODES = ("external", "in-cluster")
 IN_CLUSTER_VAULT_NEEDS_A_SEAL = (
     "'in-cluster' auto-unseals with a cloud KMS: targets gcp and aws (else run Vault yourself: 'external')"

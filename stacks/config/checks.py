@@ -167,6 +167,34 @@ def _role_checks(raw: Mapping[str, Any], target: str) -> list[str]:
     return problems
 
 
+REGION_KEY = {"gcp": "gcp:region", "aws": "aws:region"}
+
+
+def _dr_checks(raw: Mapping[str, Any], target: str) -> list[str]:
+    """The second region: on gcp or aws, another region than the platform's, copies of managed stores only."""
+    dr = section(raw, "dr")
+    region = dr.get("secondaryRegion")
+    if not region:
+        return []
+    if target not in REGION_KEY:
+        return [f"{PROJECT}:dr.secondaryRegion: copies in a second region are built for targets 'gcp' and 'aws'"]
+    problems = []
+    if region == raw.get(REGION_KEY[target]):
+        problems.append(f"{PROJECT}:dr.secondaryRegion: must differ from {REGION_KEY[target]} ({region})")
+    for store in ("bucket", "mysql"):
+        mode = section(raw, store).get("mode", "managed")
+        if dr.get(store, True) not in (False, "false") and mode != "managed":
+            problems.append(f"{PROJECT}:dr.{store}: applies to a managed {store} only (it is '{mode}'); set it false")
+    mysql_copy = (
+        dr.get("mysql", True) not in (False, "false") and section(raw, "mysql").get("mode", "managed") == "managed"
+    )
+    if target == "aws" and mysql_copy:
+        problems.append(
+            f"{PROJECT}:dr.mysql: Aurora's cross-region copy (a global database) is not built yet; set it false"
+        )
+    return problems
+
+
 TARGET_CHECKS = {"aws": _aws_checks, "azure": _azure_checks, "existing": _existing_checks}
 
 
@@ -213,6 +241,7 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
     if section(raw, "kafka").get("mode") == "managed" and target != "aws":
         problems.append(f"{PROJECT}:kafka.mode: {MANAGED_KAFKA_ONLY_ON_AWS}")
     problems += _role_checks(raw, target)
+    problems += _dr_checks(raw, target)
     vault_backend = section(raw, "secrets").get("backend") == "vault"
     if vault_backend and f"{PROJECT}:vault" not in raw:
         problems.append(f"{PROJECT}:vault: required with {PROJECT}:secrets.backend vault (at least vault.address)")

@@ -27,6 +27,13 @@ class SpotConfig(Section):
     node_type: str = ""  # "" = the size preset's
 
 
+class DrConfig(Section):
+    secondary_region: str = Field("", pattern=r"^([a-z]+(-[a-z0-9]+)+)?$")  # "" = no copy in another region
+    bucket: bool = True  # the bucket replicated there
+    mysql: bool = True  # a MySQL replica there (GCP: Cloud SQL cross-region read replica)
+    retention_days: int = Field(30, ge=1, le=3650)  # days the copy keeps overwritten and deleted objects
+
+
 class ObservabilityConfig(Section):
     mode: Literal["none", "in-cluster", "cloud"] = "none"
     retention_days: int = Field(15, ge=1, le=3650)
@@ -131,6 +138,7 @@ class PlatformConfig(BaseModel):
     ingress: IngressConfig = IngressConfig()
     observability: ObservabilityConfig = ObservabilityConfig()
     spot: SpotConfig = SpotConfig()
+    dr: DrConfig = DrConfig()
     oidc: OidcConfig | None = None
     secrets: SecretsConfig = SecretsConfig()
     vault: VaultConfig | None = None  # with secrets.backend vault
