@@ -155,6 +155,19 @@ class SpotNodes:
 
 
 @dataclass(frozen=True)
+class BackupStore:
+    """Where a datastore in the cluster writes its backups: a prefix of the platform's bucket, reached as a
+    workload identity that one Kubernetes service account of the datastore's namespace is bound to."""
+
+    provider: str  # gcs | s3
+    bucket: pulumi.Input[str]
+    prefix: str  # e.g. "clickhouse/"; the identity may write there only
+    region: str
+    service_account: str  # its name, in the datastore's namespace
+    annotations: Mapping[str, pulumi.Input[str]]  # on that service account: the identity
+
+
+@dataclass(frozen=True)
 class RemotePrometheus:
     """A managed Prometheus that the in-cluster Prometheus, in agent mode, writes every series to, and that
     evaluates the platform's rules and routes their alerts itself (`observability.mode: cloud` on AWS)."""

@@ -97,6 +97,8 @@ def clickhouse_args(cfg: PlatformConfig) -> ClickHouseArgs:
         mode=c.mode,
         version=c.version,
         replicas=c.replicas,
+        backup_schedule=c.backup_schedule,
+        backups_kept=c.backups_kept,
         storage_gb=c.storage_gb,
         storage_class=c.storage_class,
         host=c.host,

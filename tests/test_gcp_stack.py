@@ -126,7 +126,8 @@ def test_wandb_identity_is_scoped_to_its_bucket_key_and_service_accounts(prod):
     wi = {m["member"] for m in sa_members if m["role"] == "roles/iam.workloadIdentityUser"}
     pool = "serviceAccount:wandb-platform-prod.svc.id.goog"
     assert wi == {f"{pool}[wandb/{n}]" for n in service_account_names("wandb")} | {
-        f"{pool}[wandb-monitoring/cloud-metrics]"
+        f"{pool}[wandb-monitoring/cloud-metrics]",
+        f"{pool}[wandb-clickhouse/clickhouse-backup]",
     }
     assert {m["member"] for m in sa_members if m["role"] == "roles/iam.serviceAccountTokenCreator"} == {
         f"serviceAccount:{email}"

@@ -145,7 +145,7 @@ def test_the_datastores_export_their_metrics_to_the_monitoring_namespace_only():
     chi = run.one("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation").plain_inputs["spec"]
     settings = chi["configuration"]["settings"]
     assert settings["prometheus/port"] == 9363 and settings["prometheus/asynchronous_metrics"] == 1
-    (server,) = chi["templates"]["podTemplates"][0]["spec"]["containers"]
+    server = chi["templates"]["podTemplates"][0]["spec"]["containers"][0]
     assert server["ports"] == [{"name": "metrics", "containerPort": 9363}]
     kafka = run.one("kubernetes:kafka.strimzi.io/v1:Kafka").plain_inputs["spec"]
     assert kafka["kafka"]["metricsConfig"]["type"] == "jmxPrometheusExporter" and "kafkaExporter" in kafka

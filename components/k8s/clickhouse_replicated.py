@@ -12,7 +12,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from ..contracts import ClickHouseEndpoint
+from ..contracts import BackupStore, ClickHouseEndpoint
+from .clickhouse_backup import backup_job, backup_service_account, backup_sidecar
 from .namespace import MANAGED_BY, clients_only, operator_namespace
 from .pod_security import CONFINED, RESTRICTED_POD
 from .private_ca import private_tls
@@ -48,6 +49,9 @@ class ReplicatedClickHouseArgs:
     storage_class: str = ""
     operator_chart_version: str = "0.25.6"
     metrics_namespace: str = ""  # a monitoring namespace allowed to scrape the servers' /metrics ("" = off)
+    backup: BackupStore | None = None  # where scheduled backups go (None: none)
+    backup_schedule: str = "0 3 * * *"  # cron, UTC
+    backups_kept: int = 14
 
 
 def openssl_config() -> str:
@@ -95,6 +99,15 @@ def _spread(labels: dict) -> dict:
             }
         ],
     }
+
+
+def _containers(server: dict, args: ReplicatedClickHouseArgs) -> dict:
+    """The server, and with backups the clickhouse-backup sidecar and the service account of their identity."""
+    if args.backup is None:
+        return {"containers": [server]}
+    password = {"name": CREDENTIALS, "key": "password"}
+    sidecar = backup_sidecar(args.backup, args.backups_kept, USER, password)
+    return {"serviceAccountName": args.backup.service_account, "containers": [server, sidecar]}
 
 
 def keeper_spec(args: ReplicatedClickHouseArgs) -> dict:
@@ -166,7 +179,7 @@ def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
                 {
                     "name": "server",
                     "podDistribution": [{"type": "ClickHouseAntiAffinity", "scope": "ClickHouseInstallation"}],
-                    "spec": {**_spread({"clickhouse.altinity.com/chi": CHI}), "containers": [server]},
+                    "spec": {**_spread({"clickhouse.altinity.com/chi": CHI}), **_containers(server, args)},
                 }
             ],
             "volumeClaimTemplates": [_claim("data", args.storage_gb, args.storage_class)],
@@ -227,14 +240,26 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
             spec=keeper_spec(args),
             opts=after,
         )
+        identity = [backup_service_account(f"{name}-backup", ns, args.backup, child)] if args.backup else []
         installation = k8s.apiextensions.CustomResource(
             f"{name}-servers",
             api_version="clickhouse.altinity.com/v1",
             kind="ClickHouseInstallation",
             metadata={"name": CHI, "namespace": ns, "labels": MANAGED_BY, "annotations": COMPLETED},
             spec=installation_spec(args),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[operator, keeper, credentials, certificate]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[operator, keeper, credentials, certificate, *identity]
+            ),
         )
+        if args.backup is not None:
+            replica = f"chi-{CHI}-{CLUSTER}-0-0"  # the first replica's own Service
+            backup_job(
+                f"{name}-backup",
+                ns,
+                replica,
+                args.backup_schedule,
+                pulumi.ResourceOptions(parent=self, depends_on=[installation]),
+            )
         k8s.policy.v1.PodDisruptionBudget(
             f"{name}-pdb",
             metadata={"name": "clickhouse", "namespace": ns, "labels": MANAGED_BY},

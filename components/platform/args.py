@@ -187,6 +187,11 @@ class ClickHouseArgs(Args):
     """`none`, `in-cluster`, `replicated`, `cloud` or `external`."""
     replicas: int | None = None
     """`replicated` and `cloud`: the servers of its one shard; unset takes the size's (3, and 5 from large)."""
+    backup_schedule: str | None = "0 3 * * *"
+    """`replicated`, where the platform has a bucket of its cloud: when (cron, UTC) a backup goes to the bucket;
+    empty makes none."""
+    backups_kept: int | None = 14
+    """`replicated`: the newest backups kept in the bucket."""
     organization_id: str | None = ""
     """`cloud`: the ClickHouse Cloud organization the service is created in."""
     api_key_id: str | None = ""

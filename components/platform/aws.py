@@ -44,6 +44,7 @@ from .aws_args import (
     kms_keys,
     vault_seal_role,
 )
+from .backups import aws_clickhouse_backups
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import aws_cloud_metrics, aws_managed_prometheus
 from .dr import aws_bucket_replica
@@ -167,6 +168,9 @@ class AwsWandbPlatform(WandbPlatform):
             ingress=ingress.settings,
             wait_for=[ingress.controller, eks.autoscaler.release, *weave_ready],  # W&B's pods may need nodes
             spot=eks.spot,
+            clickhouse_backups=aws_clickhouse_backups(
+                f"{name}-clickhouse-backups", args, bucket=bucket, eks=eks, tags=self._tags, opts=self._child
+            ),
             cloud_metrics=aws_cloud_metrics(
                 f"{name}-cloud-metrics",
                 args,

@@ -25,6 +25,7 @@ from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
+from .backups import gcp_clickhouse_backups
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import MONITORING_API, gcp_cloud_metrics, gcp_managed_monitoring
 from .dr import TRANSFER_API, gcp_bucket_replica, gcp_copies, gcp_dr_keys, gcp_mysql_replica
@@ -185,6 +186,14 @@ class GcpWandbPlatform(WandbPlatform):
                 ingress=ingress.settings,
                 wait_for=weave_ready,
                 spot=cluster.spot,
+                clickhouse_backups=gcp_clickhouse_backups(
+                    f"{name}-clickhouse-backups",
+                    args,
+                    bucket=bucket,
+                    account_id=self._cloud_name("chbackup"),
+                    workload_pool=cluster.workload_pool,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=services.api("iam.googleapis.com")),
+                ),
                 cloud_metrics=gcp_cloud_metrics(
                     f"{name}-cloud-metrics",
                     args,

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pulumi
 
 from ..contracts import (
+    BackupStore,
     BucketInfo,
     ClickHouseEndpoint,
     ClusterInfo,
@@ -56,6 +57,7 @@ class TargetEndpoints:
     spot: SpotNodes | None = None  # the cluster's spot nodes (None: none)
     cloud_metrics: CloudMetrics | None = None  # the cloud's exporter for in-cluster monitoring (None: none)
     remote_prometheus: RemotePrometheus | None = None  # `cloud` on a target whose managed Prometheus takes writes
+    clickhouse_backups: BackupStore | None = None  # where a replicated ClickHouse backs up (None: no backups)
 
 
 def host_name(host: str) -> str:
@@ -225,6 +227,9 @@ def clickhouse_endpoint(
                 storage_gb=clickhouse.storage_gb,
                 storage_class=clickhouse.storage_class or cluster.storage_class,
                 metrics_namespace=metrics_namespace,
+                backup=target.clickhouse_backups,
+                backup_schedule=clickhouse.backup_schedule,
+                backups_kept=clickhouse.backups_kept,
             ),
             pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
         )

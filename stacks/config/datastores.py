@@ -101,6 +101,8 @@ class ClickHouseConfig(Section):
     mode: Literal["none", "in-cluster", "replicated", "cloud", "external"] = "none"
     version: Annotated[str, AfterValidator(checked(clickhouse_version_problem))] = "25.8"
     replicas: int | None = Field(None, ge=2, le=15)  # replicated; None = by size
+    backup_schedule: str = Field("0 3 * * *", pattern=r"^(\S+ ){4}\S+$|^$")  # replicated: cron, UTC; "" = none
+    backups_kept: int = Field(14, ge=1, le=3650)  # replicated: the newest backups kept in the bucket
     storage_gb: int = Field(20, ge=1, le=10000)
     storage_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")
     host: str = ""

@@ -1,0 +1,80 @@
+"""Scheduled backups of the replicated ClickHouse to the platform's bucket: clickhouse-backup beside each server
+as a workload identity allowed the bucket's `clickhouse/` prefix only, a restricted CronJob driving it."""
+
+import json
+
+import pytest
+
+from components.k8s.clickhouse_backup import API_PORT, IMAGE
+from components.platform.backups import backup_policy
+from tests.conftest import base_gcp_config, planned, primary, run_config
+
+CHI = "kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation"
+CRON = "kubernetes:batch/v1:CronJob"
+
+
+def server_pod(run) -> dict:
+    return run.one(CHI).plain_inputs["spec"]["templates"]["podTemplates"][0]["spec"]
+
+
+@pytest.mark.parametrize(("stack", "provider"), [("prod", "gcs"), ("aws", "s3")])
+def test_each_server_runs_clickhouse_backup_as_the_backup_identity_writing_the_bucket_s_prefix(stack, provider):
+    run = planned(stack)
+    pod = server_pod(run)
+    assert pod["serviceAccountName"] == "clickhouse-backup"
+    server, sidecar = pod["containers"]
+    assert sidecar["image"] == IMAGE and sidecar["args"] == ["server"]
+    env = {e["name"]: e.get("value", e.get("valueFrom")) for e in sidecar["env"]}
+    assert env["REMOTE_STORAGE"] == provider and env["BACKUPS_TO_KEEP_REMOTE"] == "14"
+    assert env["BACKUPS_TO_KEEP_LOCAL"] == "-1" and env["CLICKHOUSE_PORT"] == "9000"
+    assert env["CLICKHOUSE_PASSWORD"] == {"secretKeyRef": {"name": "clickhouse-credentials", "key": "password"}}
+    bucket = primary(run, "gcp:storage/bucket:Bucket" if stack == "prod" else "aws:s3/bucket:Bucket")
+    name = bucket.outputs["name"] if stack == "prod" else bucket.outputs["bucket"]
+    assert env["GCS_BUCKET" if provider == "gcs" else "S3_BUCKET"] == name
+    assert sidecar["volumeMounts"] == [{"name": "data", "mountPath": "/var/lib/clickhouse"}]
+    assert sidecar["securityContext"]["capabilities"] == {"drop": ["ALL"]}
+    account = next(s for s in run.of_type("kubernetes:core/v1:ServiceAccount") if s.name.endswith("-clickhouse-backup"))
+    assert account.plain_inputs["metadata"]["namespace"] == "wandb-clickhouse"
+    assert account.plain_inputs["metadata"]["annotations"]
+
+
+def test_the_schedule_asks_one_replica_and_waits_under_restricted():
+    job = planned("prod").one(CRON).plain_inputs
+    assert job["metadata"]["namespace"] == "wandb-clickhouse"
+    assert job["spec"]["schedule"] == "0 3 * * *" and job["spec"]["concurrencyPolicy"] == "Forbid"
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["env"] == [{"name": "API", "value": f"http://chi-weave-weave-0-0:{API_PORT}"}]
+    assert "/backup/create_remote" in container["command"][2] and "/backup/status" in container["command"][2]
+    assert (
+        pod["securityContext"]["runAsNonRoot"] and pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
+    )
+    assert container["securityContext"]["readOnlyRootFilesystem"] and pod["automountServiceAccountToken"] is False
+
+
+def test_gcp_s_backup_identity_may_only_touch_the_clickhouse_prefix():
+    run = planned("prod")
+    grants = {m.name: m.plain_inputs for m in run.of_type("gcp:storage/bucketIAMMember:BucketIAMMember")}
+    objects = grants["wandb-clickhouse-backups-objects"]
+    assert objects["role"] == "roles/storage.objectAdmin"
+    bucket = primary(run, "gcp:storage/bucket:Bucket").outputs["name"]
+    assert objects["condition"]["expression"] == (
+        f'resource.name.startsWith("projects/_/buckets/{bucket}/objects/clickhouse/")'
+    )
+    assert grants["wandb-clickhouse-backups-list"]["role"] == "roles/storage.legacyBucketReader"
+
+
+def test_aws_s_backup_role_may_only_touch_the_clickhouse_prefix():
+    policy = backup_policy("arn:aws:s3:::b", "arn:key", "clickhouse/")
+    statements = policy["Statement"]
+    assert statements[0]["Condition"] == {"StringLike": {"s3:prefix": ["clickhouse/*"]}}
+    assert statements[1]["Resource"] == "arn:aws:s3:::b/clickhouse/*" and "s3:DeleteObject" in statements[1]["Action"]
+    role = next(r for r in planned("aws").of_type("aws:iam/role:Role") if r.name.endswith("-clickhouse-backups"))
+    assert "system:serviceaccount:wandb-clickhouse:clickhouse-backup" in json.dumps(
+        role.plain_inputs["assumeRolePolicy"]
+    )
+
+
+def test_no_schedule_no_backups():
+    run = run_config(base_gcp_config(size="large", clickhouse={"mode": "replicated", "backupSchedule": ""}))
+    assert len(server_pod(run)["containers"]) == 1 and not run.of_type(CRON)
