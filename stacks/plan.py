@@ -1,5 +1,5 @@
-"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>] [--wandb-values <path>]`; `python -m
-stacks.plan diff OLD NEW`.
+"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>] [--wandb-values <path>] [--recovery]`;
+`python -m stacks.plan diff OLD NEW`.
 
 Runs the real program for `Pulumi.<name>.yaml` under Pulumi's mocks (no cloud account, no Pulumi CLI),
 prints the resource tree and optionally writes the JSON described in docs/architecture.md. Secret config values
@@ -22,6 +22,7 @@ from components.naming import normalized_stack_note
 from stacks import plandiff
 from stacks.config import PROJECT
 from stacks.offline import ROOT, Run, run_program
+from stacks.recovery import render, report
 
 REQUIRED_SECRETS = {f"{PROJECT}:license": "offline-plan-license-placeholder"}
 
@@ -265,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write the plan as JSON to PATH")
     parser.add_argument("--dir", type=Path, default=ROOT, help="folder holding Pulumi.<stack>.yaml (default: project)")
     parser.add_argument("--wandb-values", metavar="PATH", help="also write W&B's chart values (YAML) to PATH")
+    parser.add_argument(
+        "--recovery", action="store_true", help="print how each datastore recovers (RPO/RTO) instead of the tree"
+    )
     args = parser.parse_args(argv)
     try:
         stack = stack_config(args.stack, args.dir)
@@ -272,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     except PlanError as exc:
         print(f"stack {args.stack}: {exc}", file=sys.stderr)
         return 2
+    if args.recovery:
+        print(render(report(run), args.stack))
+        return 0
     print(tree(run))
     print(f"\n{len(run.resources)} resources. Outputs ({COMPUTED}: decided by the cloud at `pulumi up`):")
     for name, value in shown_outputs(run).items():
