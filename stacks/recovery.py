@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from components.k8s.clickhouse_backup import cron_minutes
 from stacks.offline import Registered, Run
 
 RPO_TARGET, RTO_TARGET = 60, 240  # minutes, the reference architecture's
@@ -19,7 +20,6 @@ RUNBOOK = "docs/recovery.md"
 NEW_REGION = 60  # `pulumi up` of a stack in the second region on the copies, and moving DNS
 RESTORE = 60  # a point-in-time clone or a restore of a few hundred GB, and pointing W&B at it
 REPLICATION_LAG = 15  # S3 replication and Storage Transfer Service: most objects within minutes
-CRON_MINUTES = {"hourly": 60, "daily": 1440}
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,10 @@ class Protection:
         return [name for name, case in self.cases().items() if not case.meets()]
 
 
-def cron_interval(schedule: str) -> int:
-    """The minutes between two runs of a simple cron schedule (every N minutes, hourly, daily)."""
-    minute, hour, *_ = schedule.split()
-    if minute.startswith("*/"):
-        return int(minute[2:])
-    if hour.startswith("*/"):
-        return int(hour[2:]) * 60
-    return CRON_MINUTES["hourly"] if hour == "*" else CRON_MINUTES["daily"]
+def _chain_minutes(schedule: str) -> int:
+    """The minutes between two backups of a clickhouse-backup chain (`name=…,full=<cron>[,increment=<cron>]`)."""
+    parts = dict(part.split("=", 1) for part in schedule.split(","))
+    return cron_minutes(parts.get("increment") or parts["full"])
 
 
 def _cloud_sql(run: Run, sql: Registered) -> Protection:
@@ -132,12 +128,9 @@ def _bucket(run: Run, bucket: Registered, replicated: bool) -> Protection:
 def _clickhouse(run: Run, installation: Registered, bucket_replicated: bool) -> Protection:
     spec = installation.plain_inputs["spec"]
     replicas = spec["configuration"]["clusters"][0]["layout"]["replicasCount"]
-    jobs = [
-        j
-        for j in run.of_type("kubernetes:batch/v1:CronJob")
-        if j.plain_inputs["metadata"]["name"] == "clickhouse-backup"
-    ]
-    every = cron_interval(jobs[0].plain_inputs["spec"]["schedule"]) if jobs else None
+    containers = spec["templates"]["podTemplates"][0]["spec"]["containers"]
+    env = {e["name"]: e.get("value") for c in containers for e in c.get("env", [])}
+    every = _chain_minutes(env["BACKUP_SCHEDULE"]) if "BACKUP_SCHEDULE" in env else None
     backed = f"a backup every {every} min to the bucket" if every else "no backups"
     return Protection(
         store=f"ClickHouse {installation.name}",

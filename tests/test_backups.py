@@ -1,16 +1,16 @@
 """Scheduled backups of the replicated ClickHouse to the platform's bucket: clickhouse-backup beside each server
-as a workload identity allowed the bucket's `clickhouse/` prefix only, a restricted CronJob driving it."""
+as a workload identity allowed the bucket's `clickhouse/` prefix only, the first replica running the chain of a
+daily full and half-hourly incremental backups."""
 
 import json
 
 import pytest
 
-from components.k8s.clickhouse_backup import API_PORT, IMAGE
+from components.k8s.clickhouse_backup import IMAGE, BackupChain
 from components.platform.backups import backup_policy
 from tests.conftest import base_gcp_config, planned, primary, run_config
 
 CHI = "kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation"
-CRON = "kubernetes:batch/v1:CronJob"
 
 
 def server_pod(run) -> dict:
@@ -23,9 +23,12 @@ def test_each_server_runs_clickhouse_backup_as_the_backup_identity_writing_the_b
     pod = server_pod(run)
     assert pod["serviceAccountName"] == "clickhouse-backup"
     server, sidecar = pod["containers"]
-    assert sidecar["image"] == IMAGE and sidecar["args"] == ["server"]
+    assert sidecar["image"] == IMAGE
     env = {e["name"]: e.get("value", e.get("valueFrom")) for e in sidecar["env"]}
-    assert env["REMOTE_STORAGE"] == provider and env["BACKUPS_TO_KEEP_REMOTE"] == "14"
+    assert env["REMOTE_STORAGE"] == provider and env["BACKUPS_TO_KEEP_REMOTE"] == str(7 * (1 + 48))
+    assert env["BACKUP_SCHEDULE"] == "name=wandb,full=0 3 * * *,increment=*/30 * * * *"
+    assert env["BACKUP_WATCHER"] == "chi-weave-weave-0-0-0"  # the first replica's pod runs the chain
+    assert "server --watch" in sidecar["command"][2] and "$BACKUP_WATCHER" in sidecar["command"][2]
     assert env["BACKUPS_TO_KEEP_LOCAL"] == "-1" and env["CLICKHOUSE_PORT"] == "9000"
     assert env["CLICKHOUSE_PASSWORD"] == {"secretKeyRef": {"name": "clickhouse-credentials", "key": "password"}}
     bucket = primary(run, "gcp:storage/bucket:Bucket" if stack == "prod" else "aws:s3/bucket:Bucket")
@@ -38,18 +41,10 @@ def test_each_server_runs_clickhouse_backup_as_the_backup_identity_writing_the_b
     assert account.plain_inputs["metadata"]["annotations"]
 
 
-def test_the_schedule_asks_one_replica_and_waits_under_restricted():
-    job = planned("prod").one(CRON).plain_inputs
-    assert job["metadata"]["namespace"] == "wandb-clickhouse"
-    assert job["spec"]["schedule"] == "0 3 * * *" and job["spec"]["concurrencyPolicy"] == "Forbid"
-    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-    (container,) = pod["containers"]
-    assert container["env"] == [{"name": "API", "value": f"http://chi-weave-weave-0-0:{API_PORT}"}]
-    assert "/backup/create_remote" in container["command"][2] and "/backup/status" in container["command"][2]
-    assert (
-        pod["securityContext"]["runAsNonRoot"] and pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
-    )
-    assert container["securityContext"]["readOnlyRootFilesystem"] and pod["automountServiceAccountToken"] is False
+def test_the_chain_keeps_its_retention_in_days():
+    assert BackupChain("0 3 * * *", "*/30 * * * *", 7).kept() == 7 * 49
+    assert BackupChain("0 3 * * *", "", 14).kept() == 14
+    assert BackupChain("0 3 * * *", "0 * * * *", 2).schedule() == "name=wandb,full=0 3 * * *,increment=0 * * * *"
 
 
 def test_gcp_s_backup_identity_may_only_touch_the_clickhouse_prefix():
@@ -77,4 +72,4 @@ def test_aws_s_backup_role_may_only_touch_the_clickhouse_prefix():
 
 def test_no_schedule_no_backups():
     run = run_config(base_gcp_config(size="large", clickhouse={"mode": "replicated", "backupSchedule": ""}))
-    assert len(server_pod(run)["containers"]) == 1 and not run.of_type(CRON)
+    assert len(server_pod(run)["containers"]) == 1

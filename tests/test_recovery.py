@@ -3,9 +3,10 @@ reference targets' misses flagged."""
 
 import pytest
 
+from components.k8s.clickhouse_backup import cron_minutes
 from stacks.plan import main
-from stacks.recovery import RPO_TARGET, RTO_TARGET, Case, cron_interval, report
-from tests.conftest import planned
+from stacks.recovery import RPO_TARGET, RTO_TARGET, Case, report
+from tests.conftest import base_gcp_config, planned, run_config
 
 
 def rows(stack: str) -> dict[str, object]:
@@ -13,8 +14,8 @@ def rows(stack: str) -> dict[str, object]:
 
 
 def test_cron_intervals():
-    assert cron_interval("0 3 * * *") == 1440 and cron_interval("15 * * * *") == 60
-    assert cron_interval("*/30 * * * *") == 30 and cron_interval("0 */6 * * *") == 360
+    assert cron_minutes("0 3 * * *") == 1440 and cron_minutes("15 * * * *") == 60
+    assert cron_minutes("*/30 * * * *") == 30 and cron_minutes("0 */6 * * *") == 360
 
 
 def test_a_case_meets_the_targets_only_below_both():
@@ -31,13 +32,18 @@ def test_prod_lists_every_datastore_with_its_figures_and_exits_0(capsys):
     assert out.count("  RPO ") == 3 * 5 and "5 datastores;" in out
 
 
-def test_prod_s_mysql_and_bucket_meet_the_targets_thanks_to_their_copies_in_the_second_region():
+def test_the_committed_production_stack_on_gcp_meets_the_targets_for_every_datastore():
     found = rows("prod")
-    assert not found["Cloud SQL"].misses() and not found["bucket"].misses()
+    assert {name: row.misses() for name, row in found.items()} == dict.fromkeys(found, [])
     assert found["Cloud SQL"].region.rpo < RPO_TARGET and "replica" in found["Cloud SQL"].region.why
-    # A daily backup cannot give ClickHouse an RPO under an hour: flagged until its backups run more often.
-    assert found["ClickHouse"].misses() == ["data damaged", "region lost"]
-    assert found["ClickHouse"].damaged.rpo == 1440
+    assert found["ClickHouse"].damaged.rpo == 30  # the incremental backups' schedule
+
+
+def test_daily_backups_alone_leave_clickhouse_a_day_behind():
+    clickhouse = {"mode": "replicated", "backupIncrementSchedule": ""}
+    run = run_config(base_gcp_config(size="large", clickhouse=clickhouse, dr={"secondaryRegion": "us-east1"}))
+    (row,) = [r for r in report(run) if r.store.startswith("ClickHouse")]
+    assert row.damaged.rpo == 1440 and row.misses() == ["data damaged", "region lost"]
 
 
 def test_dev_flags_what_a_single_pod_or_region_holds():

@@ -1,11 +1,13 @@
 """Scheduled backups of the replicated ClickHouse to the platform's bucket, with Altinity's clickhouse-backup: a
 sidecar in each server pod (it must read the server's data directory) serving its API inside the namespace, as
-the workload identity the target bound to its service account (no key anywhere), and a CronJob asking one
-replica for a remote backup and waiting for it. With one shard every replica holds all of the data, so one
-replica's backup is the whole of it; the sidecar keeps the newest `kept` in the bucket and nothing locally."""
+the workload identity the target bound to its service account (no key anywhere). The first replica's sidecar
+also runs clickhouse-backup's `watch` chain: a full backup on one cron schedule and incremental ones, each on the
+previous, on another, uploaded and deleted from the disk. With one shard every replica holds all of the data,
+so one replica's chain is the whole of it; the others' sidecars serve restores."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -13,26 +15,40 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import BackupStore
 from .namespace import MANAGED_BY
-from .pod_security import CONFINED, RESTRICTED_CONTAINER
+from .pod_security import CONFINED
 
 IMAGE = "altinity/clickhouse-backup:2.8.0"
-CURL_IMAGE = "curlimages/curl:8.11.1"
-JOB_UID = 10100  # an unprivileged uid apart from the host's: curl needs no user of its own
 API_PORT = 7171
 DATA_DIR = "/var/lib/clickhouse"
-# Ask for a remote backup, then follow it to its end (the API answers at once and works in the background).
-BACKUP_SCRIPT = """set -eu
-started=$(curl -sf -X POST "$API/backup/create_remote")
-id=$(echo "$started" | sed -n 's/.*"operation_id" *: *"\\([^"]*\\)".*/\\1/p')
-[ -n "$id" ] || { echo "no operation: $started"; exit 1; }
-while sleep 30; do
-  status=$(curl -sf "$API/backup/status?operationid=$id")
-  case "$status" in
-    *'"status":"success"'*) echo "$status"; exit 0 ;;
-    *'"status":"error"'*) echo "$status"; exit 1 ;;
-  esac
-done
-"""
+CHAIN = "wandb"  # the watch chain's name, a prefix of its backups' names
+
+
+@dataclass(frozen=True)
+class BackupChain:
+    full: str  # cron, UTC
+    increment: str  # cron, UTC; "" = full backups only
+    retention_days: int
+
+    def schedule(self) -> str:
+        """clickhouse-backup's `--schedule` for this chain."""
+        increment = f",increment={self.increment}" if self.increment else ""
+        return f"name={CHAIN},full={self.full}{increment}"
+
+    def kept(self) -> int:
+        """Backups to keep in the bucket for `retention_days` of the chain (clickhouse-backup counts backups,
+        and keeps any older one a kept increment needs)."""
+        per_day = 1 + (1440 // cron_minutes(self.increment) if self.increment else 0)
+        return self.retention_days * per_day
+
+
+def cron_minutes(schedule: str) -> int:
+    """The minutes between two runs of a simple cron schedule: every N minutes or hours, hourly, daily."""
+    minute, hour, *_ = schedule.split()
+    if minute.startswith("*/"):
+        return int(minute[2:])
+    if hour.startswith("*/"):
+        return int(hour[2:]) * 60
+    return 60 if hour == "*" else 1440
 
 
 def storage_env(store: BackupStore) -> list[dict[str, Any]]:
@@ -46,62 +62,40 @@ def storage_env(store: BackupStore) -> list[dict[str, Any]]:
     ]
 
 
-def backup_sidecar(store: BackupStore, kept: int, user: str, password: dict[str, str]) -> dict[str, Any]:
-    """The container beside each server: clickhouse-backup's API on `API_PORT`, the data directory shared."""
+def backup_sidecar(
+    store: BackupStore, chain: BackupChain, watcher: str, user: str, password: dict[str, str]
+) -> dict[str, Any]:
+    """The container beside each server: clickhouse-backup's API on `API_PORT`, the data directory shared; on
+    the pod named `watcher` it also runs the backup chain."""
     env = [
         {"name": "REMOTE_STORAGE", "value": store.provider},
         *storage_env(store),
         {"name": "BACKUPS_TO_KEEP_LOCAL", "value": "-1"},  # deleted from the disk once uploaded
-        {"name": "BACKUPS_TO_KEEP_REMOTE", "value": str(kept)},
+        {"name": "BACKUPS_TO_KEEP_REMOTE", "value": str(chain.kept())},
         {"name": "CLICKHOUSE_HOST", "value": "localhost"},
         {"name": "CLICKHOUSE_PORT", "value": "9000"},  # set, so that a Service's variables cannot override it
         {"name": "CLICKHOUSE_USERNAME", "value": user},
         {"name": "CLICKHOUSE_PASSWORD", "valueFrom": {"secretKeyRef": password}},
         {"name": "API_LISTEN", "value": f"0.0.0.0:{API_PORT}"},
         {"name": "API_CREATE_INTEGRATION_TABLES", "value": "false"},
+        {"name": "BACKUP_SCHEDULE", "value": chain.schedule()},
+        {"name": "BACKUP_WATCHER", "value": watcher},
     ]
+    start = (
+        'if [ "$(hostname)" = "$BACKUP_WATCHER" ]; then'
+        ' exec clickhouse-backup server --watch --schedule="$BACKUP_SCHEDULE";'
+        " else exec clickhouse-backup server; fi"
+    )
     return {
         "name": "clickhouse-backup",
         "image": IMAGE,
-        "args": ["server"],
+        "command": ["sh", "-c", start],
         "env": env,
         "ports": [{"name": "backup-api", "containerPort": API_PORT}],
         "volumeMounts": [{"name": "data", "mountPath": DATA_DIR}],
         "securityContext": CONFINED,
         "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"memory": "1Gi"}},
     }
-
-
-def backup_job(name: str, namespace: pulumi.Input[str], replica_host: str, schedule: str, opts) -> k8s.batch.v1.CronJob:
-    """The schedule: one run at a time, each waiting for its backup to finish (6 hours at most)."""
-    container = {
-        "name": "backup",
-        "image": CURL_IMAGE,
-        "imagePullPolicy": "Always",
-        "command": ["sh", "-c", BACKUP_SCRIPT],
-        "env": [{"name": "API", "value": f"http://{replica_host}:{API_PORT}"}],
-        "securityContext": RESTRICTED_CONTAINER,
-        "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}},
-    }
-    pod = {
-        "restartPolicy": "Never",
-        "automountServiceAccountToken": False,
-        "securityContext": {"runAsNonRoot": True, "runAsUser": JOB_UID, "seccompProfile": {"type": "RuntimeDefault"}},
-        "containers": [container],
-    }
-    return k8s.batch.v1.CronJob(
-        name,
-        metadata={"name": "clickhouse-backup", "namespace": namespace, "labels": MANAGED_BY},
-        spec={
-            "schedule": schedule,
-            "timeZone": "Etc/UTC",
-            "concurrencyPolicy": "Forbid",
-            "successfulJobsHistoryLimit": 3,
-            "failedJobsHistoryLimit": 3,
-            "jobTemplate": {"spec": {"backoffLimit": 1, "activeDeadlineSeconds": 6 * 3600, "template": {"spec": pod}}},
-        },
-        opts=opts,
-    )
 
 
 def backup_service_account(name: str, namespace: pulumi.Input[str], store: BackupStore, opts):

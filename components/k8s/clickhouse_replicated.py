@@ -13,7 +13,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from ..contracts import BackupStore, ClickHouseEndpoint
-from .clickhouse_backup import backup_job, backup_service_account, backup_sidecar
+from .clickhouse_backup import BackupChain, backup_service_account, backup_sidecar
 from .namespace import MANAGED_BY, clients_only, operator_namespace
 from .pod_security import CONFINED, RESTRICTED_POD
 from .private_ca import private_tls
@@ -50,8 +50,9 @@ class ReplicatedClickHouseArgs:
     operator_chart_version: str = "0.25.6"
     metrics_namespace: str = ""  # a monitoring namespace allowed to scrape the servers' /metrics ("" = off)
     backup: BackupStore | None = None  # where scheduled backups go (None: none)
-    backup_schedule: str = "0 3 * * *"  # cron, UTC
-    backups_kept: int = 14
+    backup_schedule: str = "0 3 * * *"  # full backups, cron UTC
+    backup_increment_schedule: str = "*/30 * * * *"  # incremental backups, cron UTC ("" = none)
+    backup_retention_days: int = 7
 
 
 def openssl_config() -> str:
@@ -106,7 +107,8 @@ def _containers(server: dict, args: ReplicatedClickHouseArgs) -> dict:
     if args.backup is None:
         return {"containers": [server]}
     password = {"name": CREDENTIALS, "key": "password"}
-    sidecar = backup_sidecar(args.backup, args.backups_kept, USER, password)
+    chain = BackupChain(args.backup_schedule, args.backup_increment_schedule, args.backup_retention_days)
+    sidecar = backup_sidecar(args.backup, chain, f"chi-{CHI}-{CLUSTER}-0-0-0", USER, password)
     return {"serviceAccountName": args.backup.service_account, "containers": [server, sidecar]}
 
 
@@ -251,15 +253,6 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
                 parent=self, depends_on=[operator, keeper, credentials, certificate, *identity]
             ),
         )
-        if args.backup is not None:
-            replica = f"chi-{CHI}-{CLUSTER}-0-0"  # the first replica's own Service
-            backup_job(
-                f"{name}-backup",
-                ns,
-                replica,
-                args.backup_schedule,
-                pulumi.ResourceOptions(parent=self, depends_on=[installation]),
-            )
         k8s.policy.v1.PodDisruptionBudget(
             f"{name}-pdb",
             metadata={"name": "clickhouse", "namespace": ns, "labels": MANAGED_BY},

@@ -188,10 +188,13 @@ class ClickHouseArgs(Args):
     replicas: int | None = None
     """`replicated` and `cloud`: the servers of its one shard; unset takes the size's (3, and 5 from large)."""
     backup_schedule: str | None = "0 3 * * *"
-    """`replicated`, where the platform has a bucket of its cloud: when (cron, UTC) a backup goes to the bucket;
-    empty makes none."""
-    backups_kept: int | None = 14
-    """`replicated`: the newest backups kept in the bucket."""
+    """`replicated`, where the platform has a bucket of its cloud: when (cron, UTC) a full backup goes to the
+    bucket; empty makes no backups."""
+    backup_increment_schedule: str | None = "*/30 * * * *"
+    """`replicated`: when (cron, UTC) an incremental backup, on the previous one, goes to the bucket; empty makes
+    full backups only."""
+    backup_retention_days: int | None = 7
+    """`replicated`: days of backups kept in the bucket."""
     organization_id: str | None = ""
     """`cloud`: the ClickHouse Cloud organization the service is created in."""
     api_key_id: str | None = ""

@@ -229,7 +229,8 @@ def clickhouse_endpoint(
                 metrics_namespace=metrics_namespace,
                 backup=target.clickhouse_backups,
                 backup_schedule=clickhouse.backup_schedule,
-                backups_kept=clickhouse.backups_kept,
+                backup_increment_schedule=clickhouse.backup_increment_schedule,
+                backup_retention_days=clickhouse.backup_retention_days,
             ),
             pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
         )

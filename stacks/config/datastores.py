@@ -101,8 +101,9 @@ class ClickHouseConfig(Section):
     mode: Literal["none", "in-cluster", "replicated", "cloud", "external"] = "none"
     version: Annotated[str, AfterValidator(checked(clickhouse_version_problem))] = "25.8"
     replicas: int | None = Field(None, ge=2, le=15)  # replicated; None = by size
-    backup_schedule: str = Field("0 3 * * *", pattern=r"^(\S+ ){4}\S+$|^$")  # replicated: cron, UTC; "" = none
-    backups_kept: int = Field(14, ge=1, le=3650)  # replicated: the newest backups kept in the bucket
+    backup_schedule: str = Field("0 3 * * *", pattern=r"^(\S+ ){4}\S+$|^$")  # replicated: full backups, cron UTC
+    backup_increment_schedule: str = Field("*/30 * * * *", pattern=r"^(\S+ ){4}\S+$|^$")  # "" = fulls only
+    backup_retention_days: int = Field(7, ge=1, le=3650)  # replicated: days of backups kept in the bucket
     storage_gb: int = Field(20, ge=1, le=10000)
     storage_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")
     host: str = ""
