@@ -49,7 +49,8 @@ from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import aws_cloud_metrics, aws_managed_prometheus
 from .dr import aws_bucket_replica
 from .isolation import aws_isolation
-from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb, observability_args
+from .monitoring import observability_args
+from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size
 from .validation import raise_problems
 from .vault import in_cluster_vault, vault_namespace, with_rotation_admin

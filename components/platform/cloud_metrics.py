@@ -6,7 +6,7 @@ Each function imports its own cloud's module when called, so that a target loads
 import pulumi
 
 from ..k8s.cloud_metrics import CloudMetrics
-from .release import monitoring_namespace
+from .monitoring import monitoring_namespace
 
 MONITORING_API = "monitoring.googleapis.com"  # read by the exporter on GCP
 

@@ -29,13 +29,13 @@ from ..k8s.cloud_metrics import CloudMetrics
 from ..k8s.credentials import KubernetesSecrets
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.network_isolation import isolate_namespace
-from ..k8s.observability import METRICS_PORT, InClusterObservability, InClusterObservabilityArgs
+from ..k8s.observability import METRICS_PORT
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
-from ..k8s.wandb_traces import TraceExport, parse_endpoint
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
-from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS, PROMETHEUS_GB
+from .monitoring import observability, scraper_namespace, trace_export
+from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
 from .vault import secrets_backend
 
 
@@ -254,14 +254,6 @@ def clickhouse_endpoint(
 ANYWHERE = ("0.0.0.0/0",)
 
 
-def trace_export(observability: Any) -> TraceExport | None:
-    """Where W&B sends its traces, from `observability.traces_*` (None: nowhere)."""
-    endpoint = parse_endpoint(observability.traces_endpoint or "")
-    if endpoint is None:
-        return None
-    return TraceExport(*endpoint, protocol=observability.traces_protocol, ratio=observability.trace_ratio)
-
-
 def isolation_with_datastores(
     target: TargetEndpoints, platform: Any, weave: ClickHouseEndpoint | None, stream: KafkaEndpoint | None
 ) -> NetworkIsolation:
@@ -289,58 +281,6 @@ def isolation_with_datastores(
     scraper = scraper_namespace(platform, target)
     scrapers = (Peer(ports=(METRICS_PORT,), namespace=scraper),) if scraper else ()
     return NetworkIsolation((*target.isolation.ingress_from, *scrapers), (*target.isolation.egress_to, *peers))
-
-
-def monitoring_namespace(wandb_namespace: str) -> str:
-    return f"{wandb_namespace}-monitoring"
-
-
-GMP_COLLECTORS = "gmp-system"  # where GKE's Managed Service for Prometheus runs its collectors
-
-
-def scraper_namespace(platform: Any, target: TargetEndpoints) -> str:
-    """Where the pods that scrape W&B and its datastores run: the monitoring stack's namespace in the cluster
-    (with `cloud` too where it writes to the target's managed Prometheus), GKE's managed collectors' with
-    `cloud` on GKE, none without monitoring."""
-    mode, in_cluster = platform.observability.mode, monitoring_namespace(platform.wandb.namespace)
-    if mode == "cloud":
-        return in_cluster if target.remote_prometheus is not None else GMP_COLLECTORS
-    return in_cluster if mode == "in-cluster" else ""
-
-
-def observability_args(platform: Any, target: TargetEndpoints) -> InClusterObservabilityArgs:
-    """kube-prometheus-stack beside W&B, on the cluster's encrypted class, two replicas where the platform is
-    highly available, with the cloud's exporter where the target has one, in agent mode where the target has a
-    managed Prometheus."""
-    o, namespace, cluster = platform.observability, platform.wandb.namespace, target.cluster
-    return InClusterObservabilityArgs(
-        namespace=monitoring_namespace(platform.wandb.namespace),
-        wandb_namespace=platform.wandb.namespace,
-        storage_class=cluster.storage_class,
-        retention_days=o.retention_days,
-        storage_gb=o.storage_gb or PROMETHEUS_GB[platform.wandb.size],
-        replicas=2 if getattr(platform, "high_availability", False) else 1,
-        receiver=o.receiver,
-        receiver_secret=_secret(o.receiver_secret) if o.receiver_secret is not None else None,
-        slack_channel=o.slack_channel,
-        chart_version=o.chart_version,
-        clickhouse_namespace=f"{namespace}-clickhouse" if platform.clickhouse.mode == "replicated" else "",
-        kafka_namespace=f"{namespace}-kafka" if platform.kafka.mode == "in-cluster" else "",
-        probe_url=platform.wandb.host if platform.ingress.create else "",
-        cloud_metrics=target.cloud_metrics,
-        remote=target.remote_prometheus,
-    )
-
-
-def observability(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> None:
-    """The in-cluster stack: with `in-cluster`, or with `cloud` where it feeds the target's managed Prometheus."""
-    mode = platform.observability.mode
-    if mode == "in-cluster" or (mode == "cloud" and target.remote_prometheus is not None):
-        InClusterObservability(
-            f"{name}-observability",
-            observability_args(platform, target),
-            pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),
-        )
 
 
 def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pulumi.Resource) -> WandbRelease:
