@@ -10,15 +10,12 @@ import pulumi
 import pulumi_aws as aws
 
 from ..aws.account import current_account
-from ..aws.aurora import AuroraArgs, AuroraMysql
 from ..aws.eks import EksCluster, EksClusterArgs
-from ..aws.elasticache import ElastiCacheArgs, ElastiCacheRedis
 from ..aws.identity import AwsWandbIdentity, AwsWandbIdentityArgs
 from ..aws.ingress import AlbIngress, AlbIngressArgs
 from ..aws.interface_endpoint import InterfaceEndpoint, InterfaceEndpointArgs
 from ..aws.kms import AwsKms, AwsKmsArgs
 from ..aws.metrics import PLATFORM_TAG
-from ..aws.msk import MskArgs, MskKafka
 from ..aws.network import AwsNetwork, AwsNetworkArgs, ExistingVpc
 from ..aws.s3 import S3Bucket, S3BucketArgs
 from ..aws.vault import AwsVaultSeal, AwsVaultSealArgs, s3_snapshot_upload
@@ -26,24 +23,21 @@ from ..clickhouse_cloud.service import HTTPS_PORT
 from ..contracts import (
     BucketInfo,
     ClickHouseEndpoint,
-    KafkaEndpoint,
-    MysqlEndpoint,
-    RedisEndpoint,
 )
 from ..k8s.observability import rule_groups
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
-from ..k8s.wandb_values import run_updates_topic, service_account_names, weave_topics
+from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name
 from .aws_args import (
     VAULT_SEAL_KEY,
     AwsWandbPlatformArgs,
-    aurora_version,
     aws_problems,
     in_cluster_vault_on,
     kms_keys,
     vault_seal_role,
 )
+from .aws_datastores import SNAPSHOT_PREFIX_MAX, DatastorePlacement, aws_datastores, aws_kafka
 from .backups import aws_clickhouse_backups
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import aws_cloud_metrics, aws_managed_prometheus
@@ -60,8 +54,6 @@ __all__ = ["AwsWandbPlatform", "AwsWandbPlatformArgs"]  # what users import from
 TOKEN = "wandb-platform:index:AwsWandbPlatform"
 EKS_NAME_MAX = 100
 ALB_NAME_MAX = 32
-SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCache takes 255, RDS 255
-BACKUP_DAYS = 14  # W&B's own AWS module's retention
 BASE_TAGS = {"app": "wandb", "managed-by": "pulumi"}
 
 
@@ -103,9 +95,10 @@ class AwsWandbPlatform(WandbPlatform):
         zones = self._zones(pulumi.InvokeOptions(provider=provider))
         network = self._network(zones, kms)
         eks = self._cluster(account, network, kms, size)
-        mysql, redis = self._datastores(account, network, kms, zones, size)
+        placed = DatastorePlacement(self._name, self._prefix, network, kms, zones, self._tags, self._child)
+        mysql, redis = aws_datastores(args, placed, account=account, size=size)
         mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, eks.info, self)
-        kafka = self._kafka(network, kms, zones)
+        kafka = aws_kafka(args, placed)
         weave, weave_ready = self._clickhouse(network)
         bucket = self._bucket(kms, account)
         wandb = args.wandb
@@ -281,83 +274,6 @@ class AwsWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
-
-    def _datastores(
-        self, account, network: AwsNetwork, kms: AwsKms, zones: list, size: AwsSize
-    ) -> tuple[MysqlEndpoint | None, RedisEndpoint | None]:
-        args = self._args
-
-        def datastore(key: str, what: str) -> dict:
-            """What Aurora and ElastiCache share: database subnets, the node group's security group, their key."""
-            return dict(
-                identifier=bounded_name(self._prefix, what, SNAPSHOT_PREFIX_MAX),
-                vpc_id=network.vpc_id,
-                subnet_ids=network.database_subnet_ids,
-                zones=zones,
-                node_security_group_id=network.node_security_group_id,
-                kms_key_arn=kms.arn(key),
-                high_availability=args.high_availability,
-                deletion_protection=args.protect,
-                tags=self._tags,
-            )
-
-        mysql = None
-        if args.mysql.mode == "managed":
-            mysql = AuroraMysql(
-                f"{self._name}-mysql",
-                AuroraArgs(
-                    **datastore("rds", "mysql"),
-                    account=account,
-                    engine_version=aurora_version(args),
-                    instance_class=size.mysql_tier,
-                    backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
-                    database=args.mysql.database,
-                    user=args.mysql.user,
-                    password_rotated=args.secrets.backend == "vault",
-                ),
-                self._child,
-            ).endpoint
-        redis = None
-        if args.redis.mode == "managed":
-            redis = ElastiCacheRedis(
-                f"{self._name}-redis",
-                ElastiCacheArgs(
-                    **datastore("elasticache", "redis"),
-                    engine_version=args.redis_version,
-                    node_type=size.redis_node_type,
-                ),
-                self._child,
-            ).endpoint
-        return mysql, redis
-
-    def _kafka(self, network: AwsNetwork, kms: AwsKms, zones: list) -> KafkaEndpoint | None:
-        """Amazon MSK in the database subnets, admitted only from the nodes; like the other datastores it waits
-        for the network and its key, never for EKS."""
-        args = self._args
-        if args.kafka.mode != "managed":
-            return None
-        return MskKafka(
-            f"{self._name}-kafka",
-            MskArgs(
-                identifier=bounded_name(self._prefix, "kafka", SNAPSHOT_PREFIX_MAX),
-                vpc_id=network.vpc_id,
-                subnet_ids=network.database_subnet_ids,
-                zones=zones,
-                node_security_group_id=network.node_security_group_id,
-                kms_key_arn=kms.arn("kafka"),
-                deletion_protection=args.protect,
-                tags=self._tags,
-                kafka_version=args.msk_version,
-                instance_type=args.msk_instance_type,
-                volume_gb=args.msk_volume_gb,
-                log_key_arn=kms.arn("logs"),
-                log_retention_days=args.log_retention_days,
-                topic=run_updates_topic(args.wandb.instance_name),
-                partitions=args.kafka.partitions,
-                weave_topics=weave_topics(args.clickhouse.mode != "none"),
-            ),
-            self._child,
-        ).endpoint
 
     def _clickhouse(self, network: AwsNetwork) -> tuple[ClickHouseEndpoint | None, list[pulumi.Resource]]:
         """ClickHouse Cloud in the platform's region, reached over an interface endpoint in the database subnets

@@ -8,18 +8,16 @@ here: Pulumi infers the component's schema from these annotations.
 
 import pulumi
 
-from ..contracts import BucketInfo, ClickHouseEndpoint, MysqlEndpoint, RedisEndpoint
+from ..contracts import BucketInfo, ClickHouseEndpoint
 from ..gcp.bucket import GcsBucket, GcsBucketArgs
 from ..gcp.cluster import AuthorizedNetwork, GkeCluster, GkeClusterArgs
 from ..gcp.identity import GcpWandbIdentity, GcpWandbIdentityArgs
 from ..gcp.ingress import GkeIngress, GkeIngressArgs
 from ..gcp.kms import GcpKms, KmsArgs
 from ..gcp.managed_prometheus import MONITORING_PACKAGES
-from ..gcp.mysql import CloudSqlArgs, CloudSqlMysql
 from ..gcp.network import GcpNetwork, NetworkArgs
 from ..gcp.private_endpoint import PrivateServiceConnectArgs, PrivateServiceConnectEndpoint
 from ..gcp.project import APIS, GcpProjectServices, ProjectServicesArgs
-from ..gcp.redis import MemorystoreArgs, MemorystoreRedis
 from ..gcp.vault import GcpVaultSeal, GcpVaultSealArgs, gcs_snapshot_upload
 from ..k8s.vault_cluster import VaultCluster
 from ..k8s.vault_snapshots import PREFIX as SNAPSHOTS
@@ -28,8 +26,9 @@ from ..naming import bounded_name
 from .backups import gcp_clickhouse_backups
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import MONITORING_API, gcp_cloud_metrics, gcp_managed_monitoring
-from .dr import TRANSFER_API, gcp_bucket_replica, gcp_copies, gcp_dr_keys, gcp_mysql_replica
+from .dr import TRANSFER_API, gcp_bucket_replica, gcp_copies, gcp_dr_keys
 from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
+from .gcp_datastores import gcp_datastores
 from .isolation import gcp_isolation
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import GcpSize, resolve_size
@@ -42,7 +41,6 @@ TOKEN = "wandb-platform:index:GcpWandbPlatform"
 GCP_ACCOUNT_ID_MAX = 30
 GCP_NAME_MAX = 63
 DNS_API = "dns.googleapis.com"  # ClickHouse Cloud's private zone
-VAULT_MYSQL_ADMIN = "vault-admin"  # the Cloud SQL user Vault rotates W&B's password with
 VAULT_SEAL_KEY = "vault-seal"
 
 
@@ -50,7 +48,6 @@ def _in_cluster_vault(args: GcpWandbPlatformArgs) -> bool:
     return args.secrets.backend == "vault" and args.secrets.vault.mode == "in-cluster"
 
 
-BACKUP_DAYS = 7  # W&B's own GCP module's retention
 BASE_LABELS = {"app": "wandb", "managed-by": "pulumi"}
 
 
@@ -140,7 +137,17 @@ class GcpWandbPlatform(WandbPlatform):
             self._child,
         )
         cluster = self._cluster(services, kms, network, size, labels)
-        mysql, redis = self._datastores(services, kms, network, size, labels)
+        mysql, redis = gcp_datastores(
+            name,
+            args,
+            services=services,
+            kms=kms,
+            network=network,
+            size=size,
+            labels=labels,
+            dr_keys=self._dr_keys,
+            opts=self._child,
+        )
         weave, weave_ready = self._clickhouse(services, network, labels)
         bucket = self._bucket(services, kms, labels)
         wandb = args.wandb
@@ -272,61 +279,6 @@ class GcpWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
-
-    def _datastores(
-        self, services, kms, network, size: GcpSize, labels: dict[str, str]
-    ) -> tuple[MysqlEndpoint | None, RedisEndpoint | None]:
-        args = self._args
-
-        def private_service(key: str, api: str) -> dict:
-            """What Cloud SQL and Memorystore share: their own key and API, the peered network, HA, protection."""
-            return dict(
-                project=args.project,
-                region=args.region,
-                network_id=network.network.id,
-                kms_key_id=kms.key_id(key),
-                high_availability=args.high_availability,
-                deletion_protection=args.protect,
-                labels=labels,
-                depends_on=[network.private_services, *kms.ready(key), *services.api(api)],
-            )
-
-        mysql = None
-        if args.mysql.mode == "managed":
-            server = CloudSqlMysql(
-                f"{self._name}-mysql",
-                CloudSqlArgs(
-                    **private_service("mysql", "sqladmin.googleapis.com"),
-                    tier=size.mysql_tier,
-                    database_version=f"MYSQL_{args.mysql.version.replace('.', '_')}",
-                    backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
-                    database=args.mysql.database,
-                    user=args.mysql.user,
-                    admin_user=VAULT_MYSQL_ADMIN if args.secrets.backend == "vault" else "",
-                ),
-                self._child,
-            )
-            gcp_mysql_replica(
-                f"{self._name}-dr",
-                args,
-                primary=server.instance,
-                keys=self._dr_keys,
-                network_id=network.network.id,
-                tier=size.mysql_tier,
-                labels=labels,
-                opts=self._child,
-            )
-            mysql = server.endpoint
-        redis = None
-        if args.redis.mode == "managed":
-            redis = MemorystoreRedis(
-                f"{self._name}-redis",
-                MemorystoreArgs(
-                    **private_service("redis", "redis.googleapis.com"), memory_size_gb=size.redis_memory_gb
-                ),
-                self._child,
-            ).endpoint
-        return mysql, redis
 
     def _clickhouse(
         self, services, network, labels: dict[str, str]
