@@ -1,4 +1,5 @@
-"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>] [--wandb-values <path>] [--recovery]`;
+"""Offline plan: `python -m stacks.plan --stack <name> [--json <path>] [--wandb-values <path>] [--recovery]
+[--images]`;
 `python -m stacks.plan diff OLD NEW`.
 
 Runs the real program for `Pulumi.<name>.yaml` under Pulumi's mocks (no cloud account, no Pulumi CLI),
@@ -21,6 +22,8 @@ import yaml
 from components.naming import normalized_stack_note
 from stacks import plandiff
 from stacks.config import PROJECT
+from stacks.images import images
+from stacks.images import render as render_images
 from stacks.offline import ROOT, Run, run_program
 from stacks.recovery import render, report
 
@@ -269,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--recovery", action="store_true", help="print how each datastore recovers (RPO/RTO) instead of the tree"
     )
+    parser.add_argument(
+        "--images", action="store_true", help="list every image the stack runs, for a mirror (exit 1: one unpinned)"
+    )
     args = parser.parse_args(argv)
     try:
         stack = stack_config(args.stack, args.dir)
@@ -279,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.recovery:
         print(render(report(run), args.stack))
         return 0
+    if args.images:
+        found = images(run)
+        print(render_images(found, args.stack))
+        return 1 if found.problems else 0
     print(tree(run))
     print(f"\n{len(run.resources)} resources. Outputs ({COMPUTED}: decided by the cloud at `pulumi up`):")
     for name, value in shown_outputs(run).items():

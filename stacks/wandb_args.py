@@ -10,6 +10,7 @@ from components.platform.args import (
     BucketArgs,
     ClickHouseArgs,
     DrArgs,
+    ImagesArgs,
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
@@ -43,6 +44,8 @@ def wandb_args(cfg: PlatformConfig) -> WandbArgs:
         operator_chart_version=cfg.operator.chart_version,
         operator_image_tag=cfg.operator.image_tag,
         wandb_chart_version=cfg.operator.wandb_chart_version,
+        server_version=cfg.operator.wandb_version,
+        console_version=cfg.operator.console_version,
         console_access=cfg.operator.console_access,
         oidc=oidc,
         values=cfg.values,
@@ -178,7 +181,13 @@ def common_args(cfg: PlatformConfig, names: StackNames) -> dict:
         clickhouse=clickhouse_args(cfg),
         kafka=kafka_args(cfg),
         observability=observability_args(cfg),
+        images=images_args(cfg),
     )
+
+
+def images_args(cfg: PlatformConfig) -> ImagesArgs:
+    i = cfg.images
+    return ImagesArgs(registry=i.registry, pull_secret=secret(i.pull_secret), chart_repository=i.chart_repository)
 
 
 def observability_args(cfg: PlatformConfig) -> ObservabilityArgs:

@@ -45,5 +45,6 @@ def build_wandb_role(cfg: PlatformConfig, names: StackNames) -> dict:
         instance_name=cfg.instance_name,
         namespace=cfg.namespace,
         wandb_chart_version=cfg.operator.wandb_chart_version,
+        chart_repository=cfg.images.chart_repository,
     )
     return WandbOnPlatform(names.logical, args).stack_outputs()

@@ -45,7 +45,7 @@ def test_prometheus_runs_as_an_agent_writing_to_the_workspace_and_grafana_reads_
     assert values["prometheus"]["prometheusSpec"]["remoteWrite"] == [
         {"url": f"{endpoint}api/v1/remote_write", "sigv4": {"region": "eu-west-1"}}
     ]
-    assert values["alertmanager"] == {"enabled": False} and values["defaultRules"] == {"create": False}
+    assert values["alertmanager"]["enabled"] is False and values["defaultRules"] == {"create": False}
     (source,) = values["grafana"]["additionalDataSources"]
     assert source["url"] == endpoint.rstrip("/") and source["jsonData"]["sigV4Auth"] is True
     assert not amp.of_type("kubernetes:monitoring.coreos.com/v1:PrometheusRule")  # the workspace evaluates them

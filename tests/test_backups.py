@@ -23,7 +23,7 @@ def test_each_server_runs_clickhouse_backup_as_the_backup_identity_writing_the_b
     pod = server_pod(run)
     assert pod["serviceAccountName"] == "clickhouse-backup"
     server, sidecar = pod["containers"]
-    assert sidecar["image"] == IMAGE
+    assert sidecar["image"] == IMAGE.ref == "docker.io/altinity/clickhouse-backup:2.8.0"
     env = {e["name"]: e.get("value", e.get("valueFrom")) for e in sidecar["env"]}
     assert env["REMOTE_STORAGE"] == provider and env["BACKUPS_TO_KEEP_REMOTE"] == str(7 * (1 + 48))
     assert env["BACKUP_SCHEDULE"] == "name=wandb,full=0 3 * * *,increment=*/30 * * * *"

@@ -365,6 +365,7 @@ OIDC = {"issuer": "https://idp.example.com", "secret": "oidc-s3cret"}
 def test_every_credential_of_the_config_is_known():
     assert {f"{k}.{s}" if s else k for k, s in credential_keys()} == {
         "wandb-platform:license",
+        "wandb-platform:images.pullSecret",
         "wandb-platform:mysql.password",
         "wandb-platform:redis.password",
         "wandb-platform:bucket.accessKey",

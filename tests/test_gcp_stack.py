@@ -204,13 +204,13 @@ def test_operator_chart_and_cr_are_pinned_and_ordered(prod):
     cr = wandb_cr(prod)
     assert release.urn in cr.dependencies
     assert cr.provider == release.provider == prod.one("pulumi:providers:kubernetes").urn
-    assert "chart" not in cr.plain_inputs["spec"]
-    pinned = run_config(base_gcp_config(operator={"wandbChartVersion": "0.43.8"}))
-    assert wandb_cr(pinned).plain_inputs["spec"]["chart"] == {
+    assert cr.plain_inputs["spec"]["chart"] == {
         "url": "https://charts.wandb.ai",
         "name": "operator-wandb",
         "version": "0.43.8",
     }
+    unpinned = run_config(base_gcp_config(operator={"wandbChartVersion": ""}))
+    assert "chart" not in wandb_cr(unpinned).plain_inputs["spec"]
 
 
 def test_kubernetes_provider_waits_for_the_node_pool(prod):
@@ -230,7 +230,8 @@ def test_dev_runs_weave_on_an_in_cluster_clickhouse_with_encrypted_data(dev):
     assert (clickhouse["port"], clickhouse["replicated"]) == ("8123", False)  # plain HTTP inside the cluster
     server = dev.one("kubernetes:apps/v1:StatefulSet")
     assert (
-        server.plain_inputs["spec"]["template"]["spec"]["containers"][0]["image"] == "clickhouse/clickhouse-server:25.8"
+        server.plain_inputs["spec"]["template"]["spec"]["containers"][0]["image"]
+        == "docker.io/clickhouse/clickhouse-server:25.8"
     )
     (claim,) = server.plain_inputs["spec"]["volumeClaimTemplates"]
     storage_class = next(

@@ -54,16 +54,21 @@ def test_mappings_as_another_language_sends_them_give_the_same_platform():
 def test_bad_arguments_are_all_named_before_any_resource():
     args = GcpWandbPlatformArgs(
         project="p-123456",
-        wandb=WandbArgs(host="wandb.corp.example", license="l"),
+        wandb=WandbArgs(host="wandb.corp.example", license="l", wandb_chart_version=""),
         mysql=MysqlArgs(mode="external"),
         kubernetes_version="1.33",
         pods_cidr="10.10.0.0/16",
         sizes={"redis_node_type": "cache.m6g.large"},  # type: ignore[arg-type]
+        images={"registry": "mirror.example.com", "pull_secret": "user:pass", "chart_repository": "ftp://c"},  # type: ignore[arg-type]
     )
     with pytest.raises(ValueError) as err:
         planned(lambda: GcpWandbPlatform("w", args))
     message = str(err.value)
+    assert "user:pass" not in message
     for words in (
+        "images.pull_secret: pullSecret must be a Docker config JSON",
+        "wandb.wandb_chart_version: must be set with images.registry",
+        "images.chart_repository: must be an oci:// or https:// repository",
         "wandb.host: must be a URL",
         "mysql: mode 'external' needs host, password",
         "1.34 or newer",

@@ -97,7 +97,7 @@ def test_the_mysql_password_is_rotated_by_vault_with_a_static_role(run):
         dynamic["metadata"]["name"]
         == wandb_cr(run).plain_inputs["spec"]["values"]["global"]["mysql"]["passwordSecret"]["name"]
     )
-    assert wandb_cr(run).plain_inputs["spec"]["values"]["reloader"] == {"install": True}
+    assert wandb_cr(run).plain_inputs["spec"]["values"]["reloader"]["install"] is True
 
 
 def test_only_the_sync_account_of_wandb_namespace_may_log_in(run):
@@ -314,7 +314,7 @@ def test_raft_snapshots_go_to_the_bucket_with_identities_that_can_do_nothing_els
     pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     assert pod["serviceAccountName"] == "vault-snapshots" and pod["automountServiceAccountToken"] is False
     (snapshot,) = pod["initContainers"]
-    assert snapshot["image"] == "hashicorp/vault:2.0.4"
+    assert snapshot["image"] == "docker.io/hashicorp/vault:2.0.4"
     assert "auth/kubernetes/login role=vault-snapshots" in snapshot["command"][2]
     assert "vault operator raft snapshot save" in snapshot["command"][2]
     bucket = platform.one("gcp:storage/bucket:Bucket")

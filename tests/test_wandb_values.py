@@ -34,7 +34,7 @@ def test_values_hold_no_credential_only_references():
 
 def test_managed_datastores_are_external_to_the_chart_with_tls_to_redis():
     values = wandb_values(spec())
-    assert values["mysql"] == {"install": False} and values["redis"] == {"install": False}
+    assert values["mysql"]["install"] is False and values["redis"]["install"] is False
     assert values["global"]["mysql"]["host"] == "10.0.0.3"
     assert values["global"]["redis"]["params"] == {
         "ttlInSeconds": "604800",

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_kubernetes as k8s
 
+from ..k8s.helm import chart_release
+from ..k8s.images import Registry
 from ..platform.versions import CLUSTER_AUTOSCALER_IMAGES
 from .irsa import irsa_role
 
@@ -67,6 +68,7 @@ class ClusterAutoscalerArgs:
     kubernetes_version: str
     chart_version: str = "9.59.0"
     tags: Mapping[str, str] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)  # where its image and chart come from
 
 
 class ClusterAutoscaler(pulumi.ComponentResource):
@@ -87,18 +89,18 @@ class ClusterAutoscaler(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = chart_release(
             f"{name}-release",
-            name="cluster-autoscaler",
             chart="cluster-autoscaler",
             version=args.chart_version,
-            repository_opts={"repo": CHART_REPO},
+            repository=CHART_REPO,
             namespace=NAMESPACE,
+            registry=args.registry,
+            tags={"kubernetes": CLUSTER_AUTOSCALER_IMAGES[args.kubernetes_version]},
             values={
                 "cloudProvider": "aws",
                 "awsRegion": args.region,  # pods cannot reach instance metadata (hop limit 1)
                 "autoDiscovery": {"clusterName": args.cluster_name},
-                "image": {"tag": CLUSTER_AUTOSCALER_IMAGES[args.kubernetes_version]},
                 "rbac": {
                     "serviceAccount": {
                         "name": SERVICE_ACCOUNT,
@@ -122,8 +124,6 @@ class ClusterAutoscaler(pulumi.ComponentResource):
                     "seccompProfile": {"type": "RuntimeDefault"},
                 },
             },
-            atomic=True,
-            cleanup_on_fail=True,
             opts=child,
         )
         self.register_outputs({"roleArn": self.role.arn})

@@ -15,7 +15,9 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from ..contracts import ClusterInfo, SpotNodes
+from ..k8s.images import Registry
 from ..k8s.kubeconfig import exec_kubeconfig
+from ..k8s.namespace import pull_secret
 from ..k8s.storage_class import encrypted_storage_class
 from .account import AwsAccount
 from .autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
@@ -60,6 +62,7 @@ class EksClusterArgs:
     container_logs: bool = True  # containers' logs and Container Insights to CloudWatch (the add-on)
     deletion_protection: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)  # where the cluster's controllers pull from
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -134,8 +137,16 @@ class EksCluster(pulumi.ComponentResource):
                 kubernetes_version=args.kubernetes_version,
                 chart_version=args.autoscaler_chart_version,
                 tags=self._tags,
+                registry=args.registry,
             ),
             pulumi.ResourceOptions(parent=self, providers=[provider]),
+        )
+        # the mirror's login where the autoscaler and the load balancer controller run
+        pull_secret(
+            f"{name}-kube-system-registry",
+            "kube-system",
+            args.registry,
+            pulumi.ResourceOptions(parent=self, provider=provider),
         )
         self.cluster = cluster
         self.node_group = nodes

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_kubernetes as k8s
 
 from ..contracts import IngressSettings
+from ..k8s.helm import chart_release
+from ..k8s.images import Registry
 from .irsa import irsa_role
 
 TOKEN = "wandb-platform:index:AlbIngress"
@@ -72,6 +73,7 @@ class AlbIngressArgs:
     chart_version: str = "3.5.0"
     extra_annotations: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)  # where the controller's image and chart come from
 
 
 class AlbIngress(pulumi.ComponentResource):
@@ -89,13 +91,13 @@ class AlbIngress(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
-        controller = k8s.helm.v3.Release(
+        controller = chart_release(
             f"{name}-controller",
-            name=CONTROLLER,
             chart=CONTROLLER,
             version=args.chart_version,
-            repository_opts={"repo": CHART_REPO},
+            repository=CHART_REPO,
             namespace=CONTROLLER_NAMESPACE,
+            registry=args.registry,
             values={
                 "clusterName": args.cluster_name,
                 "region": args.region,  # pods cannot reach instance metadata (hop limit 1)
@@ -111,8 +113,6 @@ class AlbIngress(pulumi.ComponentResource):
                 "enableServiceMutatorWebhook": False,
                 "defaultTags": dict(args.tags),
             },
-            atomic=True,
-            cleanup_on_fail=True,
             opts=child,
         )
         certificate = self._certificate(name, args) if args.tls else None

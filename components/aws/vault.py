@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..k8s.images import Image
 from ..k8s.vault_cluster import VaultSeal
 from ..k8s.vault_snapshots import PREFIX, SERVICE_ACCOUNT, SnapshotUpload
 from .irsa import irsa_role
 
 TOKEN = "wandb-platform:index:AwsVaultSeal"
-AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
+AWS_CLI_IMAGE = Image("docker.io", "amazon/aws-cli", "2.35.10")
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 SEAL_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]
 

@@ -17,12 +17,15 @@ import pulumi_azure_native as azure
 import pulumi_kubernetes as k8s
 
 from ..contracts import IngressSettings
+from ..k8s.helm import chart_release
+from ..k8s.images import Registry
+from ..k8s.namespace import baseline_namespace
 from .identity import workload_identity
 from .roles import APPGW_FOR_CONTAINERS_CONFIGURATION_MANAGER, NETWORK_CONTRIBUTOR, grant
 
 TOKEN = "wandb-platform:index:AgcIngress"
 INGRESS_CLASS = "azure-alb-external"
-CONTROLLER_CHART = "oci://mcr.microsoft.com/application-lb/charts/alb-controller"
+CONTROLLER_CHART, CONTROLLER_REPO = "alb-controller", "oci://mcr.microsoft.com/application-lb/charts"
 CONTROLLER_NAMESPACE = "azure-alb-system"
 CONTROLLER_ACCOUNT = "alb-controller-sa"  # the chart's fixed service account name
 CERT_MANAGER_REPO = "https://charts.jetstack.io"
@@ -46,6 +49,15 @@ class AgcIngressArgs:
     cert_manager_chart_version: str = "v1.21.1"
     extra_annotations: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)  # where the controllers' images and charts come from
+
+
+def _namespace(name: str, namespace: str, registry: Registry, opts: pulumi.ResourceOptions) -> dict:
+    """A controller's namespace, as a Release's arguments: made by Helm, or first by us when the mirror's login
+    must be in it before the controller's pods."""
+    if registry.pull_config is None:
+        return {"namespace": namespace, "create_namespace": True}
+    return {"namespace": baseline_namespace(f"{name}-ns", namespace, opts, registry).metadata.name}
 
 
 class AgcIngress(pulumi.ComponentResource):
@@ -92,13 +104,13 @@ class AgcIngress(pulumi.ComponentResource):
                 ("subnet", NETWORK_CONTRIBUTOR, args.subnet_id),
             )
         ]
-        controller = k8s.helm.v3.Release(
+        controller = chart_release(
             f"{name}-controller",
-            name="alb-controller",
             chart=CONTROLLER_CHART,
             version=args.controller_chart_version,
-            namespace=CONTROLLER_NAMESPACE,
-            create_namespace=True,
+            repository=CONTROLLER_REPO,
+            registry=args.registry,
+            **_namespace(f"{name}-controller", CONTROLLER_NAMESPACE, args.registry, child),
             values={
                 "albController": {
                     "namespace": CONTROLLER_NAMESPACE,
@@ -106,8 +118,6 @@ class AgcIngress(pulumi.ComponentResource):
                     "controller": {"replicaCount": 2},
                 }
             },
-            atomic=True,
-            cleanup_on_fail=True,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[association, *grants]),
         )
         annotations: dict[str, pulumi.Input[str]] = {
@@ -136,19 +146,19 @@ class AgcIngress(pulumi.ComponentResource):
     ) -> k8s.apiextensions.CustomResource:
         """cert-manager and a Let's Encrypt ClusterIssuer whose HTTP-01 challenges are answered through this
         gateway (the solver's Ingress carries the gateway's annotations)."""
-        cert_manager = k8s.helm.v3.Release(
+        child = pulumi.ResourceOptions(parent=self)
+        cert_manager = chart_release(
             f"{name}-cert-manager",
-            name="cert-manager",
             chart="cert-manager",
             version=args.cert_manager_chart_version,
-            repository_opts={"repo": CERT_MANAGER_REPO},
-            namespace=CERT_MANAGER_NAMESPACE,
-            create_namespace=True,
+            repository=CERT_MANAGER_REPO,
+            registry=args.registry,
+            **_namespace(f"{name}-cert-manager", CERT_MANAGER_NAMESPACE, args.registry, child),
             values={"crds": {"enabled": True}, "replicaCount": 2, "podDisruptionBudget": {"enabled": True}},
-            atomic=True,
-            cleanup_on_fail=True,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=child,
         )
+        # the solver's pods come from the controller, which names no pull Secret on them
+        solver_pod = {"podTemplate": {"spec": args.registry.in_pod}} if args.registry.pull_secrets else {}
         return k8s.apiextensions.CustomResource(
             f"{name}-issuer",
             api_version="cert-manager.io/v1",
@@ -165,6 +175,7 @@ class AgcIngress(pulumi.ComponentResource):
                                 "ingress": {
                                     "ingressClassName": INGRESS_CLASS,
                                     "ingressTemplate": {"metadata": {"annotations": dict(gateway_annotations)}},
+                                    **solver_pod,
                                 }
                             }
                         }

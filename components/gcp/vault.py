@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
+from ..k8s.images import Image
 from ..k8s.vault_cluster import VaultSeal
 from ..k8s.vault_snapshots import PREFIX, SERVICE_ACCOUNT, SnapshotUpload
 from .identity import GKE_SA_ANNOTATION, pod_identity
 from .kms import ENCRYPTER_DECRYPTER
 
 TOKEN = "wandb-platform:index:GcpVaultSeal"
-GCLOUD_IMAGE = "google/cloud-sdk:500.0.0-slim"
+GCLOUD_IMAGE = Image("docker.io", "google/cloud-sdk", "500.0.0-slim")
 
 
 def gcpckms_stanza(project: str, region: str, key_ring: str, crypto_key: str) -> str:

@@ -8,17 +8,18 @@ ClickHouse with Keeper and TLS is the way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from ..contracts import ClickHouseEndpoint
+from .images import Image, Registry
 from .namespace import MANAGED_BY, clients_only, restricted_namespace
 
 TOKEN = "wandb-platform:index:InClusterClickHouse"
-IMAGE = "clickhouse/clickhouse-server"
+IMAGE = "clickhouse/clickhouse-server"  # on Docker Hub
 HTTP_PORT = 8123
 NAME = "clickhouse"  # the StatefulSet, its Service and its Secret
 USER = "weave"
@@ -45,6 +46,7 @@ class InClusterClickHouseArgs:
     cpu: str = "1"
     cpu_limit: str = "2"
     memory: str = "4Gi"
+    registry: Registry = field(default_factory=Registry)  # where the image comes from
 
 
 def server_container(args: InClusterClickHouseArgs) -> dict:
@@ -52,7 +54,7 @@ def server_container(args: InClusterClickHouseArgs) -> dict:
     probe = {"httpGet": {"path": "/ping", "port": HTTP_PORT}, "periodSeconds": 10}
     return {
         "name": "clickhouse",
-        "image": f"{IMAGE}:{args.version}",
+        "image": args.registry.ref(Image("docker.io", IMAGE, args.version)),
         "imagePullPolicy": "Always",  # the tag follows the version's patch releases
         "env": [
             {"name": "CLICKHOUSE_USER", "value": USER},
@@ -78,7 +80,7 @@ class InClusterClickHouse(pulumi.ComponentResource):
     def __init__(self, name: str, args: InClusterClickHouseArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        namespace = restricted_namespace(f"{name}-ns", args.namespace, child)
+        namespace = restricted_namespace(f"{name}-ns", args.namespace, child, args.registry)
         ns = namespace.metadata.name
         labels = {**MANAGED_BY, **SELECTOR}
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
@@ -110,6 +112,7 @@ class InClusterClickHouse(pulumi.ComponentResource):
                     "spec": {
                         "securityContext": POD_SECURITY,
                         "automountServiceAccountToken": False,
+                        **args.registry.in_pod,
                         "containers": [server_container(args)],
                     },
                 },

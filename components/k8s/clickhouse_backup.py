@@ -14,10 +14,11 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from ..contracts import BackupStore
+from .images import Image, Registry
 from .namespace import MANAGED_BY
 from .pod_security import CONFINED
 
-IMAGE = "altinity/clickhouse-backup:2.8.0"
+IMAGE = Image("docker.io", "altinity/clickhouse-backup", "2.8.0")
 API_PORT = 7171
 DATA_DIR = "/var/lib/clickhouse"
 CHAIN = "wandb"  # the watch chain's name, a prefix of its backups' names
@@ -63,7 +64,7 @@ def storage_env(store: BackupStore) -> list[dict[str, Any]]:
 
 
 def backup_sidecar(
-    store: BackupStore, chain: BackupChain, watcher: str, user: str, password: dict[str, str]
+    store: BackupStore, chain: BackupChain, watcher: str, user: str, password: dict[str, str], registry: Registry
 ) -> dict[str, Any]:
     """The container beside each server: clickhouse-backup's API on `API_PORT`, the data directory shared; on
     the pod named `watcher` it also runs the backup chain."""
@@ -88,7 +89,7 @@ def backup_sidecar(
     )
     return {
         "name": "clickhouse-backup",
-        "image": IMAGE,
+        "image": registry.ref(IMAGE),
         "command": ["sh", "-c", start],
         "env": env,
         "ports": [{"name": "backup-api", "containerPort": API_PORT}],

@@ -6,7 +6,7 @@ on the cluster's encrypted class, and a namespace W&B's pods alone may reach.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -14,6 +14,7 @@ import pulumi_random as random
 
 from ..contracts import BackupStore, ClickHouseEndpoint
 from .clickhouse_backup import BackupChain, backup_service_account, backup_sidecar
+from .images import Image, Registry
 from .namespace import MANAGED_BY, clients_only, operator_namespace
 from .pod_security import CONFINED, RESTRICTED_POD
 from .private_ca import private_tls
@@ -53,6 +54,7 @@ class ReplicatedClickHouseArgs:
     backup_schedule: str = "0 3 * * *"  # full backups, cron UTC
     backup_increment_schedule: str = "*/30 * * * *"  # incremental backups, cron UTC ("" = none)
     backup_retention_days: int = 7
+    registry: Registry = field(default_factory=Registry)  # where images and charts come from
 
 
 def openssl_config() -> str:
@@ -81,9 +83,11 @@ def _claim(name: str, size_gb: int, storage_class: str) -> dict:
     return {"name": name, "reclaimPolicy": "Retain", "spec": spec}
 
 
-def _spread(labels: dict) -> dict:
-    """One replica per node (required), and over the zones as evenly as they allow (preferred)."""
+def _spread(labels: dict, registry: Registry) -> dict:
+    """One replica per node (required), and over the zones as evenly as they allow (preferred); images pulled
+    with the mirror's Secret, if it has one."""
     return {
+        **registry.in_pod,
         "securityContext": {
             "runAsUser": UID,
             "runAsGroup": UID,
@@ -108,7 +112,7 @@ def _containers(server: dict, args: ReplicatedClickHouseArgs) -> dict:
         return {"containers": [server]}
     password = {"name": CREDENTIALS, "key": "password"}
     chain = BackupChain(args.backup_schedule, args.backup_increment_schedule, args.backup_retention_days)
-    sidecar = backup_sidecar(args.backup, chain, f"chi-{CHI}-{CLUSTER}-0-0-0", USER, password)
+    sidecar = backup_sidecar(args.backup, chain, f"chi-{CHI}-{CLUSTER}-0-0-0", USER, password, args.registry)
     return {"serviceAccountName": args.backup.service_account, "containers": [server, sidecar]}
 
 
@@ -122,11 +126,13 @@ def keeper_spec(args: ReplicatedClickHouseArgs) -> dict:
                     "name": "keeper",
                     "podDistribution": [{"type": "ClickHouseAntiAffinity", "scope": "ClickHouseKeeperInstallation"}],
                     "spec": {
-                        **_spread({"clickhouse-keeper.altinity.com/chk": KEEPER}),
+                        **_spread({"clickhouse-keeper.altinity.com/chk": KEEPER}, args.registry),
                         "containers": [
                             {
                                 "name": "clickhouse-keeper",
-                                "image": f"clickhouse/clickhouse-keeper:{args.version}",
+                                "image": args.registry.ref(
+                                    Image("docker.io", "clickhouse/clickhouse-keeper", args.version)
+                                ),
                                 "securityContext": CONFINED,
                             }
                         ],
@@ -141,7 +147,7 @@ def keeper_spec(args: ReplicatedClickHouseArgs) -> dict:
 def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
     server = {
         "name": "clickhouse",
-        "image": f"clickhouse/clickhouse-server:{args.version}",
+        "image": args.registry.ref(Image("docker.io", "clickhouse/clickhouse-server", args.version)),
         "securityContext": CONFINED,
         "resources": {
             "requests": {"cpu": args.cpu, "memory": args.memory},
@@ -181,7 +187,10 @@ def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
                 {
                     "name": "server",
                     "podDistribution": [{"type": "ClickHouseAntiAffinity", "scope": "ClickHouseInstallation"}],
-                    "spec": {**_spread({"clickhouse.altinity.com/chi": CHI}), **_containers(server, args)},
+                    "spec": {
+                        **_spread({"clickhouse.altinity.com/chi": CHI}, args.registry),
+                        **_containers(server, args),
+                    },
                 }
             ],
             "volumeClaimTemplates": [_claim("data", args.storage_gb, args.storage_class)],
@@ -207,7 +216,7 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
                 "name": "clickhouse-operator",
                 "chart": OPERATOR_CHART,
                 "version": args.operator_chart_version,
-                "repository_opts": {"repo": OPERATOR_REPO},
+                "repository": OPERATOR_REPO,
                 "values": {  # the operator's image runs as `nobody`; `restricted` asks it in numbers
                     "podSecurityContext": RESTRICTED_POD,
                     "operator": {"containerSecurityContext": CONFINED},
@@ -216,6 +225,7 @@ class ReplicatedClickHouse(pulumi.ComponentResource):
             },
             child,
             restricted=True,
+            registry=args.registry,
         )
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
         credentials = k8s.core.v1.Secret(

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from ..contracts import KafkaEndpoint
+from .image_catalogue import KAFKA_VERSION
+from .images import Registry
 from .namespace import MANAGED_BY, clients_only, operator_namespace
 from .wandb_values import WEAVE_TOPIC_PARTITIONS
 
 TOKEN = "wandb-platform:index:InClusterKafka"
-OPERATOR_CHART = "oci://quay.io/strimzi-helm/strimzi-kafka-operator"
+OPERATOR_CHART, OPERATOR_REPO = "strimzi-kafka-operator", "oci://quay.io/strimzi-helm"
 API = "kafka.strimzi.io/v1"
 CLUSTER = "wandb"  # the Kafka resource; its bootstrap Service is `<cluster>-kafka-bootstrap`
 PORT = 9092
@@ -63,8 +65,9 @@ class InClusterKafkaArgs:
     storage_gb: int = 100
     storage_class: str = ""  # "" = the cluster's default class
     operator_chart_version: str = "1.2.0"
-    kafka_version: str = "4.3.1"  # one the operator version supports
+    kafka_version: str = KAFKA_VERSION  # one the operator version supports (its image is pinned in the catalogue)
     metrics_namespace: str = ""  # a monitoring namespace allowed to scrape the brokers and the exporter ("" = off)
+    registry: Registry = field(default_factory=Registry)  # where images and charts come from
 
 
 def resource_name(topic: str) -> str:
@@ -139,6 +142,7 @@ class InClusterKafka(pulumi.ComponentResource):
                 "name": "strimzi",
                 "chart": OPERATOR_CHART,
                 "version": args.operator_chart_version,
+                "repository": OPERATOR_REPO,
                 "values": {
                     "replicas": 1,
                     "resources": {"requests": {"cpu": "200m", "memory": "384Mi"}},
@@ -149,6 +153,7 @@ class InClusterKafka(pulumi.ComponentResource):
             },
             child,
             restricted=True,
+            registry=args.registry,
         )
         after_operator = pulumi.ResourceOptions(parent=self, depends_on=[operator])
         labels = {**MANAGED_BY, "strimzi.io/cluster": CLUSTER}

@@ -9,13 +9,14 @@ environment variable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from ..contracts import MysqlAdmin, MysqlEndpoint
+from .images import Image, Registry
 from .namespace import MANAGED_BY, restricted_namespace
 
 TOKEN = "wandb-platform:index:MysqlAdminUser"
@@ -37,7 +38,8 @@ class MysqlAdminUserArgs:
     namespace: str  # the Job's own
     mysql: MysqlEndpoint  # the server, and a user that may create users and grant CREATE USER (its master)
     admin_user: str = "vault-admin"
-    image: str = "mysql:8.4"  # its client speaks TLS and caching_sha2_password
+    image: Image = Image("docker.io", "library/mysql", "8.4")  # its client speaks TLS and caching_sha2_password
+    registry: Registry = field(default_factory=Registry)  # where the image comes from
 
 
 class MysqlAdminUser(pulumi.ComponentResource):
@@ -47,7 +49,7 @@ class MysqlAdminUser(pulumi.ComponentResource):
     def __init__(self, name: str, args: MysqlAdminUserArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ns = restricted_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        ns = restricted_namespace(f"{name}-ns", args.namespace, child, args.registry).metadata.name
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
         secret = k8s.core.v1.Secret(
             f"{name}-credentials",
@@ -73,6 +75,7 @@ class MysqlAdminUser(pulumi.ComponentResource):
                     "spec": {
                         "restartPolicy": "Never",
                         "automountServiceAccountToken": False,
+                        **args.registry.in_pod,
                         "securityContext": {
                             "runAsNonRoot": True,
                             "runAsUser": UID,
@@ -82,7 +85,7 @@ class MysqlAdminUser(pulumi.ComponentResource):
                         "containers": [
                             {
                                 "name": "create-admin",
-                                "image": args.image,
+                                "image": args.registry.ref(args.image),
                                 "imagePullPolicy": "Always",
                                 "command": ["sh", "-c", SCRIPT],
                                 "env": env,

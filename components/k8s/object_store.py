@@ -8,13 +8,15 @@ component generates, and creates the bucket with a hook Job. W&B gets the same k
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from ..contracts import BucketInfo
+from .helm import chart_release
+from .images import Registry
 from .namespace import MANAGED_BY, baseline_namespace
 
 TOKEN = "wandb-platform:index:InClusterObjectStore"
@@ -65,6 +67,7 @@ class InClusterObjectStoreArgs:
     size_gb: int = 20
     storage_class: str = ""  # "" = the cluster's default
     chart_version: str = "4.44.0"
+    registry: Registry = field(default_factory=Registry)  # where its image and chart come from
 
 
 class InClusterObjectStore(pulumi.ComponentResource):
@@ -74,7 +77,7 @@ class InClusterObjectStore(pulumi.ComponentResource):
     def __init__(self, name: str, args: InClusterObjectStoreArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        namespace = baseline_namespace(f"{name}-ns", args.namespace, child)
+        namespace = baseline_namespace(f"{name}-ns", args.namespace, child, args.registry)
         # Letters and digits only: W&B puts the keys into an s3:// URL unescaped.
         access_key = random.RandomPassword(f"{name}-access-key", length=20, special=False, opts=child).result
         secret_key = random.RandomPassword(f"{name}-secret-key", length=40, special=False, opts=child).result
@@ -88,17 +91,16 @@ class InClusterObjectStore(pulumi.ComponentResource):
             string_data={CONFIG_KEY: identities},
             opts=child,
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = chart_release(
             f"{name}-seaweedfs",
             name=RELEASE,
             chart="seaweedfs",
             version=args.chart_version,
-            repository_opts={"repo": CHART_REPO},
+            repository=CHART_REPO,
             namespace=namespace.metadata.name,
             values=seaweedfs_values(args.bucket, args.size_gb, args.storage_class),
+            registry=args.registry,
             timeout=600,  # the bucket Job waits up to five minutes for the store
-            atomic=True,
-            cleanup_on_fail=True,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[config]),
         )
         self.info = BucketInfo(

@@ -13,7 +13,7 @@ expose.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ import pulumi_random as random
 from ..contracts import RemotePrometheus
 from .alerting import alert_rules, cloud_rules, datastore_rules, probe_rules, volume_rules
 from .cloud_metrics import CloudMetrics
+from .helm import chart_release
+from .images import Registry
 from .namespace import MANAGED_BY, restricted_namespace
 
 TOKEN = "wandb-platform:index:InClusterObservability"
@@ -60,6 +62,7 @@ class InClusterObservabilityArgs:
     blackbox_chart_version: str = "11.17.2"
     cloud_metrics: CloudMetrics | None = None  # the cloud's exporter of its managed stores' and balancer's series
     remote: RemotePrometheus | None = None  # agent mode: every series to this managed Prometheus, which alerts
+    registry: Registry = field(default_factory=Registry)  # where images and charts come from
 
 
 def rule_groups(args: InClusterObservabilityArgs) -> list[dict[str, Any]]:
@@ -168,7 +171,7 @@ class InClusterObservability(pulumi.ComponentResource):
     def __init__(self, name: str, args: InClusterObservabilityArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.namespace = restricted_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        self.namespace = restricted_namespace(f"{name}-ns", args.namespace, child, args.registry).metadata.name
         password = random.RandomPassword(f"{name}-grafana-admin", length=32, special=False, opts=child)
         admin = k8s.core.v1.Secret(
             f"{name}-grafana-admin",
@@ -176,16 +179,14 @@ class InClusterObservability(pulumi.ComponentResource):
             string_data={"admin-user": "admin", "admin-password": password.result},
             opts=child,
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = chart_release(
             f"{name}-stack",
-            name="kube-prometheus-stack",
             chart="kube-prometheus-stack",
             version=args.chart_version,
-            repository_opts={"repo": CHART_REPO},
+            repository=CHART_REPO,
             namespace=self.namespace,
             values=stack_values(args),
-            atomic=True,
-            cleanup_on_fail=True,
+            registry=args.registry,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[admin]),
         )
         after = pulumi.ResourceOptions(parent=self, depends_on=[self.release])  # the CRDs come with the chart
@@ -229,7 +230,7 @@ class InClusterObservability(pulumi.ComponentResource):
         if args.probe_url:
             self._probe(name, args, after)
         if args.cloud_metrics:
-            self._cloud_exporter(name, args.cloud_metrics, after)
+            self._cloud_exporter(name, args.cloud_metrics, args.registry, after)
         self.register_outputs({"namespace": self.namespace})
 
     def _custom(self, name: str, kind: str, object_name: str, spec: dict, opts: pulumi.ResourceOptions, labels=None):
@@ -247,16 +248,14 @@ class InClusterObservability(pulumi.ComponentResource):
     def _probe(self, name: str, args: InClusterObservabilityArgs, opts: pulumi.ResourceOptions) -> None:
         """The Blackbox exporter (restricted: non-root, read-only, every capability dropped, RuntimeDefault) and
         a Probe of W&B's URL through it."""
-        exporter = k8s.helm.v3.Release(
+        exporter = chart_release(  # the release holds the chart's name: the Service is called just that
             f"{name}-blackbox",
-            name=BLACKBOX,  # holds the chart's name: the Service is called just that
             chart=BLACKBOX,
             version=args.blackbox_chart_version,
-            repository_opts={"repo": CHART_REPO},
+            repository=CHART_REPO,
             namespace=self.namespace,
             values={"podSecurityContext": {"seccompProfile": {"type": "RuntimeDefault"}}},
-            atomic=True,
-            cleanup_on_fail=True,
+            registry=args.registry,
             opts=pulumi.ResourceOptions(parent=self),
         )
         spec = {
@@ -274,18 +273,19 @@ class InClusterObservability(pulumi.ComponentResource):
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[exporter])),
         )
 
-    def _cloud_exporter(self, name: str, metrics: CloudMetrics, opts: pulumi.ResourceOptions) -> None:
+    def _cloud_exporter(
+        self, name: str, metrics: CloudMetrics, registry: Registry, opts: pulumi.ResourceOptions
+    ) -> None:
         """The cloud's exporter, its ServiceMonitor created by its chart (so after the Operator's CRDs)."""
-        k8s.helm.v3.Release(
+        chart_release(
             f"{name}-cloud-metrics",
             name="cloud-metrics",
             chart=metrics.chart,
             version=metrics.version,
-            repository_opts={"repo": metrics.repository},
+            repository=metrics.repository,
             namespace=self.namespace,
             values=metrics.values,
-            atomic=True,
-            cleanup_on_fail=True,
+            registry=registry,
             opts=opts,
         )
 

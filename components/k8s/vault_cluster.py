@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_kubernetes as k8s
 
+from .helm import chart_release
+from .images import Registry
 from .namespace import clients_only, restricted_namespace
 from .pod_security import CONFINED
 from .private_ca import private_tls
@@ -51,6 +52,7 @@ class VaultClusterArgs:
     audit_storage_gb: int = 10
     storage_class: str = ""  # "" = the cluster's default class
     chart_version: str = "0.34.1"
+    registry: Registry = field(default_factory=Registry)  # where images and charts come from
 
 
 def server_names(namespace: str) -> list[str]:
@@ -143,7 +145,7 @@ class VaultCluster(pulumi.ComponentResource):
     def __init__(self, name: str, args: VaultClusterArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        ns = restricted_namespace(f"{name}-ns", args.namespace, child).metadata.name
+        ns = restricted_namespace(f"{name}-ns", args.namespace, child, args.registry).metadata.name
         self.ca_cert, certificate = private_tls(
             name,
             ca_name="wandb-platform Vault CA",
@@ -156,18 +158,21 @@ class VaultCluster(pulumi.ComponentResource):
             include_ca=True,
             opts=child,
         )
-        self.release = k8s.helm.v3.Release(
+        self.release = chart_release(
             f"{name}-server",
             name=RELEASE,
             chart="vault",
             version=args.chart_version,
-            repository_opts={"repo": CHART_REPO},
+            repository=CHART_REPO,
             namespace=ns,
+            registry=args.registry,
             values=chart_values(
                 args, pulumi.Output.from_input(args.seal.stanza).apply(lambda seal: raft_config(args.replicas, seal))
             ),
             # Vault answers ready only once initialised and unsealed: the one manual step comes after.
             skip_await=True,
+            atomic=False,
+            cleanup_on_fail=False,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[certificate, *args.seal.ready]),
         )
         clients_only(f"{name}-clients-only", ns, args.clients_namespace, [API_PORT], child)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
+from .image_catalogue import VAULT
+from .images import Image, Registry
 from .namespace import MANAGED_BY
 from .vault_cluster import API_PORT, RELEASE, TLS_SECRET
 
@@ -27,7 +29,7 @@ class SnapshotUpload:
     """How a cloud's object store takes the snapshot: an image and its shell command (the file is
     $SNAPSHOT), and the annotations giving the job's account an identity that may add objects."""
 
-    image: str
+    image: Image
     script: pulumi.Input[str]
     service_account_annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     ready: Sequence[pulumi.Resource] = ()
@@ -39,7 +41,8 @@ class VaultSnapshotsArgs:
     upload: SnapshotUpload
     auth_mount: str = "kubernetes"
     schedule: str = "17 */6 * * *"  # every six hours
-    vault_image: str = "hashicorp/vault:2.0.4"  # the chart's own server image
+    vault_image: Image = VAULT  # the chart's own server image
+    registry: Registry = field(default_factory=Registry)  # where the images come from
 
 
 def snapshot_script(auth_mount: str) -> str:
@@ -67,6 +70,7 @@ def job_spec(args: VaultSnapshotsArgs, upload_script: str) -> dict:
             "spec": {
                 "serviceAccountName": SERVICE_ACCOUNT,
                 "automountServiceAccountToken": False,
+                **args.registry.in_pod,
                 "restartPolicy": "Never",
                 "securityContext": {
                     "runAsNonRoot": True,
@@ -78,7 +82,7 @@ def job_spec(args: VaultSnapshotsArgs, upload_script: str) -> dict:
                 "initContainers": [
                     {
                         "name": "snapshot",
-                        "image": args.vault_image,
+                        "image": args.registry.ref(args.vault_image),
                         "imagePullPolicy": "Always",
                         "command": ["sh", "-c", snapshot_script(args.auth_mount)],
                         "resources": RESOURCES,
@@ -102,7 +106,7 @@ def job_spec(args: VaultSnapshotsArgs, upload_script: str) -> dict:
                 "containers": [
                     {
                         "name": "upload",
-                        "image": args.upload.image,
+                        "image": args.registry.ref(args.upload.image),
                         "imagePullPolicy": "Always",
                         "command": ["sh", "-c", upload_script],
                         "resources": RESOURCES,

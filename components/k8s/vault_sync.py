@@ -11,11 +11,12 @@ Secret (`VaultStaticSecret`); with rotation, W&B's MySQL password comes from the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from .images import Registry
 from .namespace import MANAGED_BY, operator_namespace
 from .pod_security import CONFINED
 
@@ -55,6 +56,7 @@ class VaultSecretsSyncArgs:
     audience: str = "vault"
     external: bool = True  # Vault outside the cluster reviews tokens with the client's own
     chart_version: str | None = "1.4.1"  # None: the operator is installed already (the platform stack's)
+    registry: Registry = field(default_factory=Registry)  # where its images and chart come from
 
 
 def destination(secret: str) -> dict:
@@ -104,7 +106,7 @@ def auth_spec(args: VaultSecretsSyncArgs, role: str) -> dict:
 
 
 def secrets_operator(
-    name: str, namespace: str, chart_version: str, opts: pulumi.ResourceOptions
+    name: str, namespace: str, chart_version: str, opts: pulumi.ResourceOptions, registry: Registry
 ) -> k8s.helm.v3.Release:
     """VSO in its own namespace under PodSecurity `restricted` (the chart's non-root pods, plus the seccomp
     profile and the capability drop it leaves out): it reads Vault and writes Secrets where told."""
@@ -115,7 +117,7 @@ def secrets_operator(
             "name": "vault-secrets-operator",
             "chart": "vault-secrets-operator",
             "version": chart_version,
-            "repository_opts": {"repo": CHART_REPO},
+            "repository": CHART_REPO,
             "values": {
                 "controller": {
                     "podSecurityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
@@ -125,6 +127,7 @@ def secrets_operator(
         },
         opts,
         restricted=True,
+        registry=registry,
     )
     return operator
 
@@ -136,7 +139,9 @@ class VaultSecretsSync(pulumi.ComponentResource):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         operator = (
-            [secrets_operator(name, args.operator_namespace, args.chart_version, child)] if args.chart_version else []
+            [secrets_operator(name, args.operator_namespace, args.chart_version, child, args.registry)]
+            if args.chart_version
+            else []
         )
         account = k8s.core.v1.ServiceAccount(
             f"{name}-account",

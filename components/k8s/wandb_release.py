@@ -15,8 +15,10 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from .credentials import KubernetesSecrets, Rotatable, SecretsBackend, grouped
+from .helm import chart_release
+from .images import Registry
 from .namespace import MANAGED_BY, baseline_namespace
-from .wandb_values import SecretRef, ValuesInput, secret_layout, wandb_values, weave_workers_on
+from .wandb_values import CHART, SecretRef, ValuesInput, secret_layout, wandb_values, weave_workers_on
 
 TOKEN = "wandb-platform:index:WandbRelease"
 OPERATOR_REPO = "https://charts.wandb.ai"
@@ -29,7 +31,6 @@ class WandbReleaseArgs:
     oidc_secret: pulumi.Output[str] | None = None
     operator_chart_version: str = "1.4.8"
     operator_image_tag: str = "1.22.0"
-    wandb_chart_version: str = ""  # "" lets the operator pick the operator-wandb chart
     wait_for: Sequence[pulumi.Resource] = ()  # what W&B needs running first: an ingress controller, a store
     secrets: SecretsBackend = field(default_factory=KubernetesSecrets)
     hand_off: bool = False  # stack role `platform`: the `wandb` stack publishes the credentials and makes the CR
@@ -47,6 +48,14 @@ class Handoff:
     rotation_password: pulumi.Output[str] | None  # the admin user's (secret)
 
 
+def chart_spec(version: str, registry: Registry) -> dict[str, str]:
+    """The custom resource's `spec.chart`: operator-wandb at `version`, from the chart repository (an `oci://`
+    reference names the chart itself)."""
+    source = registry.source(CHART, OPERATOR_REPO)
+    url = source["repository_opts"]["repo"] if "repository_opts" in source else source["chart"]
+    return {"url": url, "name": CHART, "version": version}
+
+
 def wandb_resource(
     name: str,
     namespace: pulumi.Input[str],
@@ -54,11 +63,13 @@ def wandb_resource(
     values: pulumi.Input[dict],
     wandb_chart_version: str,
     opts: pulumi.ResourceOptions,
+    registry: Registry | None = None,
 ) -> k8s.apiextensions.CustomResource:
-    """The `WeightsAndBiases` resource the operator renders W&B from."""
+    """The `WeightsAndBiases` resource the operator renders W&B from (the chart the operator picks when no
+    version is given)."""
     spec: dict = {"values": values}
     if wandb_chart_version:
-        spec["chart"] = {"url": OPERATOR_REPO, "name": "operator-wandb", "version": wandb_chart_version}
+        spec["chart"] = chart_spec(wandb_chart_version, registry or Registry())
     return k8s.apiextensions.CustomResource(
         f"{name}-wandb",
         api_version="apps.wandb.com/v1",
@@ -79,7 +90,7 @@ class WandbRelease(pulumi.ComponentResource):
         refs = secret_layout(spec.instance_name)
         child = pulumi.ResourceOptions(parent=self)
 
-        namespace = baseline_namespace(f"{name}-ns", spec.namespace, child)
+        namespace = baseline_namespace(f"{name}-ns", spec.namespace, child, spec.registry)
         ns = namespace.metadata.name
         credentials = grouped(self._credentials(name, args, child))
         rotatable = None
@@ -91,16 +102,17 @@ class WandbRelease(pulumi.ComponentResource):
         if spec.console_access == "namespace":
             self._console_namespace_reader(name, spec.instance_name, ns, child)
 
-        operator = k8s.helm.v3.Release(
+        operator = chart_release(
             f"{name}-operator",
             name="wandb-operator",
             chart="operator",
             version=args.operator_chart_version,
-            repository_opts={"repo": OPERATOR_REPO},
+            repository=OPERATOR_REPO,
             namespace=ns,
-            values={"image": {"tag": args.operator_image_tag}},
-            atomic=True,
-            cleanup_on_fail=True,
+            # from a mirror, no release channel either: W&B's chart and images are what the resource names
+            values={"airgapped": bool(spec.registry.host)},
+            registry=spec.registry,
+            tags={"controller": args.operator_image_tag},
             opts=child,
         )
 
@@ -145,10 +157,11 @@ class WandbRelease(pulumi.ComponentResource):
                 ns,
                 spec.instance_name,
                 wandb_values(spec),
-                args.wandb_chart_version,
+                spec.chart_version,
                 pulumi.ResourceOptions(
                     parent=self, depends_on=[operator, *self.secrets, *ca_certs, *extras, *args.wait_for]
                 ),
+                spec.registry,
             )
         self.register_outputs({"namespace": ns, "instance": spec.instance_name})
 

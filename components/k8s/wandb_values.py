@@ -21,6 +21,9 @@ from ..contracts import (
     SpotNodes,
     WorkloadIdentity,
 )
+from .helm import deep_merge
+from .image_catalogue import CONSOLE, SERVER, image_values
+from .images import Registry
 from .wandb_topology import spot_values, topology_values
 from .wandb_traces import TraceExport, trace_values
 
@@ -47,10 +50,7 @@ WANDB_SERVICE_ACCOUNTS: dict[str, str] = {
 }
 
 REDIS_CA_PATH = "/etc/ssl/certs/redis_ca.pem"  # where the chart mounts key REDIS_CA_CERT of the Redis Secret
-# The chart's in-cluster stores, pinned: its MySQL defaults to `mysql:latest` (MySQL 9, which W&B does not
-# support), and a newer operator-wandb could move its Redis off 7.x. `mysql:8.4` follows the 8.4 LTS patches.
-# Bitnami's legacy registry gets no updates: mirror the image (values `redis.image`) for anything long-lived.
-IN_CLUSTER_REDIS_IMAGE = {"registry": "docker.io", "repository": "bitnamilegacy/redis", "tag": "7.2.4-debian-12-r9"}
+CHART = "operator-wandb"  # the chart the operator renders W&B from; every image it runs is pinned
 
 
 def service_account_names(instance_name: str) -> list[str]:
@@ -123,24 +123,17 @@ class ValuesInput:
     oidc: OidcSettings | None = None
     cluster_oidc_issuer: Any = ""
     extra_values: Mapping[str, Any] = field(default_factory=dict)
-    mysql_version: str = "8.4"  # the in-cluster MySQL's image tag
+    mysql_version: str = "8.4"  # the in-cluster MySQL's image tag (the chart's is `latest`: MySQL 9, unsupported)
+    chart_version: str = "0.43.8"  # operator-wandb's, whose images are pinned; "" = the operator's choice, unpinned
+    server_version: str = "0.83.0"  # W&B Server: the tag of its app, API, workers, frontend and Weave images
+    console_version: str = "2.18.12"  # the W&B console's own release line
+    registry: Registry = field(default_factory=Registry)  # where W&B's images come from
     clickhouse: ClickHouseEndpoint | None = None  # None: no Weave traces
     kafka: KafkaEndpoint | None = None  # None: no event stream (no Runs V2 run store)
     restart_on_secret_change: bool = False  # the chart's Reloader: pods restart when a Secret they use changes
     spot: SpotNodes | None = None  # the cluster's spot nodes, where W&B's queue workers may run
     traces: TraceExport | None = None  # where W&B sends its OpenTelemetry traces (None: nowhere)
     console_access: str = "cluster"  # the console's rights: W&B's ClusterRole, or a Role in its namespace
-
-
-def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """`override` wins; maps merge key by key, everything else (lists included) is replaced."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _mysql_values(mysql: MysqlEndpoint | None, secrets: SecretLayout) -> dict[str, Any]:
@@ -345,14 +338,8 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
     values: dict[str, Any] = {
         "global": global_values,
         **_ingress_values(spec.ingress),
-        "mysql": {
-            "install": spec.mysql is None,
-            **({"image": {"tag": spec.mysql_version}} if spec.mysql is None else {}),
-        },
-        "redis": {
-            "install": spec.redis is None,
-            **({"auth": {"enabled": True}, "image": dict(IN_CLUSTER_REDIS_IMAGE)} if spec.redis is None else {}),
-        },
+        "mysql": {"install": spec.mysql is None},
+        "redis": {"install": spec.redis is None, **({"auth": {"enabled": True}} if spec.redis is None else {})},
         "clickhouse": {"install": False},  # the chart's bundled ClickHouse is 25.7, older than Weave supports
         "kafka": {"install": False},
         **_identity_values(spec.identity),
@@ -378,4 +365,6 @@ def wandb_values(spec: ValuesInput) -> dict[str, Any]:
         values = deep_merge(values, {"console": {"role": {"type": "Role"}}})
     if spec.restart_on_secret_change:
         values = deep_merge(values, {"reloader": {"install": True}})
+    versions = {SERVER: spec.server_version, CONSOLE: spec.console_version, "mysql": spec.mysql_version}
+    values = deep_merge(values, image_values(CHART, spec.chart_version, spec.registry, versions))
     return deep_merge(values, spec.extra_values)

@@ -99,8 +99,13 @@ class WandbArgs(Args):
     console_access: str | None = "cluster"
     """The W&B console's rights: `cluster` (W&B's ClusterRole: every namespace's Secrets) or `namespace` (a Role
     in W&B's namespace, and reading that Namespace object)."""
-    wandb_chart_version: str | None = ""
-    """A pin of chart `operator-wandb` for the operator to render; empty lets the operator choose."""
+    wandb_chart_version: str | None = "0.43.8"
+    """Chart `operator-wandb`, which the operator renders W&B from; empty lets the operator choose it and the
+    release channel W&B's images (nothing pinned)."""
+    server_version: str | None = "0.83.0"
+    """W&B Server: the tag of its app, API, worker, frontend and Weave images."""
+    console_version: str | None = "2.18.12"
+    """The W&B console's image tag (its own release line)."""
     oidc: OidcArgs | None = None
     """Single sign-on; none when unset."""
     values: dict[str, Any] | None = field(default_factory=dict)
@@ -306,6 +311,18 @@ class DrArgs(Args):
     """A cross-region MySQL replica (GCP: a Cloud SQL read replica, encrypted with its own key there)."""
     retention_days: int | None = 30
     """Days the copy keeps the versions overwritten or deleted in the first region."""
+
+
+@dataclass(kw_only=True, frozen=True)
+class ImagesArgs(Args):
+    """Where the cluster pulls every image and chart from: their own registries, or a mirror (air-gapped)."""
+
+    registry: str | None = ""
+    """A mirror holding every image at its own path (`host[:port][/path]`); empty pulls each from its registry."""
+    pull_secret: pulumi.Input[str] | None = None
+    """A Docker config JSON that logs in to `registry`; written only to a Secret in each namespace."""
+    chart_repository: str | None = ""
+    """One repository for every chart (`oci://…` or `https://…`); empty takes each chart's own."""
 
 
 @dataclass(kw_only=True, frozen=True)

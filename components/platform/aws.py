@@ -44,6 +44,7 @@ from .cloud_metrics import aws_cloud_metrics, aws_managed_prometheus
 from .dr import aws_bucket_replica
 from .isolation import aws_isolation
 from .monitoring import observability_args
+from .registry import platform_registry
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AwsSize, resolve_size
 from .validation import raise_problems
@@ -97,7 +98,7 @@ class AwsWandbPlatform(WandbPlatform):
         eks = self._cluster(account, network, kms, size)
         placed = DatastorePlacement(self._name, self._prefix, network, kms, zones, self._tags, self._child)
         mysql, redis = aws_datastores(args, placed, account=account, size=size)
-        mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, eks.info, self)
+        mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, eks.info, self, platform_registry(args))
         kafka = aws_kafka(args, placed)
         weave, weave_ready = self._clickhouse(network)
         bucket = self._bucket(kms, account)
@@ -137,6 +138,7 @@ class AwsWandbPlatform(WandbPlatform):
                 chart_version=args.lb_controller_chart_version,
                 extra_annotations=args.ingress.annotations,
                 tags=self._tags,
+                registry=platform_registry(args),
             ),
             pulumi.ResourceOptions(parent=self, providers=[provider, eks.info.k8s_provider]),
         )
@@ -267,6 +269,7 @@ class AwsWandbPlatform(WandbPlatform):
                 log_retention_days=args.log_retention_days,
                 container_logs=args.container_logs,
                 autoscaler_chart_version=args.cluster_autoscaler_chart_version,
+                registry=platform_registry(args),
                 spot_max_nodes=args.spot.max_nodes,
                 spot_instance_type=args.spot.node_type,
                 deletion_protection=args.protect,
@@ -336,7 +339,9 @@ class AwsWandbPlatform(WandbPlatform):
             tags=self._tags,
             opts=self._child,
         )
-        return in_cluster_vault(self._name, args.wandb, args.secrets.vault, eks.info, seal, upload, self)
+        return in_cluster_vault(
+            self._name, args.wandb, args.secrets.vault, eks.info, seal, upload, self, platform_registry(args)
+        )
 
     def _bucket(self, kms: AwsKms, account) -> BucketInfo:
         args = self._args

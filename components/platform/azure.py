@@ -34,6 +34,7 @@ from ..naming import bounded_name, compact_name, digest
 from .azure_args import AzureWandbPlatformArgs, azure_problems, mysql_tier
 from .cloud_metrics import azure_cloud_metrics
 from .isolation import azure_isolation
+from .registry import platform_registry
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import AzureSize, resolve_size
 from .validation import raise_problems
@@ -119,7 +120,13 @@ class AzureWandbPlatform(WandbPlatform):
         cluster = self._cluster(network, identities["aks"], keys, size, logs.id)
         mysql_server, redis_cache = self._datastores(network, identities, keys, size)
         mysql = with_rotation_admin(
-            name, args.wandb, args.secrets, mysql_server and mysql_server.endpoint, cluster.info, self
+            name,
+            args.wandb,
+            args.secrets,
+            mysql_server and mysql_server.endpoint,
+            cluster.info,
+            self,
+            platform_registry(args),
         )
         redis = redis_cache and redis_cache.endpoint
         bucket, storage = self._bucket(network, identities, keys)
@@ -151,6 +158,7 @@ class AzureWandbPlatform(WandbPlatform):
                 cert_manager_chart_version=args.cert_manager_chart_version,
                 extra_annotations=args.ingress.annotations,
                 tags=self._tags,
+                registry=platform_registry(args),
             ),
             pulumi.ResourceOptions(parent=self, providers=[cluster.info.k8s_provider]),
         )

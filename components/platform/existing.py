@@ -15,6 +15,7 @@ from .args import (
     Args,
     BucketArgs,
     ClickHouseArgs,
+    ImagesArgs,
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
@@ -23,6 +24,7 @@ from .args import (
     SecretsArgs,
     WandbArgs,
 )
+from .registry import platform_registry
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .validation import common_problems, kafka_problems, raise_problems
 
@@ -52,6 +54,8 @@ class ExistingClusterWandbArgs(Args):
     """Where W&B\'s credentials live: Kubernetes Secrets, or a Vault they are synced from."""
     observability: ObservabilityArgs | None = field(default_factory=ObservabilityArgs)
     """Metrics, alerts and dashboards: none, or in the cluster."""
+    images: ImagesArgs | None = field(default_factory=ImagesArgs)
+    """Every image and chart from their own registries, or from a mirror."""
     kubeconfig: str | None = ""
     """A kubeconfig file; empty uses $KUBECONFIG, else ~/.kube/config."""
     context: str | None = ""
@@ -112,6 +116,7 @@ class ExistingClusterWandb(WandbPlatform):
                     size_gb=args.bucket.storage_gb,
                     storage_class=args.storage_class,
                     chart_version=args.object_store_chart_version,
+                    registry=platform_registry(args),
                 ),
                 pulumi.ResourceOptions(parent=self, providers=[provider]),
             )

@@ -30,6 +30,7 @@ from .dr import TRANSFER_API, gcp_bucket_replica, gcp_copies, gcp_dr_keys
 from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
 from .gcp_datastores import gcp_datastores
 from .isolation import gcp_isolation
+from .registry import platform_registry
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
 from .sizes import GcpSize, resolve_size
 from .validation import raise_problems
@@ -343,7 +344,9 @@ class GcpWandbPlatform(WandbPlatform):
             namespace=vault_namespace(args.wandb.namespace),
             opts=self._child,
         )
-        return in_cluster_vault(self._name, args.wandb, args.secrets.vault, cluster.info, seal.seal, upload, self)
+        return in_cluster_vault(
+            self._name, args.wandb, args.secrets.vault, cluster.info, seal.seal, upload, self, platform_registry(args)
+        )
 
     def _bucket(self, services, kms, labels: dict[str, str]) -> BucketInfo:
         args = self._args

@@ -8,6 +8,7 @@ from .args import (
     BucketArgs,
     ClickHouseArgs,
     DrArgs,
+    ImagesArgs,
     IngressArgs,
     KafkaArgs,
     MysqlArgs,
@@ -69,6 +70,8 @@ class GcpWandbPlatformArgs(Args):
     """A spot node pool for W&B\'s queue workers; none by default."""
     dr: DrArgs | None = field(default_factory=DrArgs)
     """Copies of the bucket and MySQL in a second region; none by default."""
+    images: ImagesArgs | None = field(default_factory=ImagesArgs)
+    """Every image and chart from their own registries, or from a mirror."""
     stack_role: str | None = "all"
     """`all`, or `platform`: everything but W&B\'s credentials and resource, which a `wandb` stack (WandbOnPlatform)
     makes once Vault is initialised."""

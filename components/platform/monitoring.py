@@ -10,6 +10,7 @@ import pulumi
 
 from ..k8s.observability import InClusterObservability, InClusterObservabilityArgs
 from ..k8s.wandb_traces import TraceExport, parse_endpoint
+from .registry import platform_registry
 from .sizes import PROMETHEUS_GB
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ def observability_args(platform: Any, target: TargetEndpoints) -> InClusterObser
         probe_url=platform.wandb.host if platform.ingress.create else "",
         cloud_metrics=target.cloud_metrics,
         remote=target.remote_prometheus,
+        registry=platform_registry(platform),
     )
 
 

@@ -15,6 +15,7 @@ import pulumi_vault as vault
 
 from ..contracts import MysqlAdmin, MysqlEndpoint
 from ..k8s.credentials import Rotatable
+from ..k8s.images import Registry
 from ..k8s.wandb_release import wandb_resource
 from ..k8s.wandb_values import secret_layout
 from ..vault.backend import VaultSecrets, VaultSettings
@@ -41,8 +42,10 @@ class WandbOnPlatformArgs(Args):
     """The platform's `instanceName`."""
     namespace: str | None = "wandb"
     """W&B's namespace, which the platform created."""
-    wandb_chart_version: str | None = ""
+    wandb_chart_version: str | None = "0.43.8"
     """Pins chart `operator-wandb` through the resource's `spec.chart`; empty lets the operator choose."""
+    chart_repository: str | None = ""
+    """The repository the operator takes the chart from (`oci://…` or `https://…`); empty is W&B's."""
 
 
 class WandbOnPlatform(pulumi.ComponentResource):
@@ -95,6 +98,7 @@ class WandbOnPlatform(pulumi.ComponentResource):
             platform.require_output("wandbValues"),
             args.wandb_chart_version,
             pulumi.ResourceOptions(parent=self, provider=cluster, depends_on=published),
+            Registry(charts=args.chart_repository),
         )
         self.url = platform.require_output("url")
         self.register_outputs({"url": self.url})

@@ -27,6 +27,7 @@ from ..k8s.clickhouse import InClusterClickHouse, InClusterClickHouseArgs
 from ..k8s.clickhouse_replicated import ReplicatedClickHouse, ReplicatedClickHouseArgs
 from ..k8s.cloud_metrics import CloudMetrics
 from ..k8s.credentials import KubernetesSecrets
+from ..k8s.images import Registry
 from ..k8s.kafka import InClusterKafka, InClusterKafkaArgs
 from ..k8s.network_isolation import isolate_namespace
 from ..k8s.observability import METRICS_PORT
@@ -35,6 +36,7 @@ from ..k8s.wandb_release import WandbRelease, WandbReleaseArgs
 from ..k8s.wandb_values import OidcSettings, ValuesInput, run_updates_topic, weave_topics
 from .args import BucketArgs, ClickHouseArgs, KafkaArgs, MysqlArgs, RedisArgs, WandbArgs
 from .monitoring import observability, scraper_namespace, trace_export
+from .registry import platform_registry
 from .sizes import CLICKHOUSE_SIZES, KAFKA_BROKERS
 from .vault import secrets_backend
 
@@ -100,6 +102,7 @@ def kafka_endpoint(
     target: TargetEndpoints,
     parent: pulumi.Resource,
     metrics_namespace: str = "",
+    registry: Registry | None = None,
 ) -> tuple[KafkaEndpoint | None, list[pulumi.Resource]]:
     """W&B's Kafka for the arguments (a managed one comes from the target), and what W&B must wait for; an
     in-cluster one exports its metrics to `metrics_namespace` when given."""
@@ -122,6 +125,7 @@ def kafka_endpoint(
             storage_gb=kafka.storage_gb,
             storage_class=kafka.storage_class or cluster.storage_class,
             metrics_namespace=metrics_namespace,
+            registry=registry or Registry(),
         ),
         pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
     )
@@ -194,11 +198,12 @@ def clickhouse_endpoint(
     target: TargetEndpoints,
     parent: pulumi.Resource,
     metrics_namespace: str = "",
+    registry: Registry | None = None,
 ) -> tuple[ClickHouseEndpoint | None, list[pulumi.Resource]]:
     """Weave's ClickHouse for the arguments, and what W&B must wait for: ClickHouse Cloud (from the target),
     servers in the cluster (on the cluster's encrypted class unless told otherwise; a replicated one exports
     its metrics to `metrics_namespace` when given), yours, or none."""
-    cluster = target.cluster
+    cluster, registry = target.cluster, registry or Registry()
     if target.clickhouse is not None:
         return target.clickhouse, []
     if clickhouse.mode == "external":
@@ -231,6 +236,7 @@ def clickhouse_endpoint(
                 backup_schedule=clickhouse.backup_schedule,
                 backup_increment_schedule=clickhouse.backup_increment_schedule,
                 backup_retention_days=clickhouse.backup_retention_days,
+                registry=registry,
             ),
             pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
         )
@@ -245,6 +251,7 @@ def clickhouse_endpoint(
             version=clickhouse.version,
             storage_gb=clickhouse.storage_gb,
             storage_class=clickhouse.storage_class or cluster.storage_class,
+            registry=registry,
         ),
         pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
     )
@@ -291,9 +298,9 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
     wandb, mysql, redis = platform.wandb, platform.mysql, platform.redis
     clickhouse, kafka, secrets = platform.clickhouse, platform.kafka, platform.secrets
     hand_off = getattr(platform, "stack_role", "all") == "platform"
-    scraper = scraper_namespace(platform, target)
-    weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent, scraper)
-    stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent, scraper)
+    scraper, registry = scraper_namespace(platform, target), platform_registry(platform)
+    weave, weave_ready = clickhouse_endpoint(name, wandb, clickhouse, target, parent, scraper, registry)
+    stream, stream_ready = kafka_endpoint(name, wandb, kafka, clickhouse, target, parent, scraper, registry)
     oidc = None
     if wandb.oidc is not None:
         o = wandb.oidc
@@ -318,6 +325,10 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
         spot=target.spot,
         traces=trace_export(platform.observability),
         console_access=wandb.console_access,
+        chart_version=wandb.wandb_chart_version,
+        server_version=wandb.server_version,
+        console_version=wandb.console_version,
+        registry=registry,
     )
     release = WandbRelease(
         f"{name}-wandb",
@@ -327,9 +338,10 @@ def install_wandb(name: str, platform: Any, target: TargetEndpoints, parent: pul
             oidc_secret=_secret(wandb.oidc.secret) if wandb.oidc and wandb.oidc.secret else None,
             operator_chart_version=wandb.operator_chart_version,
             operator_image_tag=wandb.operator_image_tag,
-            wandb_chart_version=wandb.wandb_chart_version,
             wait_for=[*target.wait_for, *weave_ready, *stream_ready],
-            secrets=KubernetesSecrets() if hand_off else secrets_backend(name, wandb, secrets, target.cluster, parent),
+            secrets=KubernetesSecrets()
+            if hand_off
+            else secrets_backend(name, wandb, secrets, target.cluster, parent, registry),
             hand_off=hand_off,
         ),
         opts=pulumi.ResourceOptions(parent=parent, providers=[target.cluster.k8s_provider]),

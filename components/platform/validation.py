@@ -7,6 +7,7 @@ Each returns a problem in words (without the key, which the caller knows in its 
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -50,6 +51,22 @@ def host_problem(host: str) -> str | None:
         return "must be a URL with scheme, e.g. https://wandb.example.com"
     if parts.path.strip("/") or parts.query or parts.fragment:
         return "must be scheme and host only, with no path or query"
+    return None
+
+
+def pull_config_problem(config: str, registry: str) -> str | None:
+    """A Docker config JSON that logs in to the image mirror (its content never appears in the message)."""
+    if not registry:
+        return "pullSecret needs registry: it logs in to the mirror"
+    try:
+        auths = json.loads(config).get("auths")
+    except (ValueError, AttributeError):
+        auths = None
+    if not isinstance(auths, dict):
+        return 'pullSecret must be a Docker config JSON: {"auths": {"<registry host>": {"auth": "<base64>"}}}'
+    host = registry.split("/")[0]
+    if not any(key.removeprefix("https://").split("/")[0] == host for key in auths):
+        return f"pullSecret has no login for {host} under `auths`"
     return None
 
 
@@ -345,4 +362,27 @@ def common_problems(
         ),
         ("stack_role", one_of_problem(getattr(args, "stack_role", "all"), STACK_ROLES)),
         *observability_problems(args.observability, managed_monitoring_here),
+        *images_problems(getattr(args, "images", None), wandb),
+    ]
+
+
+def images_problems(images: Any, wandb: Any) -> list[tuple[str, str | None]]:
+    """A mirror takes W&B's chart at the pinned version (its images are pinned for it) and a login to its host."""
+    if images is None:
+        return []
+    login = images.pull_secret
+    return [
+        ("images.pull_secret", pull_config_problem(login, images.registry) if isinstance(login, str) else None),
+        (
+            "wandb.wandb_chart_version",
+            "must be set with images.registry: W&B's images are pinned for a chart version"
+            if images.registry and not wandb.wandb_chart_version
+            else None,
+        ),
+        (
+            "images.chart_repository",
+            "must be an oci:// or https:// repository"
+            if images.chart_repository and not images.chart_repository.startswith(("oci://", "https://"))
+            else None,
+        ),
     ]

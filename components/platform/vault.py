@@ -10,6 +10,7 @@ import pulumi_vault as vault
 
 from ..contracts import ClusterInfo, MysqlEndpoint
 from ..k8s.credentials import KubernetesSecrets, SecretsBackend
+from ..k8s.images import Registry
 from ..k8s.mysql_admin import MysqlAdminUser, MysqlAdminUserArgs
 from ..k8s.vault_cluster import VaultCluster, VaultClusterArgs, VaultSeal
 from ..k8s.vault_snapshots import SnapshotUpload, VaultSnapshots, VaultSnapshotsArgs
@@ -37,7 +38,12 @@ def vault_mounts(v: VaultArgs, name: str, instance_name: str) -> tuple[str, str]
 
 
 def secrets_backend(
-    name: str, wandb: WandbArgs, secrets: SecretsArgs, cluster: ClusterInfo, parent: pulumi.Resource
+    name: str,
+    wandb: WandbArgs,
+    secrets: SecretsArgs,
+    cluster: ClusterInfo,
+    parent: pulumi.Resource,
+    registry: Registry | None = None,
 ) -> SecretsBackend:
     """Kubernetes Secrets written here, or a Vault configured through its own explicit provider (logged in with
     `VAULT_TOKEN` from the environment, or a JWT login) that the cluster syncs them from."""
@@ -61,6 +67,7 @@ def secrets_backend(
         ca_cert=v.ca_cert,
         rotation_period_hours=v.rotation_period_hours,
         secrets_operator_chart_version=v.secrets_operator_chart_version,
+        registry=registry or Registry(),
     )
     return VaultSecrets(settings, provider)
 
@@ -73,11 +80,13 @@ def in_cluster_vault(
     seal: VaultSeal,
     upload: SnapshotUpload,
     parent: pulumi.Resource,
+    registry: Registry | None = None,
 ) -> VaultCluster:
     """Vault on the cluster's encrypted class, its scheduled snapshots, and the Vault Secrets Operator that
     alone may reach it."""
     opts = pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider])
-    secrets_operator(f"{name}-vault-sync", sync_namespace(wandb), v.secrets_operator_chart_version, opts)
+    registry = registry or Registry()
+    secrets_operator(f"{name}-vault-sync", sync_namespace(wandb), v.secrets_operator_chart_version, opts, registry)
     _, auth_mount = vault_mounts(v, name, wandb.instance_name)
     vault = VaultCluster(
         f"{name}-vault",
@@ -90,19 +99,28 @@ def in_cluster_vault(
             audit_storage_gb=v.storage_gb,
             storage_class=cluster.storage_class,
             chart_version=v.chart_version,
+            registry=registry,
         ),
         opts,
     )
     VaultSnapshots(
         f"{name}-vault-snapshots",
-        VaultSnapshotsArgs(namespace=vault_namespace(wandb.namespace), upload=upload, auth_mount=auth_mount),
+        VaultSnapshotsArgs(
+            namespace=vault_namespace(wandb.namespace), upload=upload, auth_mount=auth_mount, registry=registry
+        ),
         pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[vault.release])),
     )
     return vault
 
 
 def with_rotation_admin(
-    name: str, wandb: WandbArgs, secrets: SecretsArgs, mysql: MysqlEndpoint | None, cluster: ClusterInfo, parent
+    name: str,
+    wandb: WandbArgs,
+    secrets: SecretsArgs,
+    mysql: MysqlEndpoint | None,
+    cluster: ClusterInfo,
+    parent,
+    registry: Registry | None = None,
 ) -> MysqlEndpoint | None:
     """With Vault, a managed MySQL whose API cannot add users gets a second administrative user, made from inside
     the cluster, that Vault rotates W&B's password with (so W&B's password is never the one Vault logs in with)."""
@@ -110,7 +128,7 @@ def with_rotation_admin(
         return mysql
     admin = MysqlAdminUser(
         f"{name}-mysql-admin",
-        MysqlAdminUserArgs(namespace=f"{wandb.namespace}-mysql-admin", mysql=mysql),
+        MysqlAdminUserArgs(namespace=f"{wandb.namespace}-mysql-admin", mysql=mysql, registry=registry or Registry()),
         pulumi.ResourceOptions(parent=parent, providers=[cluster.k8s_provider]),
     )
     return replace(mysql, admin=admin.admin)

@@ -4,11 +4,12 @@ references (VaultSecretsSync), with W&B's MySQL password rotated by Vault where 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
 from ..k8s.credentials import Credentials, Rotatable
+from ..k8s.images import Registry
 from ..k8s.vault_cluster import AUDIT_LOG
 from ..k8s.vault_snapshots import SERVICE_ACCOUNT as SNAPSHOT_ACCOUNT
 from ..k8s.vault_sync import RotatedKey, VaultSecretsSync, VaultSecretsSyncArgs
@@ -30,6 +31,7 @@ class VaultSettings:
     ca_cert: pulumi.Input[str] = ""
     rotation_period_hours: int = 720
     secrets_operator_chart_version: str | None = "1.4.1"  # None: the platform stack installed it
+    registry: Registry = field(default_factory=Registry)  # where the operator's images and chart come from
     in_cluster: bool = False  # a Vault of this platform's, in its cluster
     vault_k8s_namespace: str = ""  # with `in_cluster`: Vault's namespace, where its snapshot job runs
 
@@ -99,6 +101,7 @@ class VaultSecrets:
                 audience=sync_identity.audience,
                 external=not s.in_cluster,
                 chart_version=s.secrets_operator_chart_version,
+                registry=s.registry,
             ),
             pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=config.entries)),
         )

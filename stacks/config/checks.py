@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic.alias_generators import to_camel, to_snake
 
+from components.k8s.image_catalogue import CHARTS
 from components.platform.sizes import SIZES, size_fields
 from components.platform.validation import (
     CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS,
@@ -195,6 +196,38 @@ def _dr_checks(raw: Mapping[str, Any], target: str) -> list[str]:
     return problems
 
 
+# The config keys that choose a chart whose images the catalogue pins, and the chart.
+CHART_KEYS = {
+    "operator.chartVersion": "operator",
+    "operator.wandbChartVersion": "operator-wandb",
+    "observability.chartVersion": "kube-prometheus-stack",
+    "vault.chartVersion": "vault",
+    "vault.secretsOperatorChartVersion": "vault-secrets-operator",
+    "aws.lbControllerChartVersion": "aws-load-balancer-controller",
+    "aws.clusterAutoscalerChartVersion": "cluster-autoscaler",
+    "azure.albControllerChartVersion": "alb-controller",
+    "azure.certManagerChartVersion": "cert-manager",
+    "existing.objectStoreChartVersion": "seaweedfs",
+}
+
+
+def _images_checks(raw: Mapping[str, Any]) -> list[str]:
+    """From a mirror, every chart at the version whose images are pinned (another's would come from elsewhere)."""
+    if not section(raw, "images").get("registry"):
+        return []
+    problems = []
+    for key, chart in CHART_KEYS.items():
+        name, field = key.split(".")
+        given = section(raw, name).get(field)
+        pinned = CHARTS[chart].version
+        if given is not None and given != pinned:
+            problems.append(
+                f"{PROJECT}:{key}: with {PROJECT}:images.registry it must be {pinned}, the version whose images "
+                f"are pinned (given {given or 'empty'})"
+            )
+    return problems
+
+
 TARGET_CHECKS = {"aws": _aws_checks, "azure": _azure_checks, "existing": _existing_checks}
 
 
@@ -242,6 +275,7 @@ def cross_checks(raw: Mapping[str, Any]) -> list[str]:
         problems.append(f"{PROJECT}:kafka.mode: {MANAGED_KAFKA_ONLY_ON_AWS}")
     problems += _role_checks(raw, target)
     problems += _dr_checks(raw, target)
+    problems += _images_checks(raw)
     vault_backend = section(raw, "secrets").get("backend") == "vault"
     if vault_backend and f"{PROJECT}:vault" not in raw:
         problems.append(f"{PROJECT}:vault: required with {PROJECT}:secrets.backend vault (at least vault.address)")

@@ -6,11 +6,11 @@ import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from components.platform.sizes import Size
-from components.platform.validation import host_problem
+from components.platform.validation import host_problem, pull_config_problem
 from components.platform.versions import AURORA_VERSIONS
 from stacks.config.base import DNS_LABEL, PROJECT, TARGETS, Section, raise_if
 from stacks.config.datastores import BucketConfig, ClickHouseConfig, KafkaConfig, MysqlConfig, RedisConfig
@@ -32,6 +32,23 @@ class DrConfig(Section):
     bucket: bool = True  # the bucket replicated there
     mysql: bool = True  # a MySQL replica there (GCP: Cloud SQL cross-region read replica)
     retention_days: int = Field(30, ge=1, le=3650)  # days the copy keeps overwritten and deleted objects
+
+
+VERSION = r"^[0-9]+\.[0-9]+\.[0-9]+([.-][0-9A-Za-z.-]+)?$"  # an image tag of a release, never `latest`
+MIRROR = r"^([a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*)?$"  # host[:port][/path]
+
+
+class ImagesConfig(Section):
+    registry: str = Field("", pattern=MIRROR)  # "" = each image from its own registry
+    pull_secret: SecretStr | None = None  # a Docker config JSON that logs in to `registry`
+    chart_repository: str = Field("", pattern=r"^((oci|https)://[^\s/]+(/[^\s]*)?)?$")
+
+    @field_validator("pull_secret")
+    @classmethod
+    def _a_login_to_the_mirror(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if v is not None:
+            raise_if(pull_config_problem(v.get_secret_value(), info.data.get("registry", "")))
+        return v
 
 
 class ObservabilityConfig(Section):
@@ -58,7 +75,9 @@ class ObservabilityConfig(Section):
 class OperatorConfig(Section):
     chart_version: str = "1.4.8"
     image_tag: str = "1.22.0"  # the controller image; the chart's own default is `latest`
-    wandb_chart_version: str = ""  # pin of the operator-wandb chart the operator renders; "" = its default
+    wandb_chart_version: str = "0.43.8"  # the operator-wandb chart the operator renders; "" = its choice, unpinned
+    wandb_version: str = Field("0.83.0", pattern=VERSION)  # W&B Server: its images' tag
+    console_version: str = Field("2.18.12", pattern=VERSION)  # the W&B console's image tag
     console_access: Literal["cluster", "namespace"] = "cluster"  # the W&B console's RBAC
 
 
@@ -139,6 +158,7 @@ class PlatformConfig(BaseModel):
     observability: ObservabilityConfig = ObservabilityConfig()
     spot: SpotConfig = SpotConfig()
     dr: DrConfig = DrConfig()
+    images: ImagesConfig = ImagesConfig()
     oidc: OidcConfig | None = None
     secrets: SecretsConfig = SecretsConfig()
     vault: VaultConfig | None = None  # with secrets.backend vault
