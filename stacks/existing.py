@@ -19,6 +19,9 @@ def existing_args(cfg: PlatformConfig, names: StackNames) -> ExistingClusterWand
         oidc_issuer=ex.oidc_issuer,
         storage_class=ex.storage_class,
         object_store_chart_version=ex.object_store_chart_version,
+        snapshot_class=ex.snapshot_class,
+        snapshot_schedule=ex.snapshot_schedule,
+        snapshots_kept=ex.snapshots_kept,
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from components.k8s.clickhouse_backup import cron_minutes
+from components.k8s.volume_snapshots import NAME as SNAPSHOTS
 from stacks.offline import Registered, Run
 
 RPO_TARGET, RTO_TARGET = 60, 240  # minutes, the reference architecture's
@@ -143,10 +144,20 @@ def _clickhouse(run: Run, installation: Registered, bucket_replicated: bool) -> 
     )
 
 
-def _single(kind: str, name: str) -> Protection:
-    """A store of one pod on one volume: it survives its pod, nothing more."""
-    lost = Case(LOST, LOST, "one volume in one zone, no backup")
-    return Protection(f"{kind} {name}", "one pod, one volume", lost, lost, lost)
+def _single(kind: str, name: str, snapshots: Snapshots | None) -> Protection:
+    """A store of one pod on one volume: it survives its pod, and with snapshots a lost or damaged volume."""
+    if snapshots is None:
+        lost = Case(LOST, LOST, "one volume in one zone, no backup")
+        return Protection(f"{kind} {name}", "one pod, one volume", lost, lost, lost)
+    every, hours = snapshots.every, snapshots.every * snapshots.kept // 60
+    restored = Case(every, RESTORE, "the last snapshot restored into a new volume, the pod pointed at it")
+    return Protection(
+        f"{kind} {name}",
+        f"one pod, one volume; a snapshot every {every} min ({snapshots.snapshot_class}), {hours} h kept",
+        zone=Case(every, RESTORE, "the last snapshot, where the driver keeps snapshots apart from the zone"),
+        damaged=restored,
+        region=Case(LOST, LOST, "the snapshots stay in the cluster's region"),
+    )
 
 
 def _transient(kind: str, name: str, kept: str) -> Protection:
@@ -186,7 +197,8 @@ def report(run: Run) -> list[Protection]:
                 rows.append(_bucket(run, b, replicated or geo))
     for installation in run.of_type("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation"):
         rows.append(_clickhouse(run, installation, replicated))
-    rows += [_single(*what) for what in _single_pods(run)]
+    snapshots = _snapshots(run)
+    rows += [_single(kind, name, snapshots.get(namespace)) for kind, name, namespace in _single_pods(run)]
     rows += [_transient("Redis", r.name, "a managed cache") for r in _caches(run)]
     if _chart_values(run).get("redis", {}).get("install"):
         rows.append(_transient("Redis (W&B's chart)", _chart_values_owner(run), "one pod"))
@@ -210,16 +222,41 @@ def _chart_values_owner(run: Run) -> str:
     return run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")[0].name
 
 
-def _single_pods(run: Run) -> Iterator[tuple[str, str]]:
-    """The single-pod stores of record: ClickHouse's one server, SeaweedFS, the W&B chart's own MySQL."""
+def _single_pods(run: Run) -> Iterator[tuple[str, str, str]]:
+    """The single-pod stores of record, with their namespaces: ClickHouse's one server, SeaweedFS, the W&B
+    chart's own MySQL."""
     for s in run.of_type("kubernetes:apps/v1:StatefulSet"):
         if s.plain_inputs["metadata"]["name"] == "clickhouse":
-            yield "ClickHouse (one server)", s.name
+            yield "ClickHouse (one server)", s.name, s.plain_inputs["metadata"]["namespace"]
     for release in run.of_type("kubernetes:helm.sh/v3:Release"):
-        if release.plain_inputs["chart"] == "seaweedfs":
-            yield "SeaweedFS object store (one pod)", release.name
+        if release.plain_inputs["chart"].endswith("seaweedfs"):
+            yield "SeaweedFS object store (one pod)", release.name, release.plain_inputs["namespace"]
     if _chart_values(run).get("mysql", {}).get("install"):
-        yield "MySQL (W&B's chart, one pod)", _chart_values_owner(run)
+        cr = run.of_type("kubernetes:apps.wandb.com/v1:WeightsAndBiases")[0]
+        yield "MySQL (W&B's chart, one pod)", cr.name, cr.plain_inputs["metadata"]["namespace"]
+
+
+@dataclass(frozen=True)
+class Snapshots:
+    """The scheduled CSI snapshots of a namespace's volumes."""
+
+    every: int  # minutes
+    kept: int
+    snapshot_class: str
+
+
+def _snapshots(run: Run) -> dict[str, Snapshots]:
+    """Each namespace whose volumes the volume-snapshots CronJob takes, and how."""
+    covered: dict[str, Snapshots] = {}
+    for job in run.of_type("kubernetes:batch/v1:CronJob"):
+        if job.plain_inputs["metadata"]["name"] != SNAPSHOTS:
+            continue
+        spec = job.plain_inputs["spec"]
+        (container,) = spec["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        env = {e["name"]: e["value"] for e in container["env"]}
+        taken = Snapshots(cron_minutes(spec["schedule"]), int(env["KEEP"]), env["SNAPSHOT_CLASS"])
+        covered.update(dict.fromkeys(env["NAMESPACES"].split(), taken))
+    return covered
 
 
 def _minutes(value: int | None) -> str:

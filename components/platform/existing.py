@@ -11,6 +11,7 @@ import pulumi_kubernetes as k8s
 
 from ..contracts import BucketInfo, ClusterInfo, IngressSettings, WorkloadIdentity
 from ..k8s.object_store import InClusterObjectStore, InClusterObjectStoreArgs
+from ..k8s.volume_snapshots import VolumeSnapshots, VolumeSnapshotsArgs
 from .args import (
     Args,
     BucketArgs,
@@ -75,6 +76,13 @@ class ExistingClusterWandbArgs(Args):
     `iam.gke.io/gcp-service-account`, `eks.amazonaws.com/role-arn`) when the bucket is reached without keys."""
     cloud_provider: str | None = ""
     """`gcp`, `aws` or `azure` when the cluster runs there (W&B's cloud-specific chart settings); empty for none."""
+    snapshot_class: str | None = ""
+    """A VolumeSnapshotClass of the cluster's CSI driver: the in-cluster stores' volumes are snapshotted with it on
+    `snapshot_schedule`; empty takes none."""
+    snapshot_schedule: str | None = "*/30 * * * *"
+    """When (cron, UTC) every volume of the in-cluster stores is snapshotted."""
+    snapshots_kept: int | None = 48
+    """Snapshots kept of each volume (48 every half hour: a day)."""
 
 
 def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | None]]:
@@ -87,6 +95,16 @@ def existing_problems(args: ExistingClusterWandbArgs) -> list[tuple[str, str | N
         problems.append(("cloud_provider", "must be gcp, aws, azure or empty"))
     if args.bucket.mode == "external" and args.bucket.provider not in BUCKET_PROVIDERS:
         problems.append(("bucket.provider", f"an external bucket needs one of {', '.join(BUCKET_PROVIDERS)}"))
+    if (
+        args.snapshot_class
+        and "in-cluster" not in (args.mysql.mode, args.redis.mode, args.bucket.mode)
+        and (args.clickhouse.mode != "in-cluster")
+    ):
+        problems.append(("snapshot_class", "snapshots the in-cluster stores' volumes, and none runs in the cluster"))
+    if len(args.snapshot_schedule.split()) != 5:
+        problems.append(("snapshot_schedule", "must be a cron schedule of five fields"))
+    if args.snapshots_kept < 1:
+        problems.append(("snapshots_kept", "must be at least 1"))
     if args.ingress.create and args.ingress.tls and not args.tls_secret_name:
         problems.append(("tls_secret_name", "required while ingress.tls is on (or set ingress.tls false)"))
     return problems
@@ -143,8 +161,32 @@ class ExistingClusterWandb(WandbPlatform):
             ),
             self,
         )
+        if args.snapshot_class:
+            self._snapshots(name, args, provider, release)
         self._wandb_outputs(args.wandb.host, release, cluster, bucket)
         self.register_outputs(self.stack_outputs())
+
+    def _snapshots(self, name: str, args: ExistingClusterWandbArgs, provider, release: pulumi.Resource) -> None:
+        """Snapshots of every volume of the stores that run in the cluster: W&B's namespace (the chart's MySQL
+        and Redis), SeaweedFS's, a single ClickHouse's."""
+        ns = args.wandb.namespace
+        stores = {
+            ns: "in-cluster" in (args.mysql.mode, args.redis.mode),
+            f"{ns}-objects": args.bucket.mode == "in-cluster",
+            f"{ns}-clickhouse": args.clickhouse.mode == "in-cluster",
+        }
+        VolumeSnapshots(
+            f"{name}-snapshots",
+            VolumeSnapshotsArgs(
+                namespace=f"{ns}-snapshots",
+                namespaces=[n for n, runs_a_store in stores.items() if runs_a_store],
+                snapshot_class=args.snapshot_class,
+                schedule=args.snapshot_schedule,
+                keep=args.snapshots_kept,
+                registry=platform_registry(args),
+            ),
+            pulumi.ResourceOptions(parent=self, providers=[provider], depends_on=[release]),
+        )
 
     def _cluster_provider(self, name: str, args: ExistingClusterWandbArgs) -> pulumi.ProviderResource:
         """The Kubernetes provider given through `opts` (how another program hands over its cluster), unless a

@@ -199,3 +199,6 @@ class ExistingConfig(Section):
     oidc_issuer: str = ""  # the cluster's service-account token issuer, for W&B's internal JWTs; "" = none
     storage_class: str = ""  # the in-cluster object store's volume; "" = the cluster's default
     object_store_chart_version: str = "4.44.0"  # chart `seaweedfs` from https://seaweedfs.github.io/seaweedfs/helm
+    snapshot_class: str = Field("", pattern=r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$")  # "" = no volume snapshots
+    snapshot_schedule: str = Field("*/30 * * * *", pattern=r"^(\S+ ){4}\S+$")  # cron, UTC
+    snapshots_kept: int = Field(48, ge=1, le=1000)  # of each volume
