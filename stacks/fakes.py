@@ -225,7 +225,11 @@ def _aws_outputs(typ: str, name: str, inputs: dict, region: str) -> dict:
         return {"arn": arn.format("kms", f"key/{key_id}"), "keyId": key_id}
     if typ == "aws:rds/cluster:Cluster":
         host = f"{physical}.cluster-{_short(name, 12)}.{region}.rds.amazonaws.com"
-        return {"endpoint": host, "readerEndpoint": host.replace(".cluster-", ".cluster-ro-")}
+        return {
+            "endpoint": host,
+            "readerEndpoint": host.replace(".cluster-", ".cluster-ro-"),
+            "arn": arn.format("rds", f"cluster:{physical}"),
+        }
     if typ == "aws:elasticache/replicationGroup:ReplicationGroup":
         return {"primaryEndpointAddress": f"master.{physical}.{_short(name, 6)}.{region}.cache.amazonaws.com"}
     if typ == "aws:s3/bucket:Bucket":

@@ -17,6 +17,7 @@ from stacks.offline import Registered, Run
 RPO_TARGET, RTO_TARGET = 60, 240  # minutes, the reference architecture's
 LOST = None  # nothing to recover from
 RUNBOOK = "docs/recovery.md"
+GLOBAL_DATABASE = "aws:rds/globalCluster:GlobalCluster"
 # Assumed times, in minutes, and why.
 NEW_REGION = 60  # `pulumi up` of a stack in the second region on the copies, and moving DNS
 RESTORE = 60  # a point-in-time clone or a restore of a few hundred GB, and pointing W&B at it
@@ -88,12 +89,17 @@ def _cloud_sql(run: Run, sql: Registered) -> Protection:
 def _aurora(run: Run, cluster: Registered) -> Protection:
     instances = [i for i in run.of_type("aws:rds/clusterInstance:ClusterInstance") if i.parent == cluster.parent]
     days = cluster.plain_inputs.get("backupRetentionPeriod", 0)
+    source = cluster.outputs.get("arn")
+    global_db = any(g.plain_inputs.get("sourceDbClusterIdentifier") == source for g in run.of_type(GLOBAL_DATABASE))
     return Protection(
         store=f"Aurora {cluster.name}",
-        kept=f"{len(instances)} instances, PITR {days} days, no copy in another region",
+        kept=f"{len(instances)} instances, PITR {days} days, "
+        + ("a global database's secondary in the second region" if global_db else "no copy in another region"),
         zone=Case(0, 2, "a reader in another zone takes over") if len(instances) > 1 else Case(0, 15, "a new writer"),
         damaged=Case(5, RESTORE, "a point-in-time clone") if days else Case(LOST, LOST, "no backups"),
-        region=Case(LOST, LOST, "Aurora's backups stay in the region (a global database is not built)"),
+        region=Case(1, NEW_REGION, "the secondary promoted (storage replication, typically under a second behind)")
+        if global_db
+        else Case(LOST, LOST, "Aurora's backups stay in the region"),
     )
 
 
@@ -188,7 +194,7 @@ def report(run: Run) -> list[Protection]:
     for sql in run.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
         if not sql.plain_inputs.get("masterInstanceName"):
             rows.append(_cloud_sql(run, sql))
-    rows += [_aurora(run, c) for c in run.of_type("aws:rds/cluster:Cluster")]
+    rows += [_aurora(run, c) for c in run.of_type("aws:rds/cluster:Cluster") if "-dr-" not in c.name]
     rows += [_flexible_server(s) for s in run.of_type("azure-native:dbformysql:Server")]
     for typ in bucket_types:
         for b in run.of_type(typ):

@@ -223,7 +223,13 @@ def cloud_args(cfg: PlatformConfig, names: StackNames) -> dict:
 
 def dr_args(cfg: PlatformConfig) -> DrArgs:
     d = cfg.dr
-    return DrArgs(secondary_region=d.secondary_region, bucket=d.bucket, mysql=d.mysql, retention_days=d.retention_days)
+    return DrArgs(
+        secondary_region=d.secondary_region,
+        bucket=d.bucket,
+        mysql=d.mysql,
+        retention_days=d.retention_days,
+        vpc_cidr=str(d.vpc_cidr),
+    )
 
 
 def spot_args(cfg: PlatformConfig) -> SpotArgs:

@@ -49,7 +49,7 @@ def policy(resource, field: str = "policy") -> dict:
 
 
 def subnets(run, tier: str) -> list:
-    return [s for s in run.of_type(SUBNET) if f"-{tier}-" in s.name]
+    return [s for s in run.of_type(SUBNET) if f"-{tier}-" in s.name and "-dr-" not in s.name]  # the first region's
 
 
 def test_eks_encrypts_secrets_with_its_key_and_keeps_the_endpoint_private(prod):
@@ -125,7 +125,7 @@ def test_the_deployer_is_a_cluster_admin_and_the_provider_waits_for_access_and_n
 
 
 def test_aurora_is_encrypted_backed_up_snapshotted_protected_and_tls_only(prod):
-    db = prod.one(AURORA)
+    db = primary(prod, AURORA)
     c = db.plain_inputs
     assert (c["engine"], c["engineVersion"]) == ("aurora-mysql", "8.4.mysql_aurora.8.4.12")
     assert c["storageEncrypted"] is True and c["kmsKeyId"] == key_arn(prod, "rds")
@@ -136,7 +136,7 @@ def test_aurora_is_encrypted_backed_up_snapshotted_protected_and_tls_only(prod):
     assert db.inputs["masterPassword"] == "[secret]" and c["masterPassword"].isalnum()
     cluster_params = {
         p["name"]: p["value"]
-        for p in prod.one("aws:rds/clusterParameterGroup:ClusterParameterGroup").plain_inputs["parameters"]
+        for p in primary(prod, "aws:rds/clusterParameterGroup:ClusterParameterGroup").plain_inputs["parameters"]
     }
     assert cluster_params == {k: v for k, (v, _) in WANDB_CLUSTER_PARAMETERS.items()}
     assert cluster_params["require_secure_transport"] == "ON" and "binlog_format" not in cluster_params
@@ -144,10 +144,10 @@ def test_aurora_is_encrypted_backed_up_snapshotted_protected_and_tls_only(prod):
     families |= {g.plain_inputs["family"] for g in prod.of_type("aws:rds/parameterGroup:ParameterGroup")}
     assert families == {"aurora-mysql8.4"}
     instance_params = {
-        p["name"]: p["value"] for p in prod.one("aws:rds/parameterGroup:ParameterGroup").plain_inputs["parameters"]
+        p["name"]: p["value"] for p in primary(prod, "aws:rds/parameterGroup:ParameterGroup").plain_inputs["parameters"]
     }
     assert instance_params == {k: v for k, (v, _) in WANDB_INSTANCE_PARAMETERS.items()}
-    instances = prod.of_type(AURORA_INSTANCE)
+    instances = [i for i in prod.of_type(AURORA_INSTANCE) if "-dr-" not in i.name]
     assert len(instances) == 2 and len({i.plain_inputs["availabilityZone"] for i in instances}) == 2
     for i in instances:
         assert i.plain_inputs["instanceClass"] == "db.r6g.2xlarge" and i.plain_inputs["publiclyAccessible"] is False
@@ -272,7 +272,7 @@ def test_alb_ingress_is_https_only_with_a_validated_certificate(prod):
         "3.5.0",
     )
     assert (v["clusterName"], v["region"]) == (prod.one(EKS).plain_inputs["name"], "us-east-1")
-    assert v["vpcId"] == prod.one("aws:ec2/vpc:Vpc").id and v["enableServiceMutatorWebhook"] is False
+    assert v["vpcId"] == primary(prod, "aws:ec2/vpc:Vpc").id and v["enableServiceMutatorWebhook"] is False
     role_arn = v["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"]
     trust = policy(next(r for r in prod.of_type(ROLE) if r.outputs["arn"] == role_arn), "assumeRolePolicy")
     assert list(trust["Statement"][0]["Condition"]["StringEquals"].values())[1] == [
@@ -304,17 +304,17 @@ def test_prod_network_spans_three_zones_with_a_nat_per_zone_flow_logs_and_an_s3_
         assert zones == {"us-east-1a", "us-east-1b", "us-east-1c"}
     cidrs = [ipaddress.IPv4Network(s.plain_inputs["cidrBlock"]) for s in prod.of_type(SUBNET)]
     assert not any(a.overlaps(b) for i, a in enumerate(cidrs) for b in cidrs[i + 1 :])
-    assert len(prod.of_type("aws:ec2/natGateway:NatGateway")) == 3
-    endpoint = prod.one("aws:ec2/vpcEndpoint:VpcEndpoint").plain_inputs
+    assert len([n for n in prod.of_type("aws:ec2/natGateway:NatGateway") if "-dr-" not in n.name]) == 3
+    endpoint = primary(prod, "aws:ec2/vpcEndpoint:VpcEndpoint").plain_inputs
     assert endpoint["serviceName"] == "com.amazonaws.us-east-1.s3" and endpoint["vpcEndpointType"] == "Gateway"
     database_table = named(prod, "aws:ec2/routeTable:RouteTable", "-database")
     assert database_table.id in endpoint["routeTableIds"] and not database_table.plain_inputs.get("routes")
-    flow = prod.one("aws:ec2/flowLog:FlowLog").plain_inputs
+    flow = primary(prod, "aws:ec2/flowLog:FlowLog").plain_inputs
     assert flow["trafficType"] == "ALL" and flow["logDestinationType"] == "cloud-watch-logs"
     assert named(prod, "aws:cloudwatch/logGroup:LogGroup", "-flow-logs").plain_inputs["kmsKeyId"] == key_arn(
         prod, "logs"
     )
-    assert prod.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").plain_inputs.get("ingress") in (None, [])
+    assert primary(prod, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").plain_inputs.get("ingress") in (None, [])
 
 
 def test_dev_uses_two_zones_one_nat_single_instances_and_no_protection(dev):

@@ -50,6 +50,35 @@ def test_aws_replicates_the_bucket_into_a_versioned_bucket_encrypted_with_its_ow
     assert lifecycle.plain_inputs["rules"][0]["noncurrentVersionExpiration"] == {"noncurrentDays": 30}
 
 
+def test_aws_keeps_aurora_s_global_secondary_in_a_standby_network_of_the_second_region_on_its_own_key():
+    run = planned("aws")
+    second = next(p for p in run.of_type("pulumi:providers:aws") if p.name.endswith("-dr-aws"))
+    primary, secondary = by_region(run, "aws:rds/cluster:Cluster")
+    global_cluster = run.one("aws:rds/globalCluster:GlobalCluster")
+    assert global_cluster.plain_inputs["sourceDbClusterIdentifier"] == primary.outputs["arn"]
+    assert global_cluster.protect and "globalClusterIdentifier" in primary.ignore_changes  # AWS sets it
+    s = secondary.plain_inputs
+    assert secondary.provider.startswith(second.urn) and secondary.protect
+    assert s["globalClusterIdentifier"] == global_cluster.id and s["storageEncrypted"] is True
+    assert "masterPassword" not in s and s["engineVersion"] == primary.plain_inputs["engineVersion"]
+    keys = {k.name: k for k in run.of_type("aws:kms/key:Key")}
+    assert s["kmsKeyId"] == keys["wandb-dr-kms-rds"].outputs["arn"] != primary.plain_inputs["kmsKeyId"]
+    policy = json.loads(keys["wandb-dr-kms-rds"].plain_inputs["policy"])
+    assert policy["Statement"][1]["Condition"]["StringEquals"]["kms:ViaService"] == ["rds.us-west-2.amazonaws.com"]
+    vpc = next(v for v in run.of_type("aws:ec2/vpc:Vpc") if "-dr-" in v.name)
+    assert vpc.plain_inputs["cidrBlock"] == "10.1.0.0/16" and vpc.provider.startswith(second.urn)
+    group = next(g for g in run.of_type("aws:ec2/securityGroup:SecurityGroup") if g.name == "wandb-dr-mysql-sg")
+    (ingress,) = group.plain_inputs["ingress"]
+    assert (ingress["fromPort"], ingress["toPort"]) == (3306, 3306)
+    assert all(cidr.startswith("10.1.") for cidr in ingress["cidrBlocks"])  # the standby network's nodes only
+    (instance,) = [i for i in run.of_type("aws:rds/clusterInstance:ClusterInstance") if "-dr-" in i.name]
+    assert instance.plain_inputs["publiclyAccessible"] is False and instance.provider.startswith(second.urn)
+    params = [p for p in run.of_type("aws:rds/clusterParameterGroup:ClusterParameterGroup") if "-dr-" in p.name]
+    assert {"name": "require_secure_transport", "value": "ON", "applyMethod": "immediate"} in params[0].plain_inputs[
+        "parameters"
+    ]
+
+
 def test_the_replication_role_may_only_read_the_source_and_write_the_replica():
     policy = replication_policy("arn:src", "arn:dst", "arn:key1", "arn:key2")
     resources = {(tuple(s["Action"]), s["Resource"]) for s in policy["Statement"]}
@@ -81,8 +110,8 @@ def config_errors(config) -> str:
     [
         ({**base_gcp_config(dr={"secondaryRegion": "us-central1"}), "gcp:region": "us-central1"}, "dr.secondaryRegion"),
         (
-            base_aws_config(aws={"certificateArn": TEST_CERTIFICATE_ARN}, dr={"secondaryRegion": "us-west-2"}),
-            "dr.mysql",
+            base_aws_config(dr={"secondaryRegion": "us-west-2", "vpcCidr": "10.0.128.0/17"}),
+            "dr.vpcCidr",
         ),
         (base_gcp_config(dr={"secondaryRegion": "us-east1"}, mysql={"mode": "in-cluster"}), "dr.mysql"),
         (base_gcp_config(dr={"secondaryRegion": "Not A Region"}), "dr.secondaryRegion"),

@@ -57,6 +57,27 @@ def _parameters(table: dict[str, tuple[str, str]]) -> list[dict]:
     return [{"name": k, "value": v, "apply_method": m} for k, (v, m) in table.items()]
 
 
+def parameter_groups(
+    name: str, engine_version: str, tags: dict, opts: pulumi.ResourceOptions
+) -> tuple[aws.rds.ClusterParameterGroup, aws.rds.ParameterGroup]:
+    """W&B's cluster and instance parameters, for a cluster of `engine_version` (and its replica elsewhere)."""
+    cluster = aws.rds.ClusterParameterGroup(
+        f"{name}-cluster",
+        family=parameter_family(engine_version),
+        parameters=_parameters(cluster_parameters(engine_version)),
+        tags=tags,
+        opts=opts,
+    )
+    instance = aws.rds.ParameterGroup(
+        f"{name}-instance",
+        family=parameter_family(engine_version),
+        parameters=_parameters(WANDB_INSTANCE_PARAMETERS),
+        tags=tags,
+        opts=opts,
+    )
+    return cluster, instance
+
+
 @dataclass(kw_only=True)
 class AuroraArgs(PrivateDatastoreArgs):
     engine_version: str
@@ -66,6 +87,7 @@ class AuroraArgs(PrivateDatastoreArgs):
     database: str = "wandb_local"
     user: str = "wandb"
     password_rotated: bool = False  # Vault changes the master's password from now on: later runs leave it be
+    global_database: bool = False  # the primary of a global database: AWS sets its global cluster id
 
 
 class AuroraMysql(pulumi.ComponentResource):
@@ -78,20 +100,7 @@ class AuroraMysql(pulumi.ComponentResource):
         tags = dict(args.tags)
         group = nodes_only_security_group(name, args, PORT, "Aurora MySQL", child)
         subnets = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=list(args.subnet_ids), tags=tags, opts=child)
-        cluster_params = aws.rds.ClusterParameterGroup(
-            f"{name}-cluster",
-            family=parameter_family(args.engine_version),
-            parameters=_parameters(cluster_parameters(args.engine_version)),
-            tags=tags,
-            opts=child,
-        )
-        instance_params = aws.rds.ParameterGroup(
-            f"{name}-instance",
-            family=parameter_family(args.engine_version),
-            parameters=_parameters(WANDB_INSTANCE_PARAMETERS),
-            tags=tags,
-            opts=child,
-        )
+        cluster_params, instance_params = parameter_groups(name, args.engine_version, tags, child)
         monitoring = aws.iam.Role(
             f"{name}-monitoring",
             assume_role_policy=as_json(service_trust_policy, "monitoring.rds"),
@@ -134,7 +143,11 @@ class AuroraMysql(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions.merge(
                 stateful,
                 pulumi.ResourceOptions(
-                    ignore_changes=["engineVersion", *(["masterPassword"] if args.password_rotated else [])]
+                    ignore_changes=[
+                        "engineVersion",
+                        *(["masterPassword"] if args.password_rotated else []),
+                        *(["globalClusterIdentifier"] if args.global_database else []),
+                    ]
                 ),
             ),
         )

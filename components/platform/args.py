@@ -308,7 +308,10 @@ class DrArgs(Args):
     bucket: bool | None = True
     """Replicate the bucket (every new and overwritten object, and deletions)."""
     mysql: bool | None = True
-    """A cross-region MySQL replica (GCP: a Cloud SQL read replica, encrypted with its own key there)."""
+    """A cross-region MySQL replica (GCP: a Cloud SQL read replica; AWS: an Aurora global database's secondary
+    cluster), encrypted with its own key there."""
+    vpc_cidr: str | None = "10.1.0.0/16"
+    """AWS: the second region's standby network, where Aurora's secondary waits (apart from the first's)."""
     retention_days: int | None = 30
     """Days the copy keeps the versions overwritten or deleted in the first region."""
 

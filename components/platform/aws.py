@@ -41,7 +41,7 @@ from .aws_datastores import SNAPSHOT_PREFIX_MAX, DatastorePlacement, aws_datasto
 from .backups import aws_clickhouse_backups
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import aws_cloud_metrics, aws_managed_prometheus
-from .dr import aws_bucket_replica
+from .dr import AwsSecondRegion, aws_bucket_replica, aws_second_region
 from .isolation import aws_isolation
 from .monitoring import observability_args
 from .registry import platform_registry
@@ -96,12 +96,15 @@ class AwsWandbPlatform(WandbPlatform):
         zones = self._zones(pulumi.InvokeOptions(provider=provider))
         network = self._network(zones, kms)
         eks = self._cluster(account, network, kms, size)
-        placed = DatastorePlacement(self._name, self._prefix, network, kms, zones, self._tags, self._child)
+        second = aws_second_region(
+            f"{self._name}-dr", args, account=account, prefix=self._prefix, tags=self._tags, parent=self
+        )
+        placed = DatastorePlacement(self._name, self._prefix, network, kms, zones, self._tags, self._child, second)
         mysql, redis = aws_datastores(args, placed, account=account, size=size)
         mysql = with_rotation_admin(name, args.wandb, args.secrets, mysql, eks.info, self, platform_registry(args))
         kafka = aws_kafka(args, placed)
         weave, weave_ready = self._clickhouse(network)
-        bucket = self._bucket(kms, account)
+        bucket = self._bucket(kms, second)
         wandb = args.wandb
         identity = AwsWandbIdentity(
             f"{name}-identity",
@@ -343,7 +346,7 @@ class AwsWandbPlatform(WandbPlatform):
             self._name, args.wandb, args.secrets.vault, eks.info, seal, upload, self, platform_registry(args)
         )
 
-    def _bucket(self, kms: AwsKms, account) -> BucketInfo:
+    def _bucket(self, kms: AwsKms, second: AwsSecondRegion | None) -> BucketInfo:
         args = self._args
         if args.bucket.mode != "managed":
             return external_bucket(args.bucket, "s3")
@@ -361,13 +364,5 @@ class AwsWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
-        aws_bucket_replica(
-            f"{self._name}-dr",
-            args,
-            source=bucket,
-            account=account,
-            prefix=self._prefix,
-            tags=self._tags,
-            opts=self._child,
-        )
+        aws_bucket_replica(args, source=bucket, second=second, tags=self._tags, opts=self._child)
         return bucket.info

@@ -23,7 +23,14 @@ from .args import (
 )
 from .clickhouse_cloud import memory_problems
 from .sizes import sized
-from .validation import common_problems, dr_problems, internet_problem, kafka_problems, kubernetes_version_problem
+from .validation import (
+    common_problems,
+    dr_problems,
+    internet_problem,
+    kafka_problems,
+    kubernetes_version_problem,
+    overlap_problem,
+)
 from .versions import AURORA_VERSIONS, CLUSTER_AUTOSCALER_IMAGES
 
 MAX_BACKUP_DAYS = 35  # Aurora's most
@@ -156,7 +163,9 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
         problems.append(("kubernetes_version", f"one of {', '.join(CLUSTER_AUTOSCALER_IMAGES)} (the autoscaler's)"))
     if args.bucket.provider not in ("", "s3"):
         problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
-    problems += dr_problems(args, args.region, built=True, mysql_built=False)
+    problems += dr_problems(args, args.region, built=True, mysql_built=True)
+    if args.dr.secondary_region and args.dr.mysql and not args.vpc_id:  # the two networks may be peered later
+        problems.append(("dr.vpc_cidr", overlap_problem({"vpc_cidr": args.vpc_cidr, "dr.vpc_cidr": args.dr.vpc_cidr})))
     if args.observability.mode == "cloud" and args.observability.receiver == "slack":
         problems.append(("observability.receiver", AMP_SLACK))
     problems.append(("api_access_cidrs", internet_problem(args.api_access_cidrs, "the control plane")))

@@ -14,6 +14,7 @@ from ..contracts import KafkaEndpoint, MysqlEndpoint, RedisEndpoint
 from ..k8s.wandb_values import run_updates_topic, weave_topics
 from ..naming import bounded_name
 from .aws_args import aurora_version
+from .dr import AwsSecondRegion, aws_copies, aws_mysql_replica
 from .sizes import AwsSize
 
 SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCache takes 255, RDS 255
@@ -31,6 +32,7 @@ class DatastorePlacement:
     zones: list
     tags: dict[str, str]
     opts: pulumi.ResourceOptions
+    second: AwsSecondRegion | None = None  # where the copies go, if the platform makes any
 
 
 def aws_datastores(
@@ -55,7 +57,8 @@ def aws_datastores(
 
     mysql = None
     if args.mysql.mode == "managed":
-        mysql = AuroraMysql(
+        replicated = aws_copies(args)["mysql"]
+        aurora = AuroraMysql(
             f"{placed.name}-mysql",
             AuroraArgs(
                 **datastore("rds", "mysql"),
@@ -66,9 +69,20 @@ def aws_datastores(
                 database=args.mysql.database,
                 user=args.mysql.user,
                 password_rotated=args.secrets.backend == "vault",
+                global_database=replicated,
             ),
             placed.opts,
-        ).endpoint
+        )
+        mysql = aurora.endpoint
+        aws_mysql_replica(
+            args,
+            primary=aurora,
+            second=placed.second,
+            prefix=placed.prefix,
+            engine_version=aurora_version(args),
+            instance_class=size.mysql_tier,
+            tags=placed.tags,
+        )
     redis = None
     if args.redis.mode == "managed":
         redis = ElastiCacheRedis(

@@ -2,31 +2,56 @@
 with keys of their own in that region. Each function imports its own cloud's modules when called, so that a
 target loads only its own cloud's SDK."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pulumi
 
+STANDBY_ZONES = 3  # the second region's standby network, where Aurora's replica waits
 
-def aws_bucket_replica(name: str, args, *, source, account, prefix: str, tags: dict, opts: pulumi.ResourceOptions):
-    """The S3 bucket replicated into `dr.secondary_region` (nothing without it, or with `dr.bucket` off). `opts`:
-    the platform's, with the first region's provider (the replication rule belongs to the source bucket)."""
+
+def aws_copies(args) -> dict[str, bool]:
+    """Which copies an AWS platform makes in `dr.secondary_region`: of a managed bucket, of a managed MySQL."""
+    dr = args.dr
+    on = bool(dr.secondary_region)
+    return {
+        "bucket": on and dr.bucket and args.bucket.mode == "managed",
+        "mysql": on and dr.mysql and args.mysql.mode == "managed",
+    }
+
+
+@dataclass(frozen=True)
+class AwsSecondRegion:
+    """The second region's provider and keys (one per copy, usable through its service only)."""
+
+    name: str
+    region: str
+    provider: Any
+    keys: Any  # AwsKms
+    opts: pulumi.ResourceOptions  # the platform's parent, the second region's provider
+
+
+def aws_second_region(name: str, args, *, account, prefix: str, tags: dict, parent) -> AwsSecondRegion | None:
+    """Nothing without a copy to make there."""
     import pulumi_aws as aws
 
     from ..aws.kms import AwsKms, AwsKmsArgs
     from ..aws.policies import KeyUse
-    from ..aws.s3_replica import S3Replica, S3ReplicaArgs
 
-    dr = args.dr
-    if not (dr.secondary_region and dr.bucket):
+    copies = aws_copies(args)
+    if not any(copies.values()):
         return None
-    region = dr.secondary_region
-    provider = aws.Provider(f"{name}-aws", region=region, opts=pulumi.ResourceOptions(parent=opts.parent))
-    in_region = pulumi.ResourceOptions(parent=opts.parent, providers=[provider])
-    keys = AwsKms(
+    region = args.dr.secondary_region
+    provider = aws.Provider(f"{name}-aws", region=region, opts=pulumi.ResourceOptions(parent=parent))
+    in_region = pulumi.ResourceOptions(parent=parent, providers=[provider])
+    keys = {"s3": KeyUse(via_services=["s3"])} if copies["bucket"] else {}
+    if copies["mysql"]:  # the replica's storage, and the standby network's flow logs
+        keys |= {"rds": KeyUse(via_services=["rds"]), "logs": KeyUse(service_principals=["logs"], log_groups=True)}
+    kms = AwsKms(
         f"{name}-kms",
         AwsKmsArgs(
             account=replace(account, region=region),
-            keys={"s3": KeyUse(via_services=["s3"])},
+            keys=keys,
             alias_prefix=f"{prefix}-dr",
             deletion_window_days=args.kms_deletion_window_days,
             protect=args.protect,
@@ -34,19 +59,75 @@ def aws_bucket_replica(name: str, args, *, source, account, prefix: str, tags: d
         ),
         in_region,
     )
+    return AwsSecondRegion(name, region, provider, kms, in_region)
+
+
+def aws_bucket_replica(args, *, source, second: AwsSecondRegion | None, tags: dict, opts: pulumi.ResourceOptions):
+    """The S3 bucket replicated into the second region (nothing without its copy). `opts`: the platform's, with
+    the first region's provider (the replication rule belongs to the source bucket)."""
+    from ..aws.s3_replica import S3Replica, S3ReplicaArgs
+
+    if second is None or not aws_copies(args)["bucket"]:
+        return None
     return S3Replica(
-        f"{name}-objects",
+        f"{second.name}-objects",
         S3ReplicaArgs(
             source=source,
             source_key_arn=source.info.kms_key,
-            region=region,
-            key_arn=keys.arn("s3"),
-            provider=provider,
-            retention_days=dr.retention_days,
+            region=second.region,
+            key_arn=second.keys.arn("s3"),
+            provider=second.provider,
+            retention_days=args.dr.retention_days,
             protect=args.protect,
             tags=tags,
         ),
         opts,
+    )
+
+
+def aws_mysql_replica(
+    args, *, primary, second: AwsSecondRegion | None, prefix: str, engine_version: str, instance_class: str, tags
+):
+    """Aurora's global database: a secondary cluster in a standby network of the second region (nothing without
+    its copy). `primary`: the AuroraMysql, created as a global database's primary."""
+    import pulumi_aws as aws
+
+    from ..aws.aurora_global import AuroraGlobal, AuroraGlobalArgs
+    from ..aws.network import AwsNetwork, AwsNetworkArgs
+
+    if second is None or not aws_copies(args)["mysql"]:
+        return None
+    zones = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOptions(provider=second.provider))
+    network = AwsNetwork(
+        f"{second.name}-net",
+        AwsNetworkArgs(
+            region=second.region,
+            zones=[zones.names.apply(lambda n, i=i: n[i]) for i in range(STANDBY_ZONES)],
+            zone_count=STANDBY_ZONES,
+            vpc_cidr=args.dr.vpc_cidr,
+            nat_per_zone=False,  # standing by: one NAT until a stack there needs more
+            flow_logs=True,
+            log_key_arn=second.keys.arn("logs"),
+            log_group_name=f"/aws/vpc/{prefix}-dr/flow-logs",
+            tags=tags,
+        ),
+        second.opts,
+    )
+    return AuroraGlobal(
+        f"{second.name}-mysql",
+        AuroraGlobalArgs(
+            primary=primary.cluster,
+            identifier=f"{prefix}-mysql",
+            engine_version=engine_version,
+            instance_class=instance_class,
+            network=network,
+            provider=second.provider,
+            kms_key_arn=second.keys.arn("rds"),
+            backup_retention_days=primary.cluster.backup_retention_period,
+            deletion_protection=args.protect,
+            tags=tags,
+        ),
+        pulumi.ResourceOptions(parent=second.opts.parent),
     )
 
 

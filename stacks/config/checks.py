@@ -3,6 +3,7 @@ a bad value in one key never hides a conflict between others."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -182,17 +183,21 @@ def _dr_checks(raw: Mapping[str, Any], target: str) -> list[str]:
     problems = []
     if region == raw.get(REGION_KEY[target]):
         problems.append(f"{PROJECT}:dr.secondaryRegion: must differ from {REGION_KEY[target]} ({region})")
+    mysql_copy = (
+        dr.get("mysql", True) not in (False, "false") and section(raw, "mysql").get("mode", "managed") == "managed"
+    )
+    vpc = section(raw, "aws").get("vpcCidr", "10.0.0.0/16")
+    standby = dr.get("vpcCidr", "10.1.0.0/16")
+    if target == "aws" and mysql_copy and not section(raw, "aws").get("vpcId"):
+        try:
+            if ipaddress.IPv4Network(str(vpc)).overlaps(ipaddress.IPv4Network(str(standby))):
+                problems.append(f"{PROJECT}:dr.vpcCidr: {standby} overlaps aws.vpcCidr {vpc} (keep them apart to peer)")
+        except ValueError:
+            pass  # the per-key check names a malformed range
     for store in ("bucket", "mysql"):
         mode = section(raw, store).get("mode", "managed")
         if dr.get(store, True) not in (False, "false") and mode != "managed":
             problems.append(f"{PROJECT}:dr.{store}: applies to a managed {store} only (it is '{mode}'); set it false")
-    mysql_copy = (
-        dr.get("mysql", True) not in (False, "false") and section(raw, "mysql").get("mode", "managed") == "managed"
-    )
-    if target == "aws" and mysql_copy:
-        problems.append(
-            f"{PROJECT}:dr.mysql: Aurora's cross-region copy (a global database) is not built yet; set it false"
-        )
     return problems
 
 
