@@ -128,7 +128,12 @@ AZURE_PUBLIC_ACCESS = {
 
 
 def _azure_public_access(typ: str, props: Props) -> list[str]:
-    """Azure's services take no public network access, and the AKS API server none but from named ranges."""
+    """Azure's services take no public network access (a Key Vault with no network to be reached from: its
+    firewall admitting nothing but Azure's trusted services), and the AKS API server none but from named ranges."""
+    acls = dig(props, "properties", "networkAcls") or {}
+    closed = acls.get("defaultAction") == "Deny" and not acls.get("ipRules") and not acls.get("virtualNetworkRules")
+    if typ == "azure-native:keyvault:Vault" and closed:
+        return []
     if typ in AZURE_PUBLIC_ACCESS and dig(props, *AZURE_PUBLIC_ACCESS[typ]) != "Disabled":
         return [f"no public network access: reach it through the network ({'.'.join(AZURE_PUBLIC_ACCESS[typ])})"]
     if typ == "azure-native:containerservice:ManagedCluster":

@@ -198,7 +198,8 @@ def report(run: Run) -> list[Protection]:
     rows += [_flexible_server(s) for s in run.of_type("azure-native:dbformysql:Server")]
     for typ in bucket_types:
         for b in run.of_type(typ):
-            geo = "GRS" in str(b.plain_inputs.get("sku", {}).get("name", ""))  # Azure's own geo-replication
+            sku = str(b.plain_inputs.get("sku", {}).get("name", ""))
+            geo = "GRS" in sku or "GZRS" in sku  # Azure's own geo-replication
             if "-dr-" not in b.name:
                 rows.append(_bucket(run, b, replicated or geo))
     for installation in run.of_type("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation"):

@@ -48,7 +48,8 @@ def upstream(run: Run, urn: str) -> set[str]:
 
 
 def key_named(run: Run, name: str):
-    return next(k for k in run.of_type(KEY) if k.inputs["keyName"] == name)
+    """The platform's own key of that name (the paired region's vault holds one for MySQL's geo backups)."""
+    return next(k for k in run.of_type(KEY) if k.inputs["keyName"] == name and "-dr-" not in k.name)
 
 
 def identity_named(run: Run, name: str):
@@ -91,11 +92,21 @@ def test_the_control_plane_identity_holds_its_grants_before_the_cluster_exists(a
 def test_mysql_is_8_4_zone_redundant_with_its_own_key_inside_the_network(azure):
     server = azure.one(MYSQL).inputs
     assert server["version"] == "8.4" and server["highAvailability"] == {"mode": "ZoneRedundant"}
-    assert server["backup"]["geoRedundantBackup"] == "Enabled"
     assert server["network"]["publicNetworkAccess"] == "Disabled" and server["network"]["delegatedSubnetResourceId"]
     encryption = server["dataEncryption"]
     assert encryption["type"] == "AzureKeyVault"
     assert encryption["primaryKeyURI"] == key_named(azure, "mysql").outputs["keyUri"]
+    # geo-redundant backups (dr.secondaryRegion, the pair) on the paired region's key, through an identity there
+    assert server["backup"]["geoRedundantBackup"] == "Enabled"
+    geo_key = next(k for k in azure.of_type(KEY) if k.name == "wandb-dr-keys-mysql")
+    geo_identity = identity_named(azure, "wandb-dr-mysql")
+    assert encryption["geoBackupKeyURI"] == geo_key.outputs["keyUri"] != encryption["primaryKeyURI"]
+    assert encryption["geoBackupUserAssignedIdentityId"] == geo_identity.id
+    assert geo_identity.inputs["location"] == "centralus"
+    assert geo_identity.id in server["identity"]["userAssignedIdentities"]
+    vault = next(v for v in azure.of_type("azure-native:keyvault:Vault") if v.name == "wandb-dr-keys-vault").inputs
+    assert vault["location"] == "centralus" and vault["properties"]["enablePurgeProtection"] is True
+    assert vault["properties"]["networkAcls"] == {"defaultAction": "Deny", "bypass": "AzureServices"}
     assert server["sku"] == {"name": "Standard_E8ds_v5", "tier": "MemoryOptimized"}
 
 
@@ -132,7 +143,8 @@ def test_the_storage_account_takes_no_shared_key_and_no_public_blob_with_its_own
 
 
 def test_key_vault_has_purge_protection_rbac_and_no_public_access(azure):
-    properties = azure.one(VAULT).inputs["properties"]
+    (vault,) = [v for v in azure.of_type(VAULT) if "-dr-" not in v.name]  # the paired region's: its own test
+    properties = vault.inputs["properties"]
     assert properties["enablePurgeProtection"] is True and properties["enableRbacAuthorization"] is True
     assert properties["publicNetworkAccess"] == "Disabled"
     for key in azure.of_type(KEY):

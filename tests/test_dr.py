@@ -153,3 +153,36 @@ def test_gcp_replicates_the_bucket_into_a_bucket_of_its_own_in_the_second_region
     assert {s.plain_inputs["service"] for s in run.of_type("gcp:projects/service:Service")} >= {
         "storagetransfer.googleapis.com"
     }
+
+
+def test_azure_keeps_the_bucket_geo_zone_redundant_and_readable_in_the_paired_region():
+    (account,) = planned("azure").of_type("azure-native:storage:StorageAccount")
+    assert account.plain_inputs["sku"] == {"name": "Standard_RAGZRS"}
+    alone = run_config(
+        {
+            "azure-native:location": "eastus2",
+            "wandb-platform:target": "azure",
+            "wandb-platform:host": "https://wandb.test.example.com",
+            "wandb-platform:azure": {"acmeEmail": "ops@example.com"},
+        }
+    )
+    (account,) = alone.of_type("azure-native:storage:StorageAccount")
+    server = alone.one("azure-native:dbformysql:Server").plain_inputs
+    assert (
+        account.plain_inputs["sku"] == {"name": "Standard_ZRS"} and server["backup"]["geoRedundantBackup"] == "Disabled"
+    )
+
+
+def test_azure_s_second_region_is_the_location_s_pair():
+    base = {
+        "azure-native:location": "eastus2",
+        "wandb-platform:target": "azure",
+        "wandb-platform:host": "https://wandb.test.example.com",
+        "wandb-platform:azure": {"acmeEmail": "ops@example.com"},
+    }
+    errors = config_errors({**base, "wandb-platform:dr": {"secondaryRegion": "westus"}})
+    assert "wandb-platform:dr.secondaryRegion: must be centralus, the pair of eastus2" in errors
+    unpaired = config_errors(
+        {**base, "azure-native:location": "italynorth", "wandb-platform:dr": {"secondaryRegion": "westeurope"}}
+    )
+    assert "italynorth has no paired region" in unpaired

@@ -1,5 +1,6 @@
 """The platform's customer-managed keys on Azure: one Key Vault (RBAC authorization, purge protection, soft
-delete, no public network access, reached through a private endpoint) holding one RSA 3072 key per consumer,
+delete, no public network access, reached through a private endpoint; or, in a region with no network of the
+platform's, a firewall that admits Azure's trusted services only) holding one RSA 3072 key per consumer,
 rotated by a policy set at creation and never expiring (a consumer that caches a key version must not lose it),
 each usable only by the identities that encrypt with it (Key Vault Crypto Service Encryption User on that key,
 or Crypto User where a consumer encrypts with the key itself).
@@ -30,8 +31,8 @@ class AzureKeyVaultArgs:
     subscription_id: pulumi.Input[str]
     vault_name: pulumi.Input[str]  # unique in Azure: 3-24 letters, digits and hyphens
     keys: Mapping[str, Sequence[pulumi.Input[str]]]  # key name -> principal ids that encrypt with it
-    endpoint_subnet_id: pulumi.Input[str]
-    vnet_id: pulumi.Input[str]
+    endpoint_subnet_id: pulumi.Input[str] | None  # None: no private endpoint, Azure's trusted services only
+    vnet_id: pulumi.Input[str] | None
     encrypt_keys: Sequence[str] = ()  # keys also used to encrypt data directly (AKS's KMS plugin), not only wrap
     rotation_days: int = 90
     soft_delete_days: int = 90
@@ -64,7 +65,8 @@ class AzureKeyVault(pulumi.ComponentResource):
                 "enable_purge_protection": True,
                 "enable_soft_delete": True,
                 "soft_delete_retention_in_days": args.soft_delete_days,
-                "public_network_access": "Disabled",
+                # without an endpoint the firewall must be on for its trusted-services exception to apply
+                "public_network_access": "Disabled" if args.endpoint_subnet_id else "Enabled",
                 "network_acls": {"default_action": "Deny", "bypass": "AzureServices"},
             },
             tags=dict(args.tags),
@@ -101,6 +103,9 @@ class AzureKeyVault(pulumi.ComponentResource):
                 )
                 for i, principal in enumerate(principals)
             ]
+        if args.endpoint_subnet_id is None:
+            self.register_outputs({"vaultId": self.vault.id})
+            return
         private_endpoint(
             f"{name}-private",
             resource_group_name=args.resource_group_name,

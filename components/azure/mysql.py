@@ -1,5 +1,6 @@
 """W&B's MySQL on Azure: Azure Database for MySQL Flexible Server 8.4, zone-redundant high availability and
-geo-redundant backups (both chosen at creation), reached only inside the network (VNet integration in a
+geo-redundant backups in the paired region, encrypted there with a key and identity of that region (both chosen
+at creation), reached only inside the network (VNet integration in a
 delegated subnet, with its own private DNS zone), encrypted with the platform's key through a user-assigned
 identity, TLS required, and W&B's server parameters.
 
@@ -33,6 +34,15 @@ WANDB_MYSQL_PARAMETERS = {
 }
 
 
+@dataclass(frozen=True)
+class GeoBackupKey:
+    """The paired region's key for geo-redundant backups, and the identity there that may use it."""
+
+    identity_id: pulumi.Input[str]
+    key_uri: pulumi.Input[str]
+    ready: Sequence[pulumi.Resource] = ()  # the identity's grant on the key
+
+
 @dataclass
 class AzureMysqlArgs:
     resource_group_name: pulumi.Input[str]
@@ -48,6 +58,7 @@ class AzureMysqlArgs:
     storage_gb: int = 128
     backup_retention_days: int = 14
     high_availability: bool = True
+    geo_backup: GeoBackupKey | None = None  # backups copied to the paired region (None: kept in the region)
     database: str = "wandb_local"
     user: str = "wandb"
     protect: bool = True
@@ -79,6 +90,14 @@ class AzureMysql(pulumi.ComponentResource):
             opts=child,
         )
         password = random.RandomPassword(f"{name}-password", length=32, special=False, opts=child)
+        geo = args.geo_backup
+        encryption: dict = {
+            "type": "AzureKeyVault",
+            "primary_user_assigned_identity_id": args.identity_id,
+            "primary_key_uri": args.key_uri,
+        }
+        if geo is not None:
+            encryption |= {"geo_backup_user_assigned_identity_id": geo.identity_id, "geo_backup_key_uri": geo.key_uri}
         self.server = azure.dbformysql.Server(
             f"{name}-server",
             resource_group_name=group,
@@ -91,7 +110,7 @@ class AzureMysql(pulumi.ComponentResource):
             storage={"storage_size_gb": args.storage_gb, "auto_grow": "Enabled", "auto_io_scaling": "Enabled"},
             backup={
                 "backup_retention_days": args.backup_retention_days,
-                "geo_redundant_backup": "Enabled" if args.high_availability else "Disabled",
+                "geo_redundant_backup": "Enabled" if geo is not None else "Disabled",
             },
             high_availability={"mode": "ZoneRedundant" if args.high_availability else "Disabled"},
             network={
@@ -99,15 +118,18 @@ class AzureMysql(pulumi.ComponentResource):
                 "private_dns_zone_resource_id": zone.id,
                 "public_network_access": "Disabled",
             },
-            identity={"type": "UserAssigned", "user_assigned_identities": [args.identity_id]},
-            data_encryption={
-                "type": "AzureKeyVault",
-                "primary_user_assigned_identity_id": args.identity_id,
-                "primary_key_uri": args.key_uri,
+            identity={
+                "type": "UserAssigned",
+                "user_assigned_identities": [args.identity_id, *([geo.identity_id] if geo is not None else [])],
             },
+            data_encryption=encryption,
             maintenance_window={"custom_window": "Enabled", "day_of_week": 0, "start_hour": 3, "start_minute": 0},
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=[link, *args.depends_on]),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                depends_on=[link, *args.depends_on, *(geo.ready if geo is not None else [])],
+            ),
         )
         database = azure.dbformysql.Database(
             f"{name}-db",

@@ -44,6 +44,7 @@ class AzureBlobStorageArgs:
     allowed_ips: Sequence[str] = ()  # browsers and SDKs that fetch pre-signed URLs from outside the network
     soft_delete_days: int = 30
     noncurrent_version_days: int = 30  # then a replaced or deleted object's old version is deleted
+    geo_redundant: bool = False  # also copied to the paired region, readable there (RA-GZRS)
     protect: bool = True
     depends_on: Sequence[pulumi.Resource] = ()  # the identity's grant on the key
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -63,7 +64,7 @@ class AzureBlobStorage(pulumi.ComponentResource):
             location=args.location,
             account_name=args.account_name,
             kind="StorageV2",
-            sku={"name": "Standard_ZRS"},
+            sku={"name": "Standard_RAGZRS" if args.geo_redundant else "Standard_ZRS"},
             minimum_tls_version="TLS1_2",
             enable_https_traffic_only=True,
             allow_blob_public_access=False,

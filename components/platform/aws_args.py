@@ -163,7 +163,7 @@ def aws_problems(args: AwsWandbPlatformArgs) -> list[tuple[str, str | None]]:
         problems.append(("kubernetes_version", f"one of {', '.join(CLUSTER_AUTOSCALER_IMAGES)} (the autoscaler's)"))
     if args.bucket.provider not in ("", "s3"):
         problems.append(("bucket.provider", "AWS reaches its bucket with IRSA: only s3"))
-    problems += dr_problems(args, args.region, built=True, mysql_built=True)
+    problems += dr_problems(args, args.region, built=True)
     if args.dr.secondary_region and args.dr.mysql and not args.vpc_id:  # the two networks may be peered later
         problems.append(("dr.vpc_cidr", overlap_problem({"vpc_cidr": args.vpc_cidr, "dr.vpc_cidr": args.dr.vpc_cidr})))
     if args.observability.mode == "cloud" and args.observability.receiver == "slack":

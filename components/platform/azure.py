@@ -33,6 +33,7 @@ from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name, compact_name, digest
 from .azure_args import AzureWandbPlatformArgs, azure_problems, mysql_tier
 from .cloud_metrics import azure_cloud_metrics
+from .dr import azure_copies, azure_geo_backup_key
 from .isolation import azure_isolation
 from .registry import platform_registry
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
@@ -118,7 +119,16 @@ class AzureWandbPlatform(WandbPlatform):
             **self._common,
         )
         cluster = self._cluster(network, identities["aks"], keys, size, logs.id)
-        mysql_server, redis_cache = self._datastores(network, identities, keys, size)
+        geo_key = azure_geo_backup_key(
+            f"{name}-dr",
+            args,
+            vault_name=self._unique_name("kvdr", 24),
+            tenant_id=client.tenant_id,
+            subscription_id=self._subscription,
+            common=self._common,
+            parent=self,
+        )
+        mysql_server, redis_cache = self._datastores(network, identities, keys, size, geo_key)
         mysql = with_rotation_admin(
             name,
             args.wandb,
@@ -304,7 +314,7 @@ class AzureWandbPlatform(WandbPlatform):
         )
 
     def _datastores(
-        self, network: AzureNetwork, identities: dict, keys: AzureKeyVault, size: AzureSize
+        self, network: AzureNetwork, identities: dict, keys: AzureKeyVault, size: AzureSize, geo_key
     ) -> tuple[AzureMysql | None, AzureManagedRedis | None]:
         args = self._args
         mysql = None
@@ -324,6 +334,7 @@ class AzureWandbPlatform(WandbPlatform):
                     version=args.mysql.version,
                     backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
                     high_availability=args.high_availability,
+                    geo_backup=geo_key,
                     database=args.mysql.database,
                     user=args.mysql.user,
                     protect=args.protect,
@@ -373,6 +384,7 @@ class AzureWandbPlatform(WandbPlatform):
                 vnet_id=network.vnet.id,
                 allowed_ips=list(args.storage_allowed_ips),
                 noncurrent_version_days=args.bucket.noncurrent_version_days,
+                geo_redundant=azure_copies(args)["bucket"],
                 protect=args.protect,
                 depends_on=keys.grants["storage"],
                 tags=self._tags,

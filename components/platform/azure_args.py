@@ -23,6 +23,7 @@ from .args import (
 )
 from .sizes import sized
 from .validation import (
+    azure_pair_problem,
     common_problems,
     dr_problems,
     internet_problem,
@@ -123,7 +124,11 @@ def azure_problems(args: AzureWandbPlatformArgs) -> list[tuple[str, str | None]]
         ("network", _network_problem(args)),
         ("zones", _zones_problem(args.zones)),
         ("bucket.provider", None if args.bucket.provider in ("", "az") else "Azure reaches only its own store: az"),
-        *dr_problems(args, args.location, built=False, mysql_built=False),
+        *dr_problems(args, args.location, built=True),
+        (
+            "dr.secondary_region",
+            args.dr.secondary_region and azure_pair_problem(args.location, args.dr.secondary_region),
+        ),
         ("mysql.backup_retention_days", f"at most {MAX_BACKUP_DAYS}" if days and days > MAX_BACKUP_DAYS else None),
         ("tls_secret_name", _certificate_problem(args)),
         ("api_authorized_ips", internet_problem(args.api_authorized_ips, "the API server")),

@@ -206,3 +206,47 @@ def gcp_bucket_replica(name: str, args, *, source_bucket, keys, labels: dict, de
         depends_on=[*keys.ready("bucket"), *depends_on],
         opts=opts,
     )
+
+
+def azure_copies(args) -> dict[str, bool]:
+    """Which copies an Azure platform makes in its paired region: of a managed bucket (RA-GZRS), of a managed
+    MySQL's backups (geo-redundant)."""
+    dr = args.dr
+    on = bool(dr.secondary_region)
+    return {
+        "bucket": on and dr.bucket and args.bucket.mode == "managed",
+        "mysql": on and dr.mysql and args.mysql.mode == "managed",
+    }
+
+
+def azure_geo_backup_key(name: str, args, *, vault_name, tenant_id, subscription_id, common: dict, parent):
+    """The paired region's key for Flexible Server's geo-redundant backups, in a vault there, and an identity there
+    allowed to use it (Azure takes neither across regions). None without that copy."""
+    import pulumi_azure_native as azure
+
+    from ..azure.keyvault import AzureKeyVault, AzureKeyVaultArgs
+    from ..azure.mysql import GeoBackupKey
+
+    if not azure_copies(args)["mysql"]:
+        return None
+    there = {**common, "location": args.dr.secondary_region}
+    opts = pulumi.ResourceOptions(parent=parent)
+    identity = azure.managedidentity.UserAssignedIdentity(f"{name}-mysql", opts=opts, **there)
+    vault = AzureKeyVault(
+        f"{name}-keys",
+        AzureKeyVaultArgs(
+            resource_group_name=common["resource_group_name"],
+            location=args.dr.secondary_region,
+            tenant_id=tenant_id,
+            subscription_id=subscription_id,
+            vault_name=vault_name,
+            keys={"mysql": [identity.principal_id]},
+            endpoint_subnet_id=None,  # no network of the platform's there: Azure's trusted services only
+            vnet_id=None,
+            rotation_days=args.key_rotation_days,
+            protect=args.protect,
+            tags=common["tags"],
+        ),
+        opts,
+    )
+    return GeoBackupKey(identity_id=identity.id, key_uri=vault.key_uri("mysql"), ready=vault.grants["mysql"])

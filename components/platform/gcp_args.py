@@ -130,7 +130,7 @@ def gcp_problems(args: GcpWandbPlatformArgs) -> list[tuple[str, str | None]]:
         *[("sizes", p) for p in size_problems],
         ("network", overlap_problem(ranges)),
         ("bucket.provider", None if args.bucket.provider in ("", "gcs") else "GCP reaches only a gcs bucket"),
-        *dr_problems(args, args.region, built=True, mysql_built=True),
+        *dr_problems(args, args.region, built=True),
         (
             "log_retention_days",
             None if 0 <= args.log_retention_days <= 3650 else "must be 1 to 3650 days, or 0 to leave the bucket",

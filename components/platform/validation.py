@@ -252,7 +252,42 @@ def observability_problems(observability: Any, managed_here: bool) -> list[tuple
     ]
 
 
-def dr_problems(args: Any, region: str, *, built: bool, mysql_built: bool) -> list[tuple[str, str | None]]:
+# Azure's geo-redundant copies go to the location's paired region (Azure's region pairs; a region not listed has
+# none: no geo-redundant storage or backups there).
+AZURE_PAIRS = {
+    "eastus": "westus",
+    "westus": "eastus",
+    "eastus2": "centralus",
+    "centralus": "eastus2",
+    "westus2": "westcentralus",
+    "westcentralus": "westus2",
+    "westus3": "eastus",
+    "northcentralus": "southcentralus",
+    "southcentralus": "northcentralus",
+    "northeurope": "westeurope",
+    "westeurope": "northeurope",
+    "uksouth": "ukwest",
+    "ukwest": "uksouth",
+    "japaneast": "japanwest",
+    "japanwest": "japaneast",
+    "australiaeast": "australiasoutheast",
+    "australiasoutheast": "australiaeast",
+    "canadacentral": "canadaeast",
+    "canadaeast": "canadacentral",
+    "southeastasia": "eastasia",
+    "eastasia": "southeastasia",
+}
+
+
+def azure_pair_problem(location: str, secondary: str) -> str | None:
+    """On Azure the second region is the location's pair: where geo-redundant storage and backups go."""
+    pair = AZURE_PAIRS.get(location)
+    if pair is None:
+        return f"{location} has no paired region for geo-redundant copies (or one with restricted access)"
+    return None if secondary == pair else f"must be {pair}, the pair of {location} (where Azure's geo copies go)"
+
+
+def dr_problems(args: Any, region: str, *, built: bool) -> list[tuple[str, str | None]]:
     """The second region: another than the platform's, on a target where the copies are built, each copy of a
     datastore the platform runs itself."""
     dr = args.dr
@@ -260,7 +295,7 @@ def dr_problems(args: Any, region: str, *, built: bool, mysql_built: bool) -> li
         return []
     managed = {"bucket": args.bucket.mode, "mysql": args.mysql.mode}
     return [
-        ("dr.secondary_region", None if built else "copies in a second region are built for targets gcp and aws"),
+        ("dr.secondary_region", None if built else "copies in a second region are built for targets gcp, aws, azure"),
         (
             "dr.secondary_region",
             f"must differ from the platform's region {region}" if dr.secondary_region == region else None,
@@ -271,12 +306,6 @@ def dr_problems(args: Any, region: str, *, built: bool, mysql_built: bool) -> li
             for store, mode in managed.items()
             if getattr(dr, store) and mode != "managed"
         ],
-        (
-            "dr.mysql",
-            "a cross-region MySQL copy is not built on this target yet; set it false"
-            if built and dr.mysql and not mysql_built and args.mysql.mode == "managed"
-            else None,
-        ),
     ]
 
 

@@ -15,6 +15,7 @@ from components.platform.sizes import SIZES, size_fields
 from components.platform.validation import (
     CLICKHOUSE_CLOUD_ONLY_ON_CLOUDS,
     MANAGED_KAFKA_ONLY_ON_AWS,
+    azure_pair_problem,
     node_range_problem,
 )
 from components.platform.versions import AURORA_VERSIONS
@@ -169,20 +170,23 @@ def _role_checks(raw: Mapping[str, Any], target: str) -> list[str]:
     return problems
 
 
-REGION_KEY = {"gcp": "gcp:region", "aws": "aws:region"}
+REGION_KEY = {"gcp": "gcp:region", "aws": "aws:region", "azure": "azure-native:location"}
 
 
 def _dr_checks(raw: Mapping[str, Any], target: str) -> list[str]:
-    """The second region: on gcp or aws, another region than the platform's, copies of managed stores only."""
+    """The second region: on a cloud, another region than the platform's (Azure: its pair), copies of managed
+    stores only."""
     dr = section(raw, "dr")
     region = dr.get("secondaryRegion")
     if not region:
         return []
     if target not in REGION_KEY:
-        return [f"{PROJECT}:dr.secondaryRegion: copies in a second region are built for targets 'gcp' and 'aws'"]
+        return [f"{PROJECT}:dr.secondaryRegion: copies in a second region need a cloud: targets gcp, aws, azure"]
     problems = []
     if region == raw.get(REGION_KEY[target]):
         problems.append(f"{PROJECT}:dr.secondaryRegion: must differ from {REGION_KEY[target]} ({region})")
+    elif target == "azure" and (pair := azure_pair_problem(str(raw.get(REGION_KEY[target])), str(region))):
+        problems.append(f"{PROJECT}:dr.secondaryRegion: {pair}")
     mysql_copy = (
         dr.get("mysql", True) not in (False, "false") and section(raw, "mysql").get("mode", "managed") == "managed"
     )

@@ -29,7 +29,7 @@ class SpotConfig(Section):
 
 
 class DrConfig(Section):
-    secondary_region: str = Field("", pattern=r"^([a-z]+(-[a-z0-9]+)+)?$")  # "" = no copy in another region
+    secondary_region: str = Field("", pattern=r"^([a-z][a-z0-9-]*[a-z0-9])?$")  # "" = no copy in another region
     bucket: bool = True  # the bucket replicated there
     mysql: bool = True  # a MySQL replica there (GCP: Cloud SQL cross-region read replica)
     retention_days: int = Field(30, ge=1, le=3650)  # days the copy keeps overwritten and deleted objects
