@@ -159,12 +159,14 @@ class BackupStore:
     """Where a datastore in the cluster writes its backups: a prefix of the platform's bucket, reached as a
     workload identity that one Kubernetes service account of the datastore's namespace is bound to."""
 
-    provider: str  # gcs | s3
-    bucket: pulumi.Input[str]
+    provider: str  # gcs | s3 | azblob
+    bucket: pulumi.Input[str]  # azblob: the storage account
     prefix: str  # e.g. "clickhouse/"; the identity may write there only
     region: str
     service_account: str  # its name, in the datastore's namespace
     annotations: Mapping[str, pulumi.Input[str]]  # on that service account: the identity
+    container: pulumi.Input[str] = ""  # azblob: the account's container of the backups (the identity's alone)
+    pod_labels: Mapping[str, str] = field(default_factory=dict)  # on the pods, where the identity asks for them
 
 
 @dataclass(frozen=True)

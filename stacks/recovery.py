@@ -183,6 +183,12 @@ def _kafka(kind: str, name: str) -> Protection:
     )
 
 
+def _geo(account: Registered) -> bool:
+    """An Azure storage account that Azure copies to the paired region itself."""
+    sku = str(account.plain_inputs.get("sku", {}).get("name", ""))
+    return "GRS" in sku or "GZRS" in sku
+
+
 def report(run: Run) -> list[Protection]:
     """Every datastore of the plan, in a fixed order."""
     rows: list[Protection] = []
@@ -190,6 +196,7 @@ def report(run: Run) -> list[Protection]:
     replicated = bool(
         run.of_type("gcp:storage/transferJob:TransferJob")
         or run.of_type("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
+        or any(_geo(account) for account in run.of_type("azure-native:storage:StorageAccount"))
     )
     for sql in run.of_type("gcp:sql/databaseInstance:DatabaseInstance"):
         if not sql.plain_inputs.get("masterInstanceName"):
@@ -198,10 +205,8 @@ def report(run: Run) -> list[Protection]:
     rows += [_flexible_server(s) for s in run.of_type("azure-native:dbformysql:Server")]
     for typ in bucket_types:
         for b in run.of_type(typ):
-            sku = str(b.plain_inputs.get("sku", {}).get("name", ""))
-            geo = "GRS" in sku or "GZRS" in sku  # Azure's own geo-replication
             if "-dr-" not in b.name:
-                rows.append(_bucket(run, b, replicated or geo))
+                rows.append(_bucket(run, b, replicated))
     for installation in run.of_type("kubernetes:clickhouse.altinity.com/v1:ClickHouseInstallation"):
         rows.append(_clickhouse(run, installation, replicated))
     snapshots = _snapshots(run)

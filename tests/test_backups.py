@@ -17,7 +17,7 @@ def server_pod(run) -> dict:
     return run.one(CHI).plain_inputs["spec"]["templates"]["podTemplates"][0]["spec"]
 
 
-@pytest.mark.parametrize(("stack", "provider"), [("prod", "gcs"), ("aws", "s3")])
+@pytest.mark.parametrize(("stack", "provider"), [("prod", "gcs"), ("aws", "s3"), ("azure", "azblob")])
 def test_each_server_runs_clickhouse_backup_as_the_backup_identity_writing_the_bucket_s_prefix(stack, provider):
     run = planned(stack)
     pod = server_pod(run)
@@ -31,14 +31,52 @@ def test_each_server_runs_clickhouse_backup_as_the_backup_identity_writing_the_b
     assert "server --watch" in sidecar["command"][2] and "$BACKUP_WATCHER" in sidecar["command"][2]
     assert env["BACKUPS_TO_KEEP_LOCAL"] == "-1" and env["CLICKHOUSE_PORT"] == "9000"
     assert env["CLICKHOUSE_PASSWORD"] == {"secretKeyRef": {"name": "clickhouse-credentials", "key": "password"}}
-    bucket = primary(run, "gcp:storage/bucket:Bucket" if stack == "prod" else "aws:s3/bucket:Bucket")
-    name = bucket.outputs["name"] if stack == "prod" else bucket.outputs["bucket"]
-    assert env["GCS_BUCKET" if provider == "gcs" else "S3_BUCKET"] == name
+    if provider != "azblob":
+        bucket = primary(run, "gcp:storage/bucket:Bucket" if stack == "prod" else "aws:s3/bucket:Bucket")
+        name = bucket.outputs["name"] if stack == "prod" else bucket.outputs["bucket"]
+        assert env["GCS_BUCKET" if provider == "gcs" else "S3_BUCKET"] == name
     assert sidecar["volumeMounts"] == [{"name": "data", "mountPath": "/var/lib/clickhouse"}]
     assert sidecar["securityContext"]["capabilities"] == {"drop": ["ALL"]}
     account = next(s for s in run.of_type("kubernetes:core/v1:ServiceAccount") if s.name.endswith("-clickhouse-backup"))
     assert account.plain_inputs["metadata"]["namespace"] == "wandb-clickhouse"
     assert account.plain_inputs["metadata"]["annotations"]
+
+
+def test_azure_s_backup_identity_may_only_touch_its_container_of_the_geo_replicated_account():
+    run = planned("azure")
+    (account,) = run.of_type("azure-native:storage:StorageAccount")
+    pod = server_pod(run)
+    env = {e["name"]: e.get("value") for e in pod["containers"][1]["env"]}
+    assert env["AZBLOB_ACCOUNT_NAME"] == account.outputs["name"] and env["AZBLOB_USE_MANAGED_IDENTITY"] == "true"
+    container = next(
+        c
+        for c in run.of_type("azure-native:storage:BlobContainer")
+        if c.plain_inputs["containerName"] == env["AZBLOB_CONTAINER"]
+    )
+    assert env["AZBLOB_CONTAINER"] == "clickhouse-backups" and container.plain_inputs["publicAccess"] == "None"
+    installation = run.one(CHI).plain_inputs["spec"]["templates"]["podTemplates"][0]
+    assert installation["metadata"]["labels"] == {"azure.workload.identity/use": "true"}
+    identity = next(
+        i
+        for i in run.of_type("azure-native:managedidentity:UserAssignedIdentity")
+        if i.name == "wandb-clickhouse-backups"
+    )
+    sa = next(s for s in run.of_type("kubernetes:core/v1:ServiceAccount") if s.name.endswith("-clickhouse-backup"))
+    assert sa.plain_inputs["metadata"]["annotations"] == {
+        "azure.workload.identity/client-id": identity.outputs["clientId"]
+    }
+    federated = next(
+        f
+        for f in run.of_type("azure-native:managedidentity:FederatedIdentityCredential")
+        if f.name.startswith("wandb-clickhouse-backups")
+    )
+    assert federated.plain_inputs["subject"] == "system:serviceaccount:wandb-clickhouse:clickhouse-backup"
+    grants = [
+        g.plain_inputs
+        for g in run.of_type("azure-native:authorization:RoleAssignment")
+        if g.plain_inputs["principalId"] == identity.outputs["principalId"]
+    ]
+    assert [g["scope"] for g in grants] == [container.id]  # the container alone
 
 
 def test_the_chain_keeps_its_retention_in_days():

@@ -56,6 +56,16 @@ def storage_env(store: BackupStore) -> list[dict[str, Any]]:
     """Where clickhouse-backup writes: the bucket's prefix, as the pod's own identity (no credentials)."""
     if store.provider == "gcs":
         return [{"name": "GCS_BUCKET", "value": store.bucket}, {"name": "GCS_PATH", "value": store.prefix}]
+    if store.provider == "azblob":  # through the pod's workload identity (DefaultAzureCredential)
+        return [
+            {"name": "AZBLOB_ACCOUNT_NAME", "value": store.bucket},
+            {"name": "AZBLOB_CONTAINER", "value": store.container},
+            {"name": "AZBLOB_PATH", "value": store.prefix},
+            {"name": "AZBLOB_USE_MANAGED_IDENTITY", "value": "true"},
+            {"name": "AZBLOB_ASSUME_CONTAINER_EXISTS", "value": "true"},
+            {"name": "AZBLOB_ENDPOINT_SCHEMA", "value": "https"},
+            {"name": "AZBLOB_ENDPOINT_SUFFIX", "value": "core.windows.net"},
+        ]
     return [
         {"name": "S3_BUCKET", "value": store.bucket},
         {"name": "S3_PATH", "value": store.prefix},

@@ -186,6 +186,11 @@ def installation_spec(args: ReplicatedClickHouseArgs) -> dict:
             "podTemplates": [
                 {
                     "name": "server",
+                    **(
+                        {"metadata": {"labels": dict(args.backup.pod_labels)}}
+                        if args.backup and args.backup.pod_labels
+                        else {}
+                    ),
                     "podDistribution": [{"type": "ClickHouseAntiAffinity", "scope": "ClickHouseInstallation"}],
                     "spec": {
                         **_spread({"clickhouse.altinity.com/chi": CHI}, args.registry),

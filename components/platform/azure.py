@@ -32,6 +32,7 @@ from ..contracts import BucketInfo
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name, compact_name, digest
 from .azure_args import AzureWandbPlatformArgs, azure_problems, mysql_tier
+from .backups import azure_clickhouse_backups
 from .cloud_metrics import azure_cloud_metrics
 from .dr import azure_copies, azure_geo_backup_key
 from .isolation import azure_isolation
@@ -185,6 +186,15 @@ class AzureWandbPlatform(WandbPlatform):
                 ingress=ingress.settings,
                 wait_for=ingress.ready,
                 spot=cluster.spot,
+                clickhouse_backups=azure_clickhouse_backups(
+                    f"{name}-clickhouse-backups",
+                    args,
+                    storage=storage,
+                    issuer=cluster.info.oidc_issuer,
+                    subscription_id=self._subscription,
+                    common=self._common,
+                    opts=self._child,
+                ),
                 cloud_metrics=azure_cloud_metrics(
                     f"{name}-cloud-metrics",
                     args,

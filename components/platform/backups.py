@@ -65,6 +65,56 @@ def gcp_clickhouse_backups(name: str, args, *, bucket, account_id: str, workload
     )
 
 
+AZURE_CONTAINER = "clickhouse-backups"
+
+
+def azure_clickhouse_backups(name: str, args, *, storage, issuer, subscription_id, common: dict, opts):
+    """A container of its own in the platform's storage account (geo-replicated with it), and a workload identity
+    for ClickHouse's backup service account allowed that container only (Azure scopes a role to a container, not
+    to a prefix)."""
+    import pulumi_azure_native as azure
+
+    from ..azure.identity import workload_identity
+    from ..azure.roles import STORAGE_BLOB_DATA_CONTRIBUTOR, grant
+
+    if not clickhouse_backups_on(args) or storage is None:
+        return None
+    container = azure.storage.BlobContainer(
+        f"{name}-container",
+        resource_group_name=common["resource_group_name"],
+        account_name=storage.account.name,
+        container_name=AZURE_CONTAINER,
+        public_access="None",
+        opts=opts,
+    )
+    identity, workload = workload_identity(
+        name,
+        issuer=issuer,
+        namespace=f"{args.wandb.namespace}-clickhouse",
+        service_accounts=[BACKUP_SERVICE_ACCOUNT],
+        opts=opts,
+        **common,
+    )
+    grant(
+        f"{name}-blobs",
+        principal_id=identity.principal_id,
+        subscription_id=subscription_id,
+        role=STORAGE_BLOB_DATA_CONTRIBUTOR,
+        scope=container.id,
+        opts=opts,
+    )
+    return BackupStore(
+        provider="azblob",
+        bucket=storage.account.name,
+        container=container.name,
+        prefix=CLICKHOUSE_PREFIX,
+        region=args.location,
+        service_account=BACKUP_SERVICE_ACCOUNT,
+        annotations=dict(workload.service_account_annotations),
+        pod_labels=dict(workload.pod_labels),
+    )
+
+
 def backup_policy(bucket_arn: str, key_arn: str, prefix: str) -> dict:
     """List the prefix, read, write and delete under it, with the bucket's key through S3 only."""
     from ..aws.policies import document
