@@ -211,12 +211,25 @@ def report(run: Run) -> list[Protection]:
         rows.append(_clickhouse(run, installation, replicated))
     snapshots = _snapshots(run)
     rows += [_single(kind, name, snapshots.get(namespace)) for kind, name, namespace in _single_pods(run)]
-    rows += [_transient("Redis", r.name, "a managed cache") for r in _caches(run)]
+    rows += [_transient("Redis", r.name, f"a managed cache, {_persistence(run, r)}") for r in _caches(run)]
     if _chart_values(run).get("redis", {}).get("install"):
         rows.append(_transient("Redis (W&B's chart)", _chart_values_owner(run), "one pod"))
     rows += [_kafka("Strimzi", k.name) for k in run.of_type("kubernetes:kafka.strimzi.io/v1:Kafka")]
     rows += [_kafka("Amazon MSK", k.name) for k in run.of_type("aws:msk/cluster:Cluster")]
     return rows
+
+
+def _persistence(run: Run, cache: Registered) -> str:
+    """What the managed cache keeps on disk: not needed by W&B (it rebuilds caches and queues), said for the
+    record."""
+    i = cache.plain_inputs
+    if "persistenceConfig" in i:  # Memorystore
+        return f"RDB snapshots every {i['persistenceConfig'].get('rdbSnapshotPeriod', '?').lower().replace('_', ' ')}"
+    if "snapshotRetentionLimit" in i:  # ElastiCache
+        return f"daily snapshots kept {i['snapshotRetentionLimit']} days"
+    databases = [d for d in run.of_type("azure-native:redisenterprise:Database") if d.parent == cache.parent]
+    rdb = (databases[0].plain_inputs.get("persistence") or {}).get("rdbFrequency") if databases else None
+    return f"RDB snapshots every {rdb}" if rdb else "no persistence"  # Azure Managed Redis: its database's
 
 
 def _caches(run: Run) -> Iterator[Registered]:

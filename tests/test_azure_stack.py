@@ -191,8 +191,13 @@ def test_w_and_b_s_identity_may_sign_urls_on_the_account_and_write_only_its_cont
         c for c in azure.of_type("azure-native:storage:BlobContainer") if c.inputs["containerName"] == "wandb"
     ]
     account = azure.one(ACCOUNT)
-    roles = {g.inputs["roleDefinitionId"].rsplit("/", 1)[-1]: g.inputs["scope"] for g in azure.of_type(ROLE)}
-    assert roles[STORAGE_BLOB_DELEGATOR] == account.id and roles[STORAGE_BLOB_DATA_CONTRIBUTOR] == container.id
+    app = next(i for i in azure.of_type("azure-native:managedidentity:UserAssignedIdentity") if i.name == "wandb-app")
+    roles = {
+        g.inputs["roleDefinitionId"].rsplit("/", 1)[-1]: g.inputs["scope"]
+        for g in azure.of_type(ROLE)
+        if g.inputs["principalId"] == app.outputs["principalId"]
+    }
+    assert roles == {STORAGE_BLOB_DELEGATOR: account.id, STORAGE_BLOB_DATA_CONTRIBUTOR: container.id}
     subjects = [c.inputs["subject"] for c in azure.of_type(CREDENTIAL)]
     assert "system:serviceaccount:wandb:wandb-app" in subjects
     assert "system:serviceaccount:azure-alb-system:alb-controller-sa" in subjects

@@ -55,6 +55,18 @@ def test_dev_flags_what_a_single_pod_or_region_holds():
         assert found[store].misses() == ["zone or node lost", "data damaged", "region lost"], store
 
 
+@pytest.mark.parametrize(
+    ("stack", "kept"),
+    [
+        ("prod", "RDB snapshots every twelve hours"),
+        ("aws", "daily snapshots kept 7 days"),
+        ("azure", "RDB snapshots every 1h"),
+    ],
+)
+def test_each_managed_cache_says_what_it_keeps_on_disk(stack, kept):
+    assert rows(stack)["Redis"].kept == f"a managed cache, {kept}"
+
+
 def test_what_is_not_copied_out_of_the_region_is_flagged():
     aurora = run_config(base_aws_config())
     assert "region lost" in {r.store.split(" ")[0]: r for r in report(aurora)}["Aurora"].misses()
