@@ -101,7 +101,7 @@ class AuroraMysql(pulumi.ComponentResource):
         group = nodes_only_security_group(name, args, PORT, "Aurora MySQL", child)
         subnets = aws.rds.SubnetGroup(f"{name}-subnets", subnet_ids=list(args.subnet_ids), tags=tags, opts=child)
         cluster_params, instance_params = parameter_groups(name, args.engine_version, tags, child)
-        monitoring = aws.iam.Role(
+        self.monitoring_role = monitoring = aws.iam.Role(
             f"{name}-monitoring",
             assume_role_policy=as_json(service_trust_policy, "monitoring.rds"),
             tags=tags,

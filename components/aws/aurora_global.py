@@ -29,6 +29,7 @@ class AuroraGlobalArgs:
     network: AwsNetwork  # the standby network in the second region
     provider: pulumi.ProviderResource  # the second region's
     kms_key_arn: pulumi.Input[str]  # a key of the second region, usable through RDS
+    monitoring_role_arn: pulumi.Input[str]  # Enhanced Monitoring's role (IAM is global: the primary's)
     backup_retention_days: int = 14  # kept once the secondary is promoted
     deletion_protection: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -86,6 +87,7 @@ class AuroraGlobal(pulumi.ComponentResource):
             skip_final_snapshot=True,  # a member of a global database; the primary keeps the data
             deletion_protection=args.deletion_protection,
             enabled_cloudwatch_logs_exports=LOG_EXPORTS,
+            iam_database_authentication_enabled=True,
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
@@ -105,6 +107,8 @@ class AuroraGlobal(pulumi.ComponentResource):
             publicly_accessible=False,
             performance_insights_enabled=True,
             performance_insights_kms_key_id=args.kms_key_arn,
+            monitoring_interval=60,
+            monitoring_role_arn=args.monitoring_role_arn,
             auto_minor_version_upgrade=True,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, provider=args.provider, protect=args.deletion_protection),

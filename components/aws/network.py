@@ -56,6 +56,7 @@ class AwsNetworkArgs:
     log_retention_days: int = 365
     log_group_name: str = ""  # unique in the account and region; "" = /aws/vpc/<component name>/flow-logs
     existing: ExistingVpc | None = None  # bring your own VPC: only the node security group is created
+    nodes: bool = True  # the node security group; a standby network for a later stack has no nodes yet
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -85,6 +86,9 @@ class AwsNetwork(pulumi.ComponentResource):
             }
         else:
             self._build_vpc()
+        if not args.nodes:
+            self.register_outputs({"vpcId": self.vpc_id})
+            return
         self.node_security_group = aws.ec2.SecurityGroup(
             f"{name}-nodes",
             vpc_id=self.vpc_id,

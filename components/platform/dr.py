@@ -109,6 +109,7 @@ def aws_mysql_replica(
             flow_logs=True,
             log_key_arn=second.keys.arn("logs"),
             log_group_name=f"/aws/vpc/{prefix}-dr/flow-logs",
+            nodes=False,  # the stack that adopts it makes its own
             tags=tags,
         ),
         second.opts,
@@ -123,6 +124,7 @@ def aws_mysql_replica(
             network=network,
             provider=second.provider,
             kms_key_arn=second.keys.arn("rds"),
+            monitoring_role_arn=primary.monitoring_role.arn,
             backup_retention_days=primary.cluster.backup_retention_period,
             deletion_protection=args.protect,
             tags=tags,
