@@ -78,6 +78,38 @@ def parameter_groups(
     return cluster, instance
 
 
+def cluster_instance(
+    name: str,
+    *,
+    cluster: pulumi.Input[str],
+    instance_class: str,
+    parameters: pulumi.Input[str],
+    kms_key_arn: pulumi.Input[str],
+    monitoring_role_arn: pulumi.Input[str],
+    tags: dict,
+    opts: pulumi.ResourceOptions,
+    **placement,
+) -> aws.rds.ClusterInstance:
+    """An instance of W&B's cluster: private, W&B's parameters, Performance Insights on the cluster's key,
+    Enhanced Monitoring, minor upgrades in the maintenance window."""
+    return aws.rds.ClusterInstance(
+        name,
+        cluster_identifier=cluster,
+        engine="aurora-mysql",
+        instance_class=instance_class,
+        db_parameter_group_name=parameters,
+        publicly_accessible=False,
+        performance_insights_enabled=True,
+        performance_insights_kms_key_id=kms_key_arn,
+        monitoring_interval=60,
+        monitoring_role_arn=monitoring_role_arn,
+        auto_minor_version_upgrade=True,
+        tags=tags,
+        opts=opts,
+        **placement,
+    )
+
+
 @dataclass(kw_only=True)
 class AuroraArgs(PrivateDatastoreArgs):
     engine_version: str
@@ -152,22 +184,17 @@ class AuroraMysql(pulumi.ComponentResource):
             ),
         )
         instances = [
-            aws.rds.ClusterInstance(
+            cluster_instance(
                 f"{name}-{i}",
-                cluster_identifier=cluster.id,
-                engine=cluster.engine,
+                cluster=cluster.id,
                 instance_class=args.instance_class,
-                availability_zone=args.zones[i % len(args.zones)],
-                db_parameter_group_name=instance_params.name,
-                publicly_accessible=False,
-                performance_insights_enabled=True,
-                performance_insights_kms_key_id=args.kms_key_arn,
-                monitoring_interval=60,
+                parameters=instance_params.name,
+                kms_key_arn=args.kms_key_arn,
                 monitoring_role_arn=monitoring.arn,
-                auto_minor_version_upgrade=True,
-                promotion_tier=i,
                 tags=tags,
                 opts=stateful,
+                availability_zone=args.zones[i % len(args.zones)],
+                promotion_tier=i,
             )
             for i in range(2 if args.high_availability else 1)
         ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from .aurora import LOG_EXPORTS, PORT, parameter_groups
+from .aurora import LOG_EXPORTS, PORT, cluster_instance, parameter_groups
 from .network import AwsNetwork
 
 TOKEN = "wandb-platform:index:AuroraGlobal"
@@ -98,18 +98,13 @@ class AuroraGlobal(pulumi.ComponentResource):
                 ignore_changes=["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"],
             ),
         )
-        aws.rds.ClusterInstance(
+        cluster_instance(
             f"{name}-0",
-            cluster_identifier=self.secondary.id,
-            engine="aurora-mysql",
+            cluster=self.secondary.id,
             instance_class=args.instance_class,
-            db_parameter_group_name=instance_params.name,
-            publicly_accessible=False,
-            performance_insights_enabled=True,
-            performance_insights_kms_key_id=args.kms_key_arn,
-            monitoring_interval=60,
+            parameters=instance_params.name,
+            kms_key_arn=args.kms_key_arn,
             monitoring_role_arn=args.monitoring_role_arn,
-            auto_minor_version_upgrade=True,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, provider=args.provider, protect=args.deletion_protection),
         )

@@ -14,7 +14,7 @@ from ..contracts import KafkaEndpoint, MysqlEndpoint, RedisEndpoint
 from ..k8s.wandb_values import run_updates_topic, weave_topics
 from ..naming import bounded_name
 from .aws_args import aurora_version
-from .dr import AwsSecondRegion, aws_copies, aws_mysql_replica
+from .dr import AwsSecondRegion, aws_mysql_replica, copies
 from .sizes import AwsSize
 
 SNAPSHOT_PREFIX_MAX = 40  # final snapshot names add `-final-<8 hex>`; ElastiCache takes 255, RDS 255
@@ -57,7 +57,7 @@ def aws_datastores(
 
     mysql = None
     if args.mysql.mode == "managed":
-        replicated = aws_copies(args)["mysql"]
+        replicated = copies(args)["mysql"]
         aurora = AuroraMysql(
             f"{placed.name}-mysql",
             AuroraArgs(

@@ -34,7 +34,7 @@ from ..naming import bounded_name, compact_name, digest
 from .azure_args import AzureWandbPlatformArgs, azure_problems, mysql_tier
 from .backups import azure_clickhouse_backups
 from .cloud_metrics import azure_cloud_metrics
-from .dr import azure_copies, azure_geo_backup_key
+from .dr import azure_geo_backup_key, copies
 from .isolation import azure_isolation
 from .registry import platform_registry
 from .release import TargetEndpoints, WandbPlatform, external_bucket, host_name, install_wandb
@@ -394,7 +394,7 @@ class AzureWandbPlatform(WandbPlatform):
                 vnet_id=network.vnet.id,
                 allowed_ips=list(args.storage_allowed_ips),
                 noncurrent_version_days=args.bucket.noncurrent_version_days,
-                geo_redundant=azure_copies(args)["bucket"],
+                geo_redundant=copies(args)["bucket"],
                 protect=args.protect,
                 depends_on=keys.grants["storage"],
                 tags=self._tags,

@@ -10,8 +10,10 @@ import pulumi
 STANDBY_ZONES = 3  # the second region's standby network, where Aurora's replica waits
 
 
-def aws_copies(args) -> dict[str, bool]:
-    """Which copies an AWS platform makes in `dr.secondary_region`: of a managed bucket, of a managed MySQL."""
+def copies(args) -> dict[str, bool]:
+    """Which copies a platform makes in `dr.secondary_region`: of a managed bucket, of a managed MySQL (each cloud
+    its own way: a replica bucket or geo-redundant storage; a replica, a global database's secondary or
+    geo-redundant backups)."""
     dr = args.dr
     on = bool(dr.secondary_region)
     return {
@@ -38,14 +40,14 @@ def aws_second_region(name: str, args, *, account, prefix: str, tags: dict, pare
     from ..aws.kms import AwsKms, AwsKmsArgs
     from ..aws.policies import KeyUse
 
-    copies = aws_copies(args)
-    if not any(copies.values()):
+    made = copies(args)
+    if not any(made.values()):
         return None
     region = args.dr.secondary_region
     provider = aws.Provider(f"{name}-aws", region=region, opts=pulumi.ResourceOptions(parent=parent))
     in_region = pulumi.ResourceOptions(parent=parent, providers=[provider])
-    keys = {"s3": KeyUse(via_services=["s3"])} if copies["bucket"] else {}
-    if copies["mysql"]:  # the replica's storage, and the standby network's flow logs
+    keys = {"s3": KeyUse(via_services=["s3"])} if made["bucket"] else {}
+    if made["mysql"]:  # the replica's storage, and the standby network's flow logs
         keys |= {"rds": KeyUse(via_services=["rds"]), "logs": KeyUse(service_principals=["logs"], log_groups=True)}
     kms = AwsKms(
         f"{name}-kms",
@@ -67,7 +69,7 @@ def aws_bucket_replica(args, *, source, second: AwsSecondRegion | None, tags: di
     the first region's provider (the replication rule belongs to the source bucket)."""
     from ..aws.s3_replica import S3Replica, S3ReplicaArgs
 
-    if second is None or not aws_copies(args)["bucket"]:
+    if second is None or not copies(args)["bucket"]:
         return None
     return S3Replica(
         f"{second.name}-objects",
@@ -95,7 +97,7 @@ def aws_mysql_replica(
     from ..aws.aurora_global import AuroraGlobal, AuroraGlobalArgs
     from ..aws.network import AwsNetwork, AwsNetworkArgs
 
-    if second is None or not aws_copies(args)["mysql"]:
+    if second is None or not copies(args)["mysql"]:
         return None
     zones = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOptions(provider=second.provider))
     network = AwsNetwork(
@@ -136,22 +138,12 @@ def aws_mysql_replica(
 TRANSFER_API = "storagetransfer.googleapis.com"  # the bucket's replication
 
 
-def gcp_copies(args) -> dict[str, bool]:
-    """Which copies a GCP platform makes in `dr.secondary_region`: of a managed bucket, of a managed MySQL."""
-    dr = args.dr
-    on = bool(dr.secondary_region)
-    return {
-        "bucket": on and dr.bucket and args.bucket.mode == "managed",
-        "mysql": on and dr.mysql and args.mysql.mode == "managed",
-    }
-
-
 def gcp_dr_keys(name: str, args, *, agents: dict, labels: dict, depends_on, opts: pulumi.ResourceOptions):
     """The second region's key ring: a key for each copy, usable by its service's agent only (None: no copy)."""
     from ..gcp.kms import GcpKms, KmsArgs
 
-    copies = [copy for copy, on in gcp_copies(args).items() if on]
-    if not copies:
+    made = [copy for copy, on in copies(args).items() if on]
+    if not made:
         return None
     agent = {"bucket": agents["storage"], "mysql": agents["sql"]}
     return GcpKms(
@@ -159,7 +151,7 @@ def gcp_dr_keys(name: str, args, *, agents: dict, labels: dict, depends_on, opts
         KmsArgs(
             project=args.project,
             location=args.dr.secondary_region,
-            keys={copy: [agent[copy]] for copy in copies},
+            keys={copy: [agent[copy]] for copy in made},
             rotation_days=args.kms_rotation_days,
             protect=args.protect,
             labels=labels,
@@ -173,7 +165,7 @@ def gcp_mysql_replica(name: str, args, *, primary, keys, network_id, tier: str, 
     """Cloud SQL's cross-region read replica (nothing without `dr.mysql`)."""
     from ..gcp.replicas import mysql_replica
 
-    if not gcp_copies(args)["mysql"]:
+    if not copies(args)["mysql"]:
         return None
     return mysql_replica(
         name,
@@ -194,7 +186,7 @@ def gcp_bucket_replica(name: str, args, *, source_bucket, keys, labels: dict, de
     """The bucket replicated into the second region (nothing without `dr.bucket`)."""
     from ..gcp.replicas import bucket_replica
 
-    if not gcp_copies(args)["bucket"]:
+    if not copies(args)["bucket"]:
         return None
     return bucket_replica(
         name,
@@ -210,17 +202,6 @@ def gcp_bucket_replica(name: str, args, *, source_bucket, keys, labels: dict, de
     )
 
 
-def azure_copies(args) -> dict[str, bool]:
-    """Which copies an Azure platform makes in its paired region: of a managed bucket (RA-GZRS), of a managed
-    MySQL's backups (geo-redundant)."""
-    dr = args.dr
-    on = bool(dr.secondary_region)
-    return {
-        "bucket": on and dr.bucket and args.bucket.mode == "managed",
-        "mysql": on and dr.mysql and args.mysql.mode == "managed",
-    }
-
-
 def azure_geo_backup_key(name: str, args, *, vault_name, tenant_id, subscription_id, common: dict, parent):
     """The paired region's key for Flexible Server's geo-redundant backups, in a vault there, and an identity there
     allowed to use it (Azure takes neither across regions). None without that copy."""
@@ -229,7 +210,7 @@ def azure_geo_backup_key(name: str, args, *, vault_name, tenant_id, subscription
     from ..azure.keyvault import AzureKeyVault, AzureKeyVaultArgs
     from ..azure.mysql import GeoBackupKey
 
-    if not azure_copies(args)["mysql"]:
+    if not copies(args)["mysql"]:
         return None
     there = {**common, "location": args.dr.secondary_region}
     opts = pulumi.ResourceOptions(parent=parent)

@@ -26,7 +26,7 @@ from ..naming import bounded_name
 from .backups import gcp_clickhouse_backups
 from .clickhouse_cloud import clickhouse_cloud_service
 from .cloud_metrics import MONITORING_API, gcp_cloud_metrics, gcp_managed_monitoring
-from .dr import TRANSFER_API, gcp_bucket_replica, gcp_copies, gcp_dr_keys
+from .dr import TRANSFER_API, copies, gcp_bucket_replica, gcp_dr_keys
 from .gcp_args import AuthorizedNetworkArgs, GcpWandbPlatformArgs, gcp_problems
 from .gcp_datastores import gcp_datastores
 from .isolation import gcp_isolation
@@ -90,7 +90,7 @@ class GcpWandbPlatform(WandbPlatform):
             *APIS,
             *([DNS_API] if args.clickhouse.mode == "cloud" else []),
             *([MONITORING_API] if args.observability.mode != "none" else []),
-            *([TRANSFER_API] if gcp_copies(args)["bucket"] else []),
+            *([TRANSFER_API] if copies(args)["bucket"] else []),
         )
         services = GcpProjectServices(
             name,
