@@ -18,6 +18,7 @@ RPO_TARGET, RTO_TARGET = 60, 240  # minutes, the reference architecture's
 LOST = None  # nothing to recover from
 RUNBOOK = "docs/recovery.md"
 GLOBAL_DATABASE = "aws:rds/globalCluster:GlobalCluster"
+FLEXIBLE_SERVER = "azure-native:dbformysql:Server"
 # Assumed times, in minutes, and why.
 NEW_REGION = 60  # `pulumi up` of a stack in the second region on the copies, and moving DNS
 RESTORE = 60  # a point-in-time clone or a restore of a few hundred GB, and pointing W&B at it
@@ -103,18 +104,25 @@ def _aurora(run: Run, cluster: Registered) -> Protection:
     )
 
 
-def _flexible_server(server: Registered) -> Protection:
+def _flexible_server(run: Run, server: Registered) -> Protection:
     i = server.plain_inputs
+    replica = any(
+        s.plain_inputs.get("createMode") == "Replica" and s.plain_inputs.get("sourceServerResourceId") == server.id
+        for s in run.of_type(FLEXIBLE_SERVER)
+    )
     zone_redundant = i.get("highAvailability", {}).get("mode") == "ZoneRedundant"
     geo = i.get("backup", {}).get("geoRedundantBackup") == "Enabled"
     days = i.get("backup", {}).get("backupRetentionDays", 0)
     return Protection(
         store=f"MySQL Flexible Server {server.name}",
         kept=f"{'zone-redundant HA' if zone_redundant else 'one zone'}, PITR {days} days, "
-        + ("geo-redundant backups" if geo else "backups in the region only"),
+        + ("geo-redundant backups" if geo else "backups in the region only")
+        + (", a read replica in the paired region" if replica else ""),
         zone=Case(0, 2, "the standby takes over") if zone_redundant else Case(5, RESTORE, "restored in another zone"),
         damaged=Case(5, RESTORE, "a point-in-time restore"),
-        region=Case(60, RESTORE + NEW_REGION, "geo-restore (Azure: up to an hour behind)")
+        region=Case(5, NEW_REGION, "the replica promoted (asynchronous replication: seconds behind)")
+        if replica
+        else Case(60, RESTORE + NEW_REGION, "geo-restore (Azure: up to an hour behind)")
         if geo
         else Case(LOST, LOST, "no backup outside the region"),
     )
@@ -202,7 +210,7 @@ def report(run: Run) -> list[Protection]:
         if not sql.plain_inputs.get("masterInstanceName"):
             rows.append(_cloud_sql(run, sql))
     rows += [_aurora(run, c) for c in run.of_type("aws:rds/cluster:Cluster") if "-dr-" not in c.name]
-    rows += [_flexible_server(s) for s in run.of_type("azure-native:dbformysql:Server")]
+    rows += [_flexible_server(run, s) for s in run.of_type(FLEXIBLE_SERVER) if "-dr-" not in s.name]
     for typ in bucket_types:
         for b in run.of_type(typ):
             if "-dr-" not in b.name:

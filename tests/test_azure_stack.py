@@ -18,7 +18,7 @@ from components.azure.roles import (
 )
 from stacks.config import ConfigError, load_config
 from stacks.offline import ROOT, Run
-from tests.conftest import LICENSE, dig, planned, run_config, wandb_cr
+from tests.conftest import LICENSE, dig, planned, primary, run_config, wandb_cr
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 MYSQL = "azure-native:dbformysql:Server"
@@ -90,7 +90,7 @@ def test_the_control_plane_identity_holds_its_grants_before_the_cluster_exists(a
 
 
 def test_mysql_is_8_4_zone_redundant_with_its_own_key_inside_the_network(azure):
-    server = azure.one(MYSQL).inputs
+    server = primary(azure, MYSQL).inputs
     assert server["version"] == "8.4" and server["highAvailability"] == {"mode": "ZoneRedundant"}
     assert server["network"]["publicNetworkAccess"] == "Disabled" and server["network"]["delegatedSubnetResourceId"]
     encryption = server["dataEncryption"]
@@ -212,7 +212,7 @@ def test_credentials_of_one_identity_are_created_one_after_another(azure):
 def test_the_datastores_and_the_storage_never_wait_for_the_cluster(azure):
     cluster = azure.one(CLUSTER).urn
     for typ in (MYSQL, REDIS, ACCOUNT, "azure-native:servicenetworking:TrafficControllerInterface"):
-        assert cluster not in upstream(azure, azure.one(typ).urn), typ
+        assert cluster not in upstream(azure, primary(azure, typ).urn), typ
 
 
 def test_w_and_b_s_ingress_is_application_gateway_for_containers_with_a_let_s_encrypt_certificate(azure):
@@ -340,7 +340,7 @@ def test_an_external_vault_on_azure_reviews_tokens_at_the_private_api_server_and
     assert "BEGIN CERTIFICATE" in auth["kubernetesCaCert"]
     job = run.one("kubernetes:batch/v1:Job")
     assert job.inputs["metadata"]["namespace"] == "wandb-mysql-admin"
-    mysql = run.one(MYSQL).outputs["fullyQualifiedDomainName"]
+    mysql = primary(run, MYSQL).outputs["fullyQualifiedDomainName"]
     assert any(
         e.get("value") == mysql for c in job.plain_inputs["spec"]["template"]["spec"]["containers"] for e in c["env"]
     )

@@ -186,3 +186,53 @@ def test_azure_s_second_region_is_the_location_s_pair():
         {**base, "azure-native:location": "italynorth", "wandb-platform:dr": {"secondaryRegion": "westeurope"}}
     )
     assert "italynorth has no paired region" in unpaired
+
+
+def test_azure_keeps_a_read_replica_in_the_pair_in_a_peered_standby_network_on_the_pair_s_key():
+    run = planned("azure")
+    primary_server, replica = by_region(run, "azure-native:dbformysql:Server")
+    r = replica.plain_inputs
+    assert (r["location"], r["createMode"], r["sourceServerResourceId"]) == ("centralus", "Replica", primary_server.id)
+    assert replica.protect and r["network"]["publicNetworkAccess"] == "Disabled"
+    zone = next(z for z in run.of_type("azure-native:privatedns:PrivateZone") if z.name == "wandb-mysql-zone")
+    assert r["network"]["privateDnsZoneResourceId"] == zone.id
+    subnet = next(s for s in run.of_type("azure-native:network:Subnet") if s.name == "wandb-dr-replica-mysql")
+    assert r["network"]["delegatedSubnetResourceId"] == subnet.id
+    assert subnet.plain_inputs["addressPrefix"] == "10.1.0.0/24"
+    assert subnet.plain_inputs["delegations"][0]["serviceName"] == "Microsoft.DBforMySQL/flexibleServers"
+    geo_key = next(k for k in run.of_type("azure-native:keyvault:Key") if k.name == "wandb-dr-keys-mysql")
+    identity = next(
+        i for i in run.of_type("azure-native:managedidentity:UserAssignedIdentity") if i.name == "wandb-dr-mysql"
+    )
+    assert r["dataEncryption"]["primaryKeyURI"] == geo_key.outputs["keyUri"]
+    assert r["identity"]["userAssignedIdentities"] == [identity.id]
+    vnets = {v.name: v for v in run.of_type("azure-native:network:VirtualNetwork")}
+    standby, platform = vnets["wandb-dr-replica-vnet"], vnets["wandb-net-vnet"]
+    assert standby.plain_inputs["location"] == "centralus"
+    peerings = {
+        (p.plain_inputs["virtualNetworkName"], p.plain_inputs["remoteVirtualNetwork"]["id"])
+        for p in run.of_type("azure-native:network:VirtualNetworkPeering")
+    }
+    assert peerings == {
+        (platform.outputs["name"], standby.id),
+        (standby.outputs["name"], platform.id),
+    }
+    links = {
+        link.plain_inputs["virtualNetwork"]["id"]
+        for link in run.of_type("azure-native:privatedns:VirtualNetworkLink")
+        if link.plain_inputs["privateZoneName"] == zone.outputs["name"]
+    }
+    assert links == {platform.id, standby.id}
+
+
+def test_azure_s_standby_network_stays_apart_from_the_platform_s():
+    errors = config_errors(
+        {
+            "azure-native:location": "eastus2",
+            "wandb-platform:target": "azure",
+            "wandb-platform:host": "https://wandb.test.example.com",
+            "wandb-platform:azure": {"acmeEmail": "ops@example.com"},
+            "wandb-platform:dr": {"secondaryRegion": "centralus", "vpcCidr": "10.30.0.0/16"},
+        }
+    )
+    assert "wandb-platform:dr.vpcCidr: 10.30.0.0/16 overlaps azure.vnetCidr" in errors

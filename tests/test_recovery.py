@@ -32,13 +32,15 @@ def test_prod_lists_every_datastore_with_its_figures_and_exits_0(capsys):
     assert out.count("  RPO ") == 3 * 5 and "5 datastores;" in out
 
 
-@pytest.mark.parametrize("stack", ["prod", "aws"])
-def test_the_committed_production_stacks_meet_the_targets_for_every_datastore(stack):
+@pytest.mark.parametrize(
+    ("stack", "mysql"), [("prod", "Cloud SQL"), ("aws", "Aurora"), ("azure", "MySQL Flexible Server")]
+)
+def test_the_committed_production_stacks_meet_the_targets_for_every_datastore(stack, mysql):
     found = rows(stack)
     assert {name: row.misses() for name, row in found.items()} == dict.fromkeys(found, [])
     assert found["ClickHouse"].damaged.rpo == 30  # the incremental backups' schedule
-    mysql = found["Cloud SQL"] if stack == "prod" else found["Aurora"]
-    assert mysql.region.rpo < RPO_TARGET and ("replica" in mysql.region.why or "secondary" in mysql.region.why)
+    region = found[mysql].region  # through MySQL's copy in the second region
+    assert region.rpo < RPO_TARGET and ("replica" in region.why or "secondary" in region.why)
 
 
 def test_daily_backups_alone_leave_clickhouse_a_day_behind():
@@ -70,4 +72,12 @@ def test_each_managed_cache_says_what_it_keeps_on_disk(stack, kept):
 def test_what_is_not_copied_out_of_the_region_is_flagged():
     aurora = run_config(base_aws_config())
     assert "region lost" in {r.store.split(" ")[0]: r for r in report(aurora)}["Aurora"].misses()
-    assert "region lost" in rows("azure")["MySQL Flexible Server"].misses()
+    flexible = run_config(
+        {
+            "azure-native:location": "eastus2",
+            "wandb-platform:target": "azure",
+            "wandb-platform:host": "https://wandb.test.example.com",
+            "wandb-platform:azure": {"acmeEmail": "ops@example.com"},
+        }
+    )
+    assert "region lost" in {r.store.split(" wandb")[0]: r for r in report(flexible)}["MySQL Flexible Server"].misses()

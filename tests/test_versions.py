@@ -34,7 +34,9 @@ def test_mysql_is_84_and_kubernetes_at_least_134_on_every_stack(stack_run):
             versions.append(("kubernetes", _release(inputs["minMasterVersion"]) >= (1, 34)))
         elif r.type == "aws:eks/cluster:Cluster":
             versions.append(("kubernetes", _release(inputs["version"]) >= (1, 34)))
-        elif r.type == "azure-native:dbformysql:Server":
+        elif (
+            r.type == "azure-native:dbformysql:Server" and inputs.get("createMode") != "Replica"
+        ):  # a replica: its source's
             versions.append(("mysql", inputs["version"] == "8.4"))
         elif r.type == "azure-native:containerservice:ManagedCluster":
             versions.append(("kubernetes", _release(inputs["kubernetesVersion"]) >= (1, 34)))

@@ -73,7 +73,7 @@ class AzureMysql(pulumi.ComponentResource):
         super().__init__(TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         group = args.resource_group_name
-        zone = azure.privatedns.PrivateZone(
+        self.zone = zone = azure.privatedns.PrivateZone(
             f"{name}-zone",
             resource_group_name=group,
             location="global",

@@ -311,7 +311,8 @@ class DrArgs(Args):
     """A cross-region MySQL replica (GCP: a Cloud SQL read replica; AWS: an Aurora global database's secondary
     cluster), encrypted with its own key there."""
     vpc_cidr: str | None = "10.1.0.0/16"
-    """AWS: the second region's standby network, where Aurora's secondary waits (apart from the first's)."""
+    """The second region's standby network, where MySQL's copy waits (AWS: Aurora's secondary; Azure: the read
+    replica, peered with the platform's network); apart from the first's."""
     retention_days: int | None = 30
     """Days the copy keeps the versions overwritten or deleted in the first region."""
 

@@ -16,9 +16,7 @@ from ..azure.disks import AzureDiskEncryptionSet, AzureDiskEncryptionSetArgs
 from ..azure.identity import workload_identity
 from ..azure.ingress import AgcIngress, AgcIngressArgs
 from ..azure.keyvault import AzureKeyVault, AzureKeyVaultArgs
-from ..azure.mysql import AzureMysql, AzureMysqlArgs
 from ..azure.network import AzureNetwork, AzureNetworkArgs
-from ..azure.redis import AzureManagedRedis, AzureManagedRedisArgs
 from ..azure.roles import (
     KEY_VAULT_CONTRIBUTOR,
     NETWORK_CONTRIBUTOR,
@@ -31,7 +29,8 @@ from ..azure.storage import AzureBlobStorage, AzureBlobStorageArgs
 from ..contracts import BucketInfo
 from ..k8s.wandb_values import service_account_names
 from ..naming import bounded_name, compact_name, digest
-from .azure_args import AzureWandbPlatformArgs, azure_problems, mysql_tier
+from .azure_args import AzureWandbPlatformArgs, azure_problems
+from .azure_datastores import AzurePlacement, azure_datastores
 from .backups import azure_clickhouse_backups
 from .cloud_metrics import azure_cloud_metrics
 from .dr import azure_geo_backup_key, copies
@@ -46,7 +45,6 @@ __all__ = ["AzureWandbPlatform", "AzureWandbPlatformArgs"]  # what users import 
 
 TOKEN = "wandb-platform:index:AzureWandbPlatform"
 BASE_TAGS = {"app": "wandb", "managed-by": "pulumi"}
-BACKUP_DAYS = 14
 UNIQUE_CHARS = 6
 SECRETS_KEY, DISKS_KEY = "aks-secrets", "aks-disks"
 
@@ -129,7 +127,13 @@ class AzureWandbPlatform(WandbPlatform):
             common=self._common,
             parent=self,
         )
-        mysql_server, redis_cache = self._datastores(network, identities, keys, size, geo_key)
+        mysql_server, redis_cache = azure_datastores(
+            args,
+            AzurePlacement(self._name, self._group, network, identities, keys, self._tags, self._child),
+            size=size,
+            names=self._unique_name,
+            geo_key=geo_key,
+        )
         mysql = with_rotation_admin(
             name,
             args.wandb,
@@ -322,58 +326,6 @@ class AzureWandbPlatform(WandbPlatform):
             ),
             self._child,
         )
-
-    def _datastores(
-        self, network: AzureNetwork, identities: dict, keys: AzureKeyVault, size: AzureSize, geo_key
-    ) -> tuple[AzureMysql | None, AzureManagedRedis | None]:
-        args = self._args
-        mysql = None
-        if args.mysql.mode == "managed":
-            mysql = AzureMysql(
-                f"{self._name}-mysql",
-                AzureMysqlArgs(
-                    resource_group_name=self._group,
-                    location=args.location,
-                    server_name=self._unique_name("mysql", 63),
-                    delegated_subnet_id=network.subnet_ids["mysql"],
-                    vnet_id=network.vnet.id,
-                    identity_id=identities["mysql"].id,
-                    key_uri=keys.key_uri("mysql"),
-                    sku_name=size.mysql_tier,
-                    tier=mysql_tier(size.mysql_tier),
-                    version=args.mysql.version,
-                    backup_retention_days=args.mysql.backup_retention_days or BACKUP_DAYS,
-                    high_availability=args.high_availability,
-                    geo_backup=geo_key,
-                    database=args.mysql.database,
-                    user=args.mysql.user,
-                    protect=args.protect,
-                    depends_on=keys.grants["mysql"],
-                    tags=self._tags,
-                ),
-                self._child,
-            )
-        redis = None
-        if args.redis.mode == "managed":
-            redis = AzureManagedRedis(
-                f"{self._name}-redis",
-                AzureManagedRedisArgs(
-                    resource_group_name=self._group,
-                    location=args.location,
-                    cluster_name=self._unique_name("redis", 60),
-                    identity_id=identities["redis"].id,
-                    key_url_with_version=keys.key_uri_with_version("redis"),
-                    endpoint_subnet_id=network.subnet_ids["endpoints"],
-                    vnet_id=network.vnet.id,
-                    sku=size.redis_sku,
-                    high_availability=args.high_availability,
-                    protect=args.protect,
-                    depends_on=keys.grants["redis"],
-                    tags=self._tags,
-                ),
-                self._child,
-            )
-        return mysql, redis
 
     def _bucket(
         self, network: AzureNetwork, identities: dict, keys: AzureKeyVault

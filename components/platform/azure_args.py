@@ -135,8 +135,15 @@ def azure_problems(args: AzureWandbPlatformArgs) -> list[tuple[str, str | None]]
         ("log_retention_days", None if 30 <= args.log_retention_days <= 730 else "from 30 to 730"),
         ("storage_allowed_ips", internet_problem(args.storage_allowed_ips, "the storage account")),
     ]
+    replica = bool(args.dr.secondary_region and args.dr.mysql and args.mysql.mode == "managed")
+    if replica:  # the standby network is peered with the platform's
+        problems.append(
+            ("dr.vpc_cidr", overlap_problem({"vnet_cidr": args.vnet_cidr, "dr.vpc_cidr": args.dr.vpc_cidr}))
+        )
     if size is not None:
         problems.append(("sizes.mysql_tier", _mysql_sku_problem(size.mysql_tier, args.high_availability)))
+        if replica and mysql_tier(size.mysql_tier) == "Burstable":
+            problems.append(("dr.mysql", "a read replica needs a General Purpose or Memory Optimized SKU"))
     return problems
 
 

@@ -190,12 +190,14 @@ def _dr_checks(raw: Mapping[str, Any], target: str) -> list[str]:
     mysql_copy = (
         dr.get("mysql", True) not in (False, "false") and section(raw, "mysql").get("mode", "managed") == "managed"
     )
-    vpc = section(raw, "aws").get("vpcCidr", "10.0.0.0/16")
-    standby = dr.get("vpcCidr", "10.1.0.0/16")
-    if target == "aws" and mysql_copy and not section(raw, "aws").get("vpcId"):
+    own = {"aws": ("aws.vpcCidr", "10.0.0.0/16"), "azure": ("azure.vnetCidr", "10.30.0.0/16")}
+    if target in own and mysql_copy and not section(raw, "aws").get("vpcId"):
+        key, default = own[target]
+        network = section(raw, target).get(key.split(".")[1], default)
+        standby = dr.get("vpcCidr", "10.1.0.0/16")
         try:
-            if ipaddress.IPv4Network(str(vpc)).overlaps(ipaddress.IPv4Network(str(standby))):
-                problems.append(f"{PROJECT}:dr.vpcCidr: {standby} overlaps aws.vpcCidr {vpc} (keep them apart to peer)")
+            if ipaddress.IPv4Network(str(network)).overlaps(ipaddress.IPv4Network(str(standby))):
+                problems.append(f"{PROJECT}:dr.vpcCidr: {standby} overlaps {key} {network} (they are peered)")
         except ValueError:
             pass  # the per-key check names a malformed range
     for store in ("bucket", "mysql"):

@@ -33,7 +33,9 @@ class DrConfig(Section):
     bucket: bool = True  # the bucket replicated there
     mysql: bool = True  # a MySQL replica there (GCP: Cloud SQL cross-region read replica)
     retention_days: int = Field(30, ge=1, le=3650)  # days the copy keeps overwritten and deleted objects
-    vpc_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.1.0.0/16")  # AWS: standby network of Aurora's secondary
+    vpc_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network(
+        "10.1.0.0/16"
+    )  # AWS, Azure: the standby network of MySQL's copy
 
 
 VERSION = r"^[0-9]+\.[0-9]+\.[0-9]+([.-][0-9A-Za-z.-]+)?$"  # an image tag of a release, never `latest`
